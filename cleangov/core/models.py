@@ -1,0 +1,135 @@
+"""Shared bases: the hash-chained audit trail, task progress and notifications.
+
+``core`` holds cross-cutting machinery only; domain models live in their apps.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    """Base for domain models: server-side creation and update times."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEvent(models.Model):
+    """One state change, written in the same transaction as the change itself.
+
+    Events are append-only and hash-chained: ``content_hash`` covers this event's content and the
+    previous event's hash, so editing or deleting any event breaks the chain that
+    ``cleangov verify-trail`` recomputes.
+    """
+
+    seq = models.PositiveBigIntegerField(_("sequence number"), unique=True)
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_repr = models.CharField(_("actor name"), max_length=200, blank=True)
+    event_code = models.CharField(_("event"), max_length=80, db_index=True)
+    subject_type = models.CharField(_("subject type"), max_length=80, db_index=True)
+    subject_id = models.CharField(_("subject id"), max_length=64, db_index=True)
+    subject_repr = models.CharField(_("subject"), max_length=300, blank=True)
+    # The organisation unit the subject belongs to: used to scope who may read the event.
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # People the event is about: they and their relatives are excluded from reading it (COI).
+    subject_person_ids = models.JSONField(_("subject people"), default=list, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    content_hash = models.CharField(_("content hash"), max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.event_code} {self.subject_repr}"
+
+
+class AuditEventPerson(models.Model):
+    """Index of ``AuditEvent.subject_person_ids`` so conflict-of-interest filters are plain joins."""
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.CASCADE, related_name="subject_links")
+    person = models.ForeignKey("orgs.Person", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "person"], name="core_auditeventperson_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.person_id}"
+
+
+class AuditChainHead(models.Model):
+    """The single row holding the last sequence number and hash; writers lock it."""
+
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"#{self.last_seq} {self.last_hash[:12]}"
+
+
+class TaskProgress(models.Model):
+    """Progress of a background task, polled by the page that started it."""
+
+    task_id = models.CharField(_("task id"), max_length=64, unique=True)
+    label = models.CharField(_("label"), max_length=200)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    status = models.CharField(_("status"), max_length=20, default="queued")
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("task progress")
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == "succeeded":
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+
+class Notification(models.Model):
+    """A message to one user (deadline overdue, escalation, ...), shown on their home page."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    text = models.TextField(_("text"))
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("notification")
+
+    def __str__(self) -> str:
+        return self.text[:60]

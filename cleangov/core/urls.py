@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("audit/", views.audit_event_list, name="audit_event_list"),
+    path("audit/<int:event_id>/", views.audit_event_detail, name="audit_event_detail"),
+    path("tasks/<str:task_id>/progress/", views.task_progress, name="task_progress"),
+    path("healthz", views.healthz, name="healthz"),
+]

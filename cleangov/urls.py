@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("cleangov.accounts.urls")),
+    path("orgs/", include("cleangov.orgs.urls")),
+    path("deadlines/", include("cleangov.deadlines.urls")),
+    path("django-admin/", admin.site.urls),
+    path("", include("cleangov.core.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += []
