@@ -47,8 +47,7 @@ test-browser: $(STAMP)
 	CLEANGOV_DATA_DIR=$$(mktemp -d) $(BIN)/pytest -m browser -p no:cacheprovider
 
 messages: $(STAMP)
-	cd cleangov && ../$(BIN)/python -m django makemessages -l zh_Hans -l en --settings=cleangov.settings --no-obsolete
-	cd cleangov && ../$(BIN)/python -m django compilemessages --settings=cleangov.settings
+	$(BIN)/python scripts/update_catalogs.py
 
 clean:
 	rm -rf $(VENV) var

@@ -77,3 +77,79 @@ def do_set_language(user: User, *, acting_user, language: str) -> None:
     user.save(update_fields=["preferred_language"])
     record_event(acting_user=acting_user, event_code="accounts.language_set", subject=user, before=before,
                  after={"preferred_language": language})
+
+
+# --- Two-factor authentication (TOTP) -------------------------------------------------------------
+# The device secret is never written to the audit trail; only the device's id and name are.
+
+
+def totp_token_matches(key_hex: str, token: str, *, min_t: int = 0) -> int | None:
+    """The time step a six-digit token matches for this hex key (one step either side), or None."""
+    from binascii import unhexlify
+
+    from django_otp.oath import TOTP
+
+    token = (token or "").strip().replace(" ", "")
+    if not token.isdigit() or len(token) != 6:
+        return None
+    totp = TOTP(unhexlify(key_hex.encode()))
+    if totp.verify(int(token), tolerance=1, min_t=min_t):
+        return totp.t()
+    return None
+
+
+@transaction.atomic
+def do_enrol_totp_device(user: User, *, acting_user, key: str, token: str, name: str = ""):
+    """Create the user's confirmed TOTP device once they prove their app holds the key.
+
+    Raises ValidationError when the token does not match, so nothing is stored for a mistyped code.
+    """
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    matched_t = totp_token_matches(key, token)
+    if matched_t is None:
+        raise ValidationError({"token": _("The code does not match. Check the time on your phone and try again.")})
+    device = TOTPDevice(user=user, key=key, name=name or _("Authenticator app"), confirmed=True,
+                        last_t=matched_t)  # the enrolment code cannot be replayed at the next login
+    device.full_clean()
+    device.save()
+    record_event(
+        acting_user=acting_user,
+        event_code="accounts.totp_device_enrolled",
+        subject=user,
+        after={"device": device.pk, "name": device.name},
+        subject_people=[user.person_id] if user.person_id else [],
+    )
+    return device
+
+
+@transaction.atomic
+def do_remove_totp_device(device, *, acting_user) -> None:
+    user = device.user
+    record_event(
+        acting_user=acting_user,
+        event_code="accounts.totp_device_removed",
+        subject=user,
+        before={"device": device.pk, "name": device.name},
+        subject_people=[user.person_id] if user.person_id else [],
+    )
+    device.delete()
+
+
+@transaction.atomic
+def do_mark_notification_read(notification, *, acting_user) -> None:
+    """Mark one of the user's notifications as read (idempotent: a second call changes nothing)."""
+    from django.utils import timezone
+
+    if notification.read_at is not None:
+        return
+    notification.read_at = timezone.now()
+    notification.save(update_fields=["read_at"])
+    record_event(
+        acting_user=acting_user,
+        event_code="core.notification_read",
+        subject=notification,
+        after={"read_at": notification.read_at},
+    )
