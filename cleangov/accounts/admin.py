@@ -1,0 +1,68 @@
+"""Django admin for users and their scoped roles (system administrators' back office).
+
+Role assignments are granted and revoked through the actions (so each writes its audit event);
+an existing assignment is not edited in place: revoke it and grant a new one.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .actions import do_assign_role, do_revoke_role
+from .models import RoleAssignment, User
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    fields = ("role", "unit", "include_subtree", "start_date", "end_date")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "person", "email", "preferred_language", "is_active", "is_superuser", "last_login")
+    list_filter = ("is_active", "is_superuser", "role_assignments__role")
+    search_fields = ("username", "email", "person__name", "person__code")
+    list_select_related = ("person",)
+    raw_id_fields = ("person",)
+    inlines = [RoleAssignmentInline]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("CleanGov"), {"fields": ("person", "preferred_language")}),
+    )
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "unit", "include_subtree", "start_date", "end_date")
+    list_filter = ("role", "include_subtree", "unit__level")
+    search_fields = ("user__username", "user__person__name", "unit__name", "unit__code")
+    list_select_related = ("user", "user__person", "unit")
+    raw_id_fields = ("user", "unit")
+    date_hierarchy = "start_date"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ("user", "role", "unit", "include_subtree", "start_date", "end_date")
+        return ()
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        saved = do_assign_role(acting_user=request.user, user=obj.user, role=obj.role, unit=obj.unit,
+                               include_subtree=obj.include_subtree, start_date=obj.start_date,
+                               end_date=obj.end_date)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        do_revoke_role(obj, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for assignment in queryset:
+            do_revoke_role(assignment, acting_user=request.user)

@@ -1,0 +1,91 @@
+"""``cleangov serve``: the web app under Waitress, a production-grade pure-Python WSGI server.
+
+Static files are served by WhiteNoise (middleware), so no separate web server is needed on a
+single machine. ``--with-worker`` also runs ``cleangov worker`` as a child process and stops it
+when the server stops, so ``make demo`` is one command.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Serve the web app with Waitress (static files through WhiteNoise)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+        parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+        parser.add_argument("--threads", type=int, default=8, help="worker threads serving requests (default 8)")
+        parser.add_argument("--with-worker", action="store_true",
+                            help="also run 'cleangov worker' for background tasks, stopped together with the server")
+
+    def handle(self, *args, host, port, threads, with_worker, **options):
+        if not 0 < port < 65536:
+            raise CommandError(f"invalid port {port}", returncode=2)
+        if threads < 1:
+            raise CommandError("--threads must be at least 1", returncode=2)
+
+        from waitress.server import create_server
+
+        from cleangov.wsgi import application
+
+        try:
+            server = create_server(application, host=host, port=port, threads=threads, ident="CleanGov")
+        except OSError as exc:
+            raise CommandError(f"cannot listen on {host}:{port}: {exc}", returncode=3) from exc
+
+        worker = self._start_worker() if with_worker else None
+        stopping = threading.Event()
+
+        def stop(signum, frame):
+            stopping.set()
+            raise KeyboardInterrupt
+
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        shown_host = f"[{host}]" if ":" in host else host
+        self.stdout.write(f"CleanGov is serving on http://{shown_host}:{port}/ "
+                          f"({threads} threads, {'debug' if settings.DEBUG else 'production'} settings). "
+                          "Press Ctrl+C to stop.")
+        self.stdout.flush()
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.close()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            if worker is not None:
+                self._stop_worker(worker)
+        self.stdout.write("CleanGov stopped.")
+
+    def _start_worker(self) -> subprocess.Popen:
+        # Started through the CLI module, the same way an operator would start it by hand.
+        worker = subprocess.Popen([sys.executable, "-m", "cleangov.cli", "worker"])
+        self.stdout.write(f"Background worker started (pid {worker.pid}).")
+
+        def watch():
+            code = worker.wait()
+            if code not in (0, -signal.SIGTERM):
+                self.stderr.write(f"Background worker exited with code {code}; background tasks will wait.")
+
+        threading.Thread(target=watch, name="worker-watch", daemon=True).start()
+        return worker
+
+    def _stop_worker(self, worker: subprocess.Popen) -> None:
+        if worker.poll() is not None:
+            return
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+        self.stdout.write(f"Background worker stopped (pid {worker.pid}).")

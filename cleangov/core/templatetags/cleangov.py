@@ -1,0 +1,61 @@
+"""Template helpers shared by every page."""
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+register = template.Library()
+
+
+@register.simple_tag
+def optional_url(name, *args):
+    """``{% optional_url "orgs:tree" as tree_url %}``: the URL, or "" while the page does not exist.
+
+    Lets the shell link to pages that other modules provide without breaking before they land.
+    """
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+@register.filter
+def unit_name(unit, language):
+    """A unit's name in the current language (English name when present and English is active)."""
+    return unit.display_name(language) if unit is not None else ""
+
+
+@register.simple_tag(takes_context=True)
+def nav_links(context):
+    """The main navigation for the current user: only links to pages that exist and they may use."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    from django.utils.translation import gettext as _
+
+    from cleangov.orgs.choices import UnitLevelChoices
+
+    assignments = list(user.active_assignments())
+    links = [("home", reverse("core:home"), _("Home"))]
+    if assignments:
+        tree = optional_url("orgs:tree")
+        if tree:
+            links.append(("orgs", tree, _("Organisation")))
+    if any(a.unit.level == UnitLevelChoices.COUNTY for a in assignments):
+        links.append(("audit", reverse("core:audit_event_list"), _("Audit trail")))
+    links.append(("security", reverse("accounts:security"), _("Security")))
+    if user.is_staff:
+        links.append(("admin", reverse("admin:index"), _("Administration")))
+    path = request.path
+    out = []
+    for key, url, label in links:
+        current = path == url if key == "home" else path.startswith(url)
+        out.append({"key": key, "url": url, "label": label, "current": current})
+    return out
+
+
+@register.filter
+def minutes(duration):
+    """Whole minutes in a timedelta, rounded up (a lock of 30 minutes reads "30")."""
+    seconds = int(duration.total_seconds())
+    return max(1, -(-seconds // 60))
