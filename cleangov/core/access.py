@@ -82,3 +82,99 @@ def get_or_404(qs: QuerySet, **lookup):
         return qs.get(**lookup)
     except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+# --- Conflict of interest with an actor exception, and the audit trail's gate ------------------
+# (Appended for the audit-trail viewer; the helpers above are unchanged.)
+
+
+def conflict_free_q(user, *, through_model, object_field: str, person_field: str = "person",
+                    unless_actor: str | None = None) -> Q:
+    """A Q keeping objects that do not name the user or a relative as a subject person.
+
+    ``unless_actor`` names the object's actor field: an object the user acted on themselves stays
+    visible (they wrote it, so hiding it hides nothing from them and breaks their own history).
+    """
+    ids = conflicted_person_ids(user)
+    if not ids:
+        return Q()
+    links = through_model.objects.filter(**{object_field: OuterRef("pk"), f"{person_field}__in": ids})
+    q = Q(~Exists(links))
+    if unless_actor:
+        q |= Q(**{unless_actor: user.pk})
+    return q
+
+
+# Who may read the audit trail, and how far (DESIGN.md §3). "assignment" means the subtree of the
+# role assignment: county-level assignments give the whole county. Only the roles marked
+# ``county_wide`` also read events that belong to no unit (system settings, rank mappings), and only
+# when their assignment is on the root of the tree.
+#
+# | role                | reach                          | events without a unit |
+# | ------------------- | ------------------------------ | --------------------- |
+# | county_commission   | assignment (the whole county)  | yes                   |
+# | county_leader       | assignment (the whole county)  | yes                   |
+# | auditor             | assignment (any subtree)       | yes, if at the root   |
+# | sysadmin            | assignment (the whole county)  | yes                   |
+# | township_discipline | assignment (township subtree)  | no                    |
+# | township_secretary  | assignment (township subtree)  | no                    |
+# | every other role    | none: the trail answers 404    | no                    |
+AUDIT_TRAIL_ACCESS: dict[str, dict] = {
+    "county_commission": {"county_wide": True},
+    "county_leader": {"county_wide": True},
+    "auditor": {"county_wide": True},
+    "sysadmin": {"county_wide": True},
+    "township_discipline": {"county_wide": False},
+    "township_secretary": {"county_wide": False},
+}
+AUDIT_TRAIL_ROLES = frozenset(AUDIT_TRAIL_ACCESS)
+# Roles that may start a re-verification of the whole hash chain from the web.
+AUDIT_VERIFY_ROLES = frozenset({"county_commission", "sysadmin"})
+
+
+def can_view_audit_trail(user) -> bool:
+    return bool(user_roles(user) & AUDIT_TRAIL_ROLES)
+
+
+def _sees_unitless_events(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return any(
+        AUDIT_TRAIL_ACCESS.get(a.role, {}).get("county_wide") and a.include_subtree and a.unit.parent_id is None
+        for a in user.active_assignments()
+    )
+
+
+def restrict_audit_events(qs: QuerySet, user) -> QuerySet:
+    """Events the user may read: in scope by unit, minus conflicts of interest unless they acted.
+
+    Conflict of interest (DESIGN.md §3): an event naming the user or a registered relative as a
+    subject person is hidden from them whatever their rank, except when they were its actor.
+    """
+    from .models import AuditEventPerson
+
+    if not can_view_audit_trail(user):
+        return qs.none()
+    visible = scope_q(user, roles=AUDIT_TRAIL_ROLES, path_field="unit__path")
+    if _sees_unitless_events(user):
+        visible |= Q(unit__isnull=True)
+    conflict_free = conflict_free_q(
+        user, through_model=AuditEventPerson, object_field="event", unless_actor="actor_id"
+    )
+    return qs.filter(visible).filter(conflict_free)
+
+
+def access_audit_event_by_id(user, event_id, *, action: str = "view"):
+    """The one way from a request to an audit event; missing, out of scope and conflicted all 404."""
+    from .models import AuditEvent
+
+    if action != "view":  # the trail is append-only: nobody edits events through the web
+        raise Http404
+    qs = restrict_audit_events(AuditEvent.objects.select_related("unit", "actor"), user)
+    return get_or_404(qs, pk=event_id)
+
+
+def require_audit_trail_access(user) -> None:
+    """Gate of the trail's list page: roles outside AUDIT_TRAIL_ACCESS get the same 404 as a missing page."""
+    if not can_view_audit_trail(user):
+        raise Http404
