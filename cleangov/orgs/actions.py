@@ -237,3 +237,21 @@ def do_set_rank_mapping(*, acting_user, local_grade: str, rank: str) -> RankMapp
     # People on this grade follow the mapping from now on.
     Person.objects.filter(local_grade=local_grade).update(rank=rank)
     return mapping
+
+
+@transaction.atomic
+def do_import_orgs(plan, *, acting_user, progress=None) -> dict[str, int]:
+    """Create every unit, person, post and relation of an import plan (``importing.plan.OrgImportPlan``),
+    or nothing at all: the plan is validated again inside this transaction, then bulk-created with one
+    audit event per object under a single lock of the chain head. Used by the import and the demo."""
+    # Imported here, not at the top: the importer imports this module (hash_identity_number, _set_path).
+    from .importing.plan import ImportReport
+    from .importing.validate import validate_plan
+    from .importing.write import write_plan
+
+    report = ImportReport()
+    validate_plan(plan, report)
+    if not report.ok:
+        # Problems name rows and columns and show identity numbers masked, never raw.
+        raise ValidationError([str(problem) for problem in report.errors[:100]])
+    return write_plan(plan, acting_user=acting_user, progress=progress)
