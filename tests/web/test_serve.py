@@ -1,0 +1,92 @@
+"""``cleangov serve`` starts Waitress, serves pages and static files, and stops cleanly on SIGTERM."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, timeout: float = 30) -> bytes:
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - local test server
+                return response.read()
+        except OSError as exc:
+            last = exc
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer: {last}")
+
+
+@pytest.fixture
+def serve(tmp_path):
+    procs = []
+
+    def _start(*extra):
+        port = _free_port()
+        env = {**os.environ, "CLEANGOV_DATA_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
+        env.pop("DATABASE_URL", None)  # the server only needs to answer; an empty SQLite file will do
+        proc = subprocess.Popen(  # noqa: S603 - fixed argv
+            [sys.executable, "-m", "cleangov.cli", "serve", "--port", str(port), "--threads", "2", *extra],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        procs.append(proc)
+        return proc, f"http://127.0.0.1:{port}"
+
+    yield _start
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_serves_pages_and_static_files_then_stops_on_sigterm(serve):
+    proc, base = serve()
+    assert _wait_for(f"{base}/healthz") == b"ok"
+    css = _wait_for(f"{base}/static/css/cleangov.css")
+    assert b"--brand" in css
+    login = _wait_for(f"{base}/accounts/login/").decode()
+    assert 'name="username"' in login
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=20)
+    assert proc.returncode == 0, out
+    assert f"{base}/" in out
+    assert "stopped" in out
+
+
+def test_with_worker_starts_and_stops_the_child(serve):
+    proc, base = serve("--with-worker")
+    _wait_for(f"{base}/healthz")
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out
+    started = [line for line in out.splitlines() if "worker started" in line]
+    assert started, out
+    pid = int(started[0].rsplit("pid ", 1)[1].rstrip(").").strip())
+    # The serve process reaped its child: no process with that id is left running.
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_bad_port_is_a_usage_error(tmp_path):
+    env = {**os.environ, "CLEANGOV_DATA_DIR": str(tmp_path)}
+    result = subprocess.run(  # noqa: S603 - fixed argv
+        [sys.executable, "-m", "cleangov.cli", "serve", "--port", "70000"],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert result.returncode == 2
+    assert "invalid port" in result.stderr
