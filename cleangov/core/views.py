@@ -15,7 +15,6 @@ from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -23,8 +22,8 @@ from django.views.decorators.http import require_POST
 from cleangov.accounts.access import access_notification_by_id, access_task_progress_by_id
 from cleangov.accounts.actions import do_mark_notification_read
 from cleangov.accounts.choices import RoleChoices
+from cleangov.core.access import can_view_audit_trail
 from cleangov.orgs.access import visible_people, visible_units
-from cleangov.orgs.choices import UnitLevelChoices
 from cleangov.orgs.models import Person
 
 from .access import (
@@ -113,30 +112,20 @@ def _modules_for(roles: set[str]) -> list[dict]:
 
 
 def _deadlines_for(user) -> dict | None:
-    """The user's open and overdue deadlines, when the deadlines app provides its model."""
-    try:
-        from cleangov.deadlines.models import Deadline  # built in parallel; optional
-    except ImportError:
+    """The user's open and overdue deadlines (None while the deadlines app is not installed)."""
+    if not apps.is_installed("cleangov.deadlines"):
         return None
-    fields = {f.name for f in Deadline._meta.get_fields()}
-    owner_field = next((f for f in ("assignee", "assigned_to", "owner", "user") if f in fields), None)
-    if owner_field is None or "due_date" not in fields:
-        return None
-    qs = Deadline.objects.filter(**{owner_field: user})
-    if "status" in fields:
-        qs = qs.filter(status__in=["open", "overdue"])
-    rows = list(qs.order_by("due_date")[:20])
-    today = timezone.localdate()
+    from cleangov.deadlines.choices import DeadlineStatusChoices
+    from cleangov.deadlines.models import Deadline
+
+    status = DeadlineStatusChoices
+    qs = Deadline.objects.filter(assignee=user, status__in=[status.OPEN, status.OVERDUE])
+    rows = list(qs.select_related("unit").order_by("due_date", "pk")[:20])
     return {
         "rows": rows,
-        "overdue": [d for d in rows if getattr(d, "status", None) == "overdue" or _due(d) < today],
-        "today": today,
+        "count": qs.count() if len(rows) == 20 else len(rows),
+        "overdue_count": sum(1 for d in rows if d.status == status.OVERDUE),
     }
-
-
-def _due(deadline):
-    due = deadline.due_date
-    return due.date() if hasattr(due, "date") else due
 
 
 @login_required
@@ -156,7 +145,6 @@ def home(request):
     ]
     notifications = list(user.notifications.order_by("read_at", "-created_at")[:10])
     unread_count = user.notifications.filter(read_at__isnull=True).count()
-    county_level = any(a.unit.level == UnitLevelChoices.COUNTY for a in assignments)
     return render(request, "core/home.html", {
         "display_name": user.person.name if user.person_id else (user.get_full_name() or user.username),
         "scopes": scopes,
@@ -166,7 +154,7 @@ def home(request):
         "modules": _modules_for(roles),
         "has_org_access": bool(assignments),
         "tree_url": optional_reverse("orgs:tree") if assignments else "",
-        "audit_url": optional_reverse("core:audit_event_list") if county_level else "",
+        "audit_url": optional_reverse("core:audit_event_list") if can_view_audit_trail(user) else "",
         "is_sysadmin": R.SYSADMIN in roles or user.is_superuser,
     })
 

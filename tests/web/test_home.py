@@ -119,3 +119,28 @@ def test_organisation_tree_link_when_orgs_pages_exist(login, county):
 def test_nav_marks_current_page(login, county):
     html = login(county.persona(RoleChoices.VILLAGE_SECRETARY, "a")).get(reverse("core:home")).content.decode()
     assert f'<a href="{reverse("core:home")}" aria-current="page">' in html
+
+
+def test_open_and_overdue_deadlines_listed(login, county):
+    from datetime import date
+
+    from cleangov.deadlines.models import Deadline
+
+    user = county.persona(RoleChoices.VILLAGE_SECRETARY, "a")
+    village = county.villages["a"]
+    # Deadlines are opened by the modules' actions; rows stand in for them here.
+    common = {"subject_type": "test.thing", "rule": "test.rule", "unit": village, "assignee": user}
+    Deadline.objects.create(subject_id="1", title="公开三月财务", due_date=date(2026, 3, 31), status="overdue",
+                            **common)
+    Deadline.objects.create(subject_id="2", title="回复村民提问", due_date=date(2026, 12, 1), status="open", **common)
+    Deadline.objects.create(subject_id="3", title="已完成的事项", due_date=date(2026, 1, 1), status="met", **common)
+    html = login(user).get(reverse("core:home")).content.decode()
+    assert "公开三月财务" in html and "回复村民提问" in html
+    assert "已完成的事项" not in html
+    assert "badge-overdue" in html
+
+
+def test_no_deadlines_empty_state(login, county):
+    client = login(county.persona(RoleChoices.VILLAGE_SECRETARY, "a"))
+    client.cookies["django_language"] = "en"
+    assert "No open deadlines." in client.get(reverse("core:home")).content.decode()

@@ -84,7 +84,7 @@ def test_with_worker_starts_and_stops_the_child(serve):
 
 def test_bad_port_is_a_usage_error(tmp_path):
     env = {**os.environ, "CLEANGOV_DATA_DIR": str(tmp_path)}
-    result = subprocess.run(  # noqa: S603 - fixed argv
+    result = subprocess.run(
         [sys.executable, "-m", "cleangov.cli", "serve", "--port", "70000"],
         env=env, capture_output=True, text=True, timeout=60, check=False,
     )

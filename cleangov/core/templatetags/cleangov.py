@@ -2,6 +2,9 @@
 
 from django import template
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from cleangov.core.access import can_view_audit_trail
 
 register = template.Library()
 
@@ -31,17 +34,13 @@ def nav_links(context):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    from django.utils.translation import gettext as _
-
-    from cleangov.orgs.choices import UnitLevelChoices
-
     assignments = list(user.active_assignments())
     links = [("home", reverse("core:home"), _("Home"))]
     if assignments:
         tree = optional_url("orgs:tree")
         if tree:
             links.append(("orgs", tree, _("Organisation")))
-    if any(a.unit.level == UnitLevelChoices.COUNTY for a in assignments):
+    if can_view_audit_trail(user):
         links.append(("audit", reverse("core:audit_event_list"), _("Audit trail")))
     links.append(("security", reverse("accounts:security"), _("Security")))
     if user.is_staff:
