@@ -3,6 +3,7 @@ that the access layer has already restricted."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
 from django import forms
@@ -42,11 +43,12 @@ def _start_of(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def apply_audit_filters(qs: QuerySet, data: dict, *, units: QuerySet) -> QuerySet:
+def apply_audit_filters(qs: QuerySet, data: dict, *, units: Callable[[], QuerySet]) -> QuerySet:
     """Narrow an already-restricted queryset by the cleaned filter data.
 
-    ``units`` are the units the user may see: a unit code outside them matches nothing rather
-    than widening anything (the scope filter has been applied before, so this only narrows).
+    ``units()`` gives the units the user may see (called only when a unit code is given): a code
+    outside them matches nothing rather than widening anything (the scope filter has been applied
+    before, so this only narrows).
     """
     if code := data.get("event"):
         qs = qs.filter(event_code__istartswith=code.strip())
@@ -56,7 +58,7 @@ def apply_audit_filters(qs: QuerySet, data: dict, *, units: QuerySet) -> QuerySe
         actor = actor.strip()
         qs = qs.filter(Q(actor__username__iexact=actor) | Q(actor_repr__icontains=actor))
     if code := data.get("unit"):
-        unit = units.filter(code__iexact=code.strip()).only("path").first()
+        unit = units().filter(code__iexact=code.strip()).only("path").first()
         qs = qs.filter(unit__path__startswith=unit.path) if unit else qs.none()
     if start := data.get("date_from"):
         qs = qs.filter(created_at__gte=_start_of(start))

@@ -179,7 +179,7 @@ def audit_event_list(request):
     form = AuditEventFilterForm(request.GET or None)
     events = restrict_audit_events(AuditEvent.objects.select_related("unit"), user)
     if form.is_valid():
-        events = apply_audit_filters(events, form.cleaned_data, units=visible_units(user))
+        events = apply_audit_filters(events, form.cleaned_data, units=lambda: visible_units(user))
     page, querystring = paginate(request, events.order_by("-seq"))
     rows = []
     for event in page:
