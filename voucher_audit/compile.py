@@ -1,0 +1,82 @@
+"""Builds every SQL statement the engine runs, in DuckDB's dialect (translated by :mod:`voucher_audit.sql`).
+
+* ``l``: the enriched line view (units, lodging caps, class matrix, fleet, holiday calendar joined once).
+* the fused pass: one status column per line rule, aggregated for coverage in one scan, and filtered to
+  the flagged lines (with the rules' detail columns) in a second scan.
+* each set rule's coverage and findings queries.
+"""
+
+from __future__ import annotations
+
+from voucher_audit.rules import RULES
+from voucher_audit.rules._base import TRAVEL, VEHICLE, Ctx, LineRule, SetRule, in_list
+
+FESTIVAL_CATS = ("allowance", "bonus", "welfare", "condolence", "other")
+PLATE_KEY = "UPPER(REPLACE(REPLACE(REPLACE(TRIM({c}), ' ', ''), '·', ''), '-', ''))"
+
+
+def plate_key(column: str) -> str:
+    return PLATE_KEY.format(c=column)
+
+
+def enriched_view_sql() -> str:
+    veh = in_list("v.category", VEHICLE)
+    fest = in_list("v.category", FESTIVAL_CATS)
+    return f"""
+SELECT v.*,
+       u.org_code IS NOT NULL AS d_unit_known, u.level AS d_unit_level, u.city AS d_unit_city,
+       lc.cap AS d_lodging_cap, lc.label AS d_lodging_area, ld.dest IS NOT NULL AS d_dest_known,
+       cl.level AS d_class_level, cm.level AS d_class_max,
+       fl.org_code IS NOT NULL AS d_in_fleet,
+       COALESCE(v.event_date, v.invoice_date) AS d_veh_date, cal.is_rest AS d_veh_rest, cal.holiday AS d_veh_holiday,
+       COALESCE(v.event_date, v.invoice_date, v.voucher_date) AS d_fest_date, fe.first_day AS d_fest_first,
+       fe.name AS d_fest_name
+FROM lines AS v
+LEFT JOIN units AS u ON u.org_code = v.org_code
+LEFT JOIN lodging_lookup AS lc ON v.category = 'travel_lodging' AND lc.dest = TRIM(v.destination)
+     AND lc.rank = v.person_rank AND lc.month = EXTRACT(MONTH FROM v.trip_start)
+     AND v.trip_start >= lc.eff_from AND v.trip_start <= lc.eff_to
+LEFT JOIN lodging_dest AS ld ON v.category = 'travel_lodging' AND ld.dest = TRIM(v.destination)
+LEFT JOIN class_level AS cl ON v.category = 'travel_intercity' AND cl.mode = v.travel_mode AND cl.cls = v.travel_class
+LEFT JOIN class_max AS cm ON v.category = 'travel_intercity' AND cm.mode = v.travel_mode AND cm.rank = v.person_rank
+LEFT JOIN fleet AS fl ON {veh} AND fl.org_code = v.org_code AND fl.plate_key = {plate_key('v.vehicle_plate')}
+LEFT JOIN calendar AS cal ON {veh} AND cal.d = COALESCE(v.event_date, v.invoice_date)
+LEFT JOIN festival_window AS fe ON {fest} AND fe.d = COALESCE(v.event_date, v.invoice_date, v.voucher_date)
+"""
+
+
+def line_rules(selected: list[str] | None = None) -> list[LineRule]:
+    return [r for r in RULES.values() if isinstance(r, LineRule) and (selected is None or r.id in selected)]
+
+
+def set_rules(selected: list[str] | None = None) -> list[SetRule]:
+    return [r for r in RULES.values() if isinstance(r, SetRule) and (selected is None or r.id in selected)]
+
+
+def status_select(rules: list[LineRule], ctx: Ctx) -> str:
+    return ", ".join(f"{r.status_sql(ctx)} AS s_{r.id}" for r in rules)
+
+
+def fused_coverage_sql(rules: list[LineRule], ctx: Ctx) -> str:
+    aggs = ["COUNT(*) AS n_lines"]
+    for r in rules:
+        s = f"s_{r.id}"
+        aggs += [f"SUM(CASE WHEN {s} > 0 THEN 1 ELSE 0 END) AS {r.id}__applicable",
+                 f"SUM(CASE WHEN {s} IN (1, 2) THEN 1 ELSE 0 END) AS {r.id}__evaluated",
+                 f"SUM(CASE WHEN {s} = 2 THEN 1 ELSE 0 END) AS {r.id}__flagged"]
+        aggs += [f"SUM(CASE WHEN {s} = {10 + i} THEN 1 ELSE 0 END) AS {r.id}__ne_{i}"
+                 for i in range(len(r.reasons(ctx)))]
+    return f"SELECT {', '.join(aggs)} FROM (SELECT {status_select(rules, ctx)} FROM l) AS st"
+
+
+def fused_findings_sql(rules: list[LineRule], ctx: Ctx) -> str:
+    details = []
+    for r in rules:
+        cols = dict(r.details(ctx))
+        if r.stake is not None:
+            cols["stake"] = r.stake(ctx)
+        details += [f"CASE WHEN s_{r.id} = 2 THEN {expr} END AS x_{r.id}__{name}" for name, expr in cols.items()]
+    any_flag = " OR ".join(f"s_{r.id} = 2" for r in rules) or "FALSE"
+    extra = (", " + ", ".join(details)) if details else ""
+    return (f"SELECT t.*{extra} FROM (SELECT l.*, {status_select(rules, ctx)} FROM l) AS t "
+            f"WHERE {any_flag}")

@@ -1,0 +1,104 @@
+"""Execution back ends. Both run the same SQL (see :mod:`voucher_audit.sql`); neither knows any rule."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from voucher_audit.sql import quote_ident, to_dialect
+
+
+def _rows(table: pa.Table) -> list[dict[str, Any]]:
+    return table.to_pylist()
+
+
+class DuckDBEngine:
+    name = "duckdb"
+
+    def __init__(self, con: duckdb.DuckDBPyConnection | None = None, threads: int | None = None):
+        self.con = con or duckdb.connect()
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
+        self._tables: dict[str, pa.Table] = {}
+
+    def register(self, name: str, table: pa.Table) -> None:
+        self._tables[name] = table  # keep a reference: DuckDB scans the Arrow memory in place
+        self.con.register(name, table)
+
+    def view(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {quote_ident(name)} AS {sql}")
+
+    def query(self, sql: str) -> list[dict[str, Any]]:
+        res = self.con.sql(sql)
+        if res is None:
+            return []
+        t = res.arrow()
+        if hasattr(t, "read_all"):
+            t = t.read_all()
+        return _rows(t)
+
+    def close(self) -> None:
+        for name in self._tables:
+            self.con.unregister(name)
+        self._tables.clear()
+
+
+_SPARK = None
+
+
+def spark_session(master: str | None = None):
+    """One SparkSession per process (tests share it); ``master`` like local[2] or spark://host:7077."""
+    global _SPARK
+    if _SPARK is None:
+        from pyspark.sql import SparkSession
+
+        master = master or os.environ.get("VOUCHER_AUDIT_SPARK_MASTER", "local[2]")
+        _SPARK = (SparkSession.builder.master(master).appName("voucher_audit")
+                  .config("spark.ui.enabled", "false")
+                  .config("spark.sql.session.timeZone", "UTC")
+                  .config("spark.sql.shuffle.partitions", "4")
+                  .config("spark.sql.ansi.enabled", "true")
+                  .config("spark.driver.memory", os.environ.get("VOUCHER_AUDIT_SPARK_MEMORY", "2g"))
+                  .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+                  .getOrCreate())
+        _SPARK.sparkContext.setLogLevel("ERROR")
+    return _SPARK
+
+
+class SparkEngine:
+    name = "spark"
+
+    def __init__(self, master: str | None = None):
+        self.spark = spark_session(master)
+        self.tmp = tempfile.mkdtemp(prefix="voucher_audit_spark_")
+
+    def register(self, name: str, table: pa.Table) -> None:
+        # Parquet hand-off keeps DECIMAL(18,2), DATE and BOOLEAN types exact on the Spark side.
+        path = os.path.join(self.tmp, f"{name}.parquet")
+        pq.write_table(table, path)
+        self.spark.read.parquet(path).createOrReplaceTempView(name)
+
+    def view(self, name: str, sql: str) -> None:
+        self.spark.sql(to_dialect(sql, "spark")).createOrReplaceTempView(name)
+
+    def query(self, sql: str) -> list[dict[str, Any]]:
+        return _rows(self.spark.sql(to_dialect(sql, "spark")).toArrow())
+
+    def close(self) -> None:
+        for name in [t.name for t in self.spark.catalog.listTables() if t.isTemporary]:
+            self.spark.catalog.dropTempView(name)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def make_engine(name: str, master: str | None = None):
+    if name == "duckdb":
+        return DuckDBEngine()
+    if name == "spark":
+        return SparkEngine(master)
+    raise ValueError(f"unknown engine '{name}' (duckdb or spark)")

@@ -1,0 +1,447 @@
+"""Readers for the canonical tables: CSV (UTF-8, UTF-8 with BOM, GBK), XLSX and Parquet.
+
+Reading is two steps. First each file becomes a raw Arrow table whose columns carry canonical names
+(Chinese headers recognised through the aliases in :mod:`voucher_audit.schema`). Then one DuckDB query
+per file normalises every column (full-width digits, Excel serial dates, Chinese enum values, thousands
+separators) and flags the rows that cannot be parsed; a second query names row, column, value and reason
+for those rows only, so a clean 10-million-line Parquet file costs one pass.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import sys
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from voucher_audit import schema as S
+from voucher_audit.sql import quote_ident, quote_str
+
+MAX_ERRORS_LISTED = 1000
+SQL_TYPES = {"text": "VARCHAR", "enum": "VARCHAR", "date": "DATE", "decimal": "DECIMAL(18,2)", "int": "BIGINT",
+             "bool": "BOOLEAN"}
+FULLWIDTH = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
+HALFWIDTH = "".join(chr(c) for c in range(0x21, 0x7F)) + " "
+
+
+@dataclass(frozen=True)
+class RowError:
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
+
+    def __str__(self) -> str:
+        where = f"{self.file}" + (f", row {self.row}" if self.row is not None else "")
+        where += f", column {self.column}" if self.column else ""
+        val = f" (value {self.value!r})" if self.value is not None else ""
+        return f"{where}: {self.reason}{val}"
+
+
+class InputError(Exception):
+    """The input was rejected as a whole; ``errors`` names every problem found (up to a limit)."""
+
+    def __init__(self, errors: list[RowError], total: int | None = None):
+        self.errors = errors
+        self.total = total if total is not None else len(errors)
+        super().__init__("; ".join(str(e) for e in errors[:5]))
+
+
+@dataclass
+class Loaded:
+    table: pa.Table
+    skipped: list[RowError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- raw readers
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")  # a superset of GBK and GB2312
+
+
+def _cell_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)), "f")
+    return str(value)
+
+
+def read_csv_rows(path: Path) -> list[list[str | None]]:
+    text = _decode(path.read_bytes())
+    csv.field_size_limit(sys.maxsize)  # a 50 MB summary cell is still one cell
+    return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+
+
+_REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+def _eval_formula(formula: str, grid: list[list[Any]], depth: int = 0) -> Any:
+    """Evaluate the small formulas people type into voucher sheets when the file has no cached value.
+
+    Supports arithmetic on numbers and same-sheet cell references, SUM over ranges, DATE(y,m,d), ROUND
+    and quoted text. Anything else raises ValueError and the cell is reported as unreadable.
+    """
+    if depth > 20:
+        raise ValueError("formula nesting too deep")
+    expr = formula.lstrip("=").strip()
+    m = re.fullmatch(r'"(.*)"', expr)
+    if m:
+        return m.group(1)
+
+    def cell(ref_col: str, ref_row: str) -> Any:
+        r, c = int(ref_row) - 1, _col_index(ref_col)
+        v = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
+        if isinstance(v, str) and v.startswith("="):
+            v = _eval_formula(v, grid, depth + 1)
+        if v is None or v == "":
+            return 0
+        return v
+
+    def rng_sum(a: str, b: str) -> str:
+        ma, mb = _REF.fullmatch(a), _REF.fullmatch(b)
+        if not ma or not mb:
+            raise ValueError("bad range")
+        total = Decimal(0)
+        for r in range(int(ma.group(2)), int(mb.group(2)) + 1):
+            for c in range(_col_index(ma.group(1)), _col_index(mb.group(1)) + 1):
+                v = cell(_letters(c), str(r))
+                total += Decimal(str(v))
+        return f"Decimal('{total}')"
+
+    py = expr.upper()
+    py = re.sub(r"SUM\(\s*(\$?[A-Z]{1,3}\$?\d+)\s*:\s*(\$?[A-Z]{1,3}\$?\d+)\s*\)", lambda m: rng_sum(m.group(1), m.group(2)),
+                py)
+    py = _REF.sub(lambda m: f"V({cell(m.group(1), m.group(2))!r})", py)
+    if not re.fullmatch(r"[0-9A-Za-z_.,+\-*/() '\"]*", py):
+        raise ValueError("unsupported formula")
+    allowed = {"V": lambda v: Decimal(str(v)) if not isinstance(v, (dt.date, str)) else v,
+               "Decimal": Decimal, "SUM": lambda *a: sum(Decimal(str(x)) for x in a),
+               "ROUND": lambda v, n=0: round(Decimal(str(v)), int(n)),
+               "DATE": lambda y, mo, d: dt.date(int(y), int(mo), int(d))}
+    for name in re.findall(r"[A-Za-z_]+", py):
+        if name not in allowed:
+            raise ValueError(f"unsupported function {name}")
+    try:
+        return eval(py, {"__builtins__": {}}, allowed)  # noqa: S307 - restricted to the whitelisted names above
+    except (ArithmeticError, InvalidOperation, SyntaxError, TypeError) as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def _letters(index: int) -> str:
+    s, n = "", index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def read_xlsx_rows(path: Path) -> list[list[str | None]]:
+    import openpyxl
+
+    wb_f = openpyxl.load_workbook(path, data_only=False, read_only=True)
+    wb_v = openpyxl.load_workbook(path, data_only=True, read_only=True)
+    ws_f, ws_v = wb_f.worksheets[0], wb_v.worksheets[0]
+    grid_f = [list(r) for r in ws_f.iter_rows(values_only=True)]
+    grid_v = [list(r) for r in ws_v.iter_rows(values_only=True)]
+    wb_f.close()
+    wb_v.close()
+    out: list[list[str | None]] = []
+    for ri, row in enumerate(grid_f):
+        vals = grid_v[ri] if ri < len(grid_v) else []
+        cells: list[str | None] = []
+        for ci, f in enumerate(row):
+            v = vals[ci] if ci < len(vals) else None
+            if isinstance(f, str) and f.startswith("=") and v is None:
+                try:
+                    v = _eval_formula(f, grid_f)
+                except (ValueError, IndexError):
+                    v = f"#FORMULA {f}"
+            elif not (isinstance(f, str) and f.startswith("=")):
+                v = f
+            if isinstance(v, Decimal):
+                v = format(v.normalize(), "f") if v == v.to_integral() else format(v, "f")
+            cells.append(_cell_text(v))
+        out.append(cells)
+    return out
+
+
+def _rows_to_table(rows: list[list[str | None]], hmap: dict[str, str], fname: str) -> tuple[pa.Table, list[str]]:
+    while rows and all((c is None or str(c).strip() == "") for c in rows[-1]):
+        rows.pop()
+    if not rows or all((c is None or str(c).strip() == "") for c in rows[0]):
+        raise InputError([RowError(fname, None, None, None, "empty file: no header row")])
+    header = rows[0]
+    columns: dict[str, list[str | None]] = {}
+    positions: dict[str, int] = {}
+    ignored: list[str] = []
+    for i, h in enumerate(header):
+        key = S.header_key(h or "")
+        name = hmap.get(key)
+        if name is None:
+            if key:
+                ignored.append(str(h))
+            continue
+        if name in positions:
+            raise InputError([RowError(fname, 1, str(h), None, f"two columns map to '{name}'")])
+        positions[name] = i
+    body = rows[1:]
+    for name, i in positions.items():
+        columns[name] = [(r[i] if i < len(r) else None) for r in body]
+    columns["_row"] = list(range(2, len(body) + 2))
+    t = pa.table({k: pa.array(v, type=pa.int64() if k == "_row" else pa.string()) for k, v in columns.items()})
+    return t, ignored
+
+
+def read_raw(path: Path, table_schema: S.TableSchema) -> tuple[pa.Table, list[str]]:
+    """A file → Arrow table with canonical column names (+ ``_row``, the row number people see)."""
+    hmap = S.header_map(table_schema)
+    suffix = path.suffix.lower()
+    fname = path.name
+    if not path.exists():
+        raise InputError([RowError(str(path), None, None, None, "file not found")])
+    if suffix in (".parquet", ".pq"):
+        t = pq.read_table(path)
+        names, ignored, keep = [], [], []
+        for i, n in enumerate(t.column_names):
+            c = hmap.get(S.header_key(n))
+            if c is None or c in names:
+                ignored.append(n)
+                continue
+            names.append(c)
+            keep.append(i)
+        t = t.select(keep).rename_columns(names)
+        t = t.append_column("_row", pa.array(range(1, t.num_rows + 1), type=pa.int64()))
+        return t, ignored
+    if suffix in (".xlsx", ".xlsm"):
+        rows = read_xlsx_rows(path)
+    elif suffix in (".csv", ".txt", ".tsv", ""):
+        if path.stat().st_size == 0:
+            raise InputError([RowError(fname, None, None, None, "empty file: no header row")])
+        rows = read_csv_rows(path)
+    else:
+        raise InputError([RowError(fname, None, None, None, f"unsupported file type '{suffix}' (csv, xlsx, parquet)")])
+    return _rows_to_table(rows, hmap, fname)
+
+
+# ---------------------------------------------------------------- normalisation in DuckDB
+
+def _fw(expr: str) -> str:
+    return f"translate({expr}, {quote_str(FULLWIDTH)}, {quote_str(HALFWIDTH)})"
+
+
+def _text(expr: str) -> str:
+    return f"NULLIF(TRIM({_fw(f'CAST({expr} AS VARCHAR)')}), '')"
+
+
+def _column_sql(col: S.Column, arrow_type: pa.DataType | None) -> tuple[str, list[tuple[str, str]]]:
+    """(normalised expression, [(reason, condition that makes the raw value invalid)])."""
+    r = quote_ident(col.name)
+    if arrow_type is None:
+        return f"CAST(NULL AS {SQL_TYPES[col.kind]})", ([("required value missing", "TRUE")] if col.required else [])
+    t = _text(r)
+    checks: list[tuple[str, str]] = []
+    if col.kind == "text":
+        norm = t
+    elif col.kind == "decimal":
+        if pa.types.is_integer(arrow_type) or pa.types.is_decimal(arrow_type):
+            norm = f"CAST({r} AS DECIMAL(18,2))"
+            d10 = norm
+        else:
+            s = f"NULLIF(regexp_replace({t}, '[,¥￥元\\s]', '', 'g'), '')"
+            d10 = f"(CASE WHEN regexp_full_match({s}, '[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)') " \
+                  f"THEN TRY_CAST({s} AS DECIMAL(38,10)) END)"
+            norm = f"CAST(ROUND({d10}, 2) AS DECIMAL(18,2))"
+            checks.append(("not a number", f"{t} IS NOT NULL AND {d10} IS NULL"))
+            checks.append(("more than two decimal places", f"{d10} IS NOT NULL AND ABS({d10} - ROUND({d10}, 2)) > 0.000001"))
+            checks.append(("number too large", f"{d10} IS NOT NULL AND ABS({d10}) >= 1e16"))
+        if col.name == "amount":
+            checks.append(("amount must be greater than 0", f"{d10} IS NOT NULL AND {d10} <= 0"))
+    elif col.kind == "date":
+        if pa.types.is_date(arrow_type) or pa.types.is_timestamp(arrow_type):
+            norm = f"CAST({r} AS DATE)"
+        else:
+            s1 = f"regexp_replace(regexp_replace(split_part(replace({t}, 'T', ' '), ' ', 1), '[年月/.]', '-', 'g'), '日', '')"
+            serial = f"TRY_CAST({t} AS DOUBLE)"
+            norm = (f"(CASE WHEN regexp_full_match({s1}, '[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}') "
+                    f"THEN CAST(try_strptime({s1}, '%Y-%m-%d') AS DATE) "
+                    f"WHEN regexp_full_match({t}, '[0-9]{{8}}') THEN CAST(try_strptime({t}, '%Y%m%d') AS DATE) "
+                    f"WHEN regexp_full_match({t}, '[0-9]{{1,6}}([.][0-9]+)?') AND {serial} BETWEEN 1 AND 2958465 "
+                    f"THEN CAST(DATE '1899-12-30' + CAST(FLOOR({serial}) AS INTEGER) AS DATE) END)")
+            checks.append(("not a date", f"{t} IS NOT NULL AND {norm} IS NULL"))
+    elif col.kind == "int":
+        if pa.types.is_integer(arrow_type):
+            norm = f"CAST({r} AS BIGINT)"
+            num = norm
+        else:
+            num = f"TRY_CAST({t} AS DOUBLE)"
+            norm = f"(CASE WHEN {num} = FLOOR({num}) THEN CAST({num} AS BIGINT) END)"
+            checks.append(("not a whole number", f"{t} IS NOT NULL AND {norm} IS NULL"))
+        if col.int_range:
+            lo, hi = col.int_range
+            checks.append((f"must be between {lo} and {hi}", f"{num} IS NOT NULL AND ({num} < {lo} OR {num} > {hi})"))
+    elif col.kind == "bool":
+        if pa.types.is_boolean(arrow_type):
+            norm = r
+        else:
+            low = f"lower({t})"
+            norm = (f"(CASE WHEN {low} IN ('true','t','1','yes','y','是','应急') THEN TRUE "
+                    f"WHEN {low} IN ('false','f','0','no','n','否') THEN FALSE END)")
+            checks.append(("not a yes/no value", f"{t} IS NOT NULL AND {norm} IS NULL"))
+    elif col.kind == "enum":
+        mapping = S.enum_map(col.enum or col.name)
+        low = f"lower({t})"
+        canon = sorted(set(mapping.values()))
+        aliases = {k: v for k, v in mapping.items() if k != v}
+        whens = " ".join(f"WHEN {quote_str(k)} THEN {quote_str(v)}" for k, v in sorted(aliases.items()))
+        norm = (f"(CASE WHEN {low} IN ({', '.join(quote_str(v) for v in canon)}) THEN {low} "
+                f"ELSE (CASE {low} {whens} END) END)")
+        checks.append((f"unknown {col.name}", f"{t} IS NOT NULL AND {norm} IS NULL"))
+    else:  # pragma: no cover - schema is static
+        raise ValueError(col.kind)
+    if col.required:
+        checks.insert(0, ("required value missing", f"{t} IS NULL"))
+    return norm, checks
+
+
+def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table, table_schema: S.TableSchema, fname: str,
+              skip_invalid: bool = False) -> tuple[pa.Table, list[RowError]]:
+    """Raw Arrow table → typed canonical table. Raises InputError unless ``skip_invalid``."""
+    present = {n: raw.schema.field(n).type for n in raw.column_names}
+    missing = [c.name for c in table_schema.columns if c.required and c.name not in present]
+    if missing:
+        raise InputError([RowError(fname, None, m, None, "required column missing") for m in missing])
+    con.register("_raw", raw)
+    try:
+        selects, bad_terms, checks_by_col = [], [], {}
+        for col in table_schema.columns:
+            norm, checks = _column_sql(col, present.get(col.name))
+            selects.append(f"{norm} AS {quote_ident(col.name)}")
+            checks_by_col[col.name] = checks
+            bad_terms += [f"COALESCE({cond}, FALSE)" for _, cond in checks]
+        bad = " OR ".join(bad_terms) or "FALSE"
+        sql = f"SELECT _row, {', '.join(selects)}, ({bad}) AS _bad FROM _raw"
+        typed = con.sql(sql).arrow()
+        if hasattr(typed, "read_all"):
+            typed = typed.read_all()
+        errors: list[RowError] = []
+        bad_mask = typed.column("_bad")
+        n_bad = pa.compute.sum(pa.compute.cast(bad_mask, pa.int64())).as_py() or 0
+        if n_bad:
+            parts = []
+            for col in table_schema.columns:
+                for reason, cond in checks_by_col[col.name]:
+                    raw_val = f"CAST({quote_ident(col.name)} AS VARCHAR)" if col.name in present else "NULL"
+                    parts.append(f"SELECT _row, {quote_str(col.name)} AS col, {raw_val} AS val, "
+                                 f"{quote_str(reason)} AS reason FROM _raw WHERE COALESCE({cond}, FALSE)")
+            detail = con.sql(" UNION ALL ".join(parts) + " ORDER BY _row, col").fetchall()
+            seen: set[tuple[int, str]] = set()
+            for row, colname, val, reason in detail:
+                if (row, colname) in seen:
+                    continue
+                seen.add((row, colname))
+                shown = None if val is None else (val if len(val) <= 200 else val[:200] + "…")
+                errors.append(RowError(fname, row, colname, shown, reason))
+        typed = typed.filter(pa.compute.invert(bad_mask)) if n_bad else typed
+        typed = typed.drop_columns(["_bad"])
+        if errors and not skip_invalid:
+            raise InputError(errors[:MAX_ERRORS_LISTED], total=len(errors))
+        return typed, errors
+    finally:
+        con.unregister("_raw")
+
+
+def _dedupe(con: duckdb.DuckDBPyConnection, t: pa.Table, key: str, files: pa.Array | None,
+            fname: str, skip_invalid: bool) -> tuple[pa.Table, list[RowError]]:
+    con.register("_t", t)
+    try:
+        dups = con.sql(f"""
+            SELECT _idx, _row, {quote_ident(key)}, first_row FROM (
+              SELECT row_number() OVER () - 1 AS _idx, _row, {quote_ident(key)},
+                     row_number() OVER (PARTITION BY {quote_ident(key)} ORDER BY _ord) AS k,
+                     first_value(_row) OVER (PARTITION BY {quote_ident(key)} ORDER BY _ord) AS first_row
+              FROM (SELECT *, row_number() OVER () AS _ord FROM _t)
+            ) WHERE k > 1 ORDER BY _idx""").fetchall()
+    finally:
+        con.unregister("_t")
+    if not dups:
+        return t, []
+    errors = []
+    for idx, row, val, first in dups:
+        f = files[idx].as_py() if files is not None else fname
+        errors.append(RowError(f, row, key, str(val), f"duplicate {key} (first at row {first})"))
+    if not skip_invalid:
+        raise InputError(errors[:MAX_ERRORS_LISTED], total=len(errors))
+    drop = {d[0] for d in dups}
+    mask = pa.array([i not in drop for i in range(t.num_rows)])
+    return t.filter(mask), errors
+
+
+def load_tables(con: duckdb.DuckDBPyConnection, paths: list[str | Path], table_schema: S.TableSchema,
+                skip_invalid: bool = False) -> Loaded:
+    parts, skipped, ignored, names, file_col = [], [], [], [], []
+    errors: list[RowError] = []
+    for p in paths:
+        path = Path(p)
+        try:
+            raw, ign = read_raw(path, table_schema)
+            typed, errs = normalise(con, raw, table_schema, path.name, skip_invalid)
+        except InputError as exc:
+            errors.extend(exc.errors)
+            continue
+        ignored += ign
+        skipped += errs
+        parts.append(typed)
+        names.append(path.name)
+        file_col += [path.name] * typed.num_rows if len(paths) > 1 else []
+    if errors:
+        raise InputError(errors[:MAX_ERRORS_LISTED], total=len(errors))
+    table = pa.concat_tables(parts) if parts else _empty(table_schema)
+    if table_schema.unique:
+        files = pa.array(file_col) if file_col else None
+        table, errs = _dedupe(con, table, table_schema.unique[0], files, names[0] if names else "", skip_invalid)
+        skipped += errs
+    return Loaded(table=table, skipped=skipped, ignored_columns=ignored, files=names)
+
+
+def _empty(table_schema: S.TableSchema) -> pa.Table:
+    con = duckdb.connect()
+    raw = pa.table({"_row": pa.array([], pa.int64()), **{c.name: pa.array([], pa.string())
+                                                         for c in table_schema.columns}})
+    t, _ = normalise(con, raw, table_schema, "")
+    return t

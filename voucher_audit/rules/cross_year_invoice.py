@@ -1,0 +1,18 @@
+"""跨年: an invoice from an earlier year booked this year (regs §1.1 T13, §8.3 F04)."""
+
+from voucher_audit.rules._base import WARN, LineRule
+
+
+def _message(r, ctx):
+    return (f"开票日期 {r['invoice_date']} 属于以前年度，于 {r['voucher_date']} 入账（跨年度发票）",
+            f"Invoice dated {r['invoice_date']} (an earlier year) booked on {r['voucher_date']}")
+
+
+RULE = LineRule(
+    id="cross_year_invoice", severity=WARN, title="Invoice from an earlier year",
+    applies=lambda ctx: "TRUE",
+    requires=lambda ctx: [("missing invoice_date", "invoice_date IS NOT NULL")],
+    flag=lambda ctx: "EXTRACT(YEAR FROM invoice_date) < EXTRACT(YEAR FROM voucher_date)",
+    message=_message,
+    source=lambda ctx: "跨年度发票一般不予报销 (unit rules, regulations.md §1.1 T13; §8.3 F04)",
+)

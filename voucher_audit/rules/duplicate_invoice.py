@@ -1,0 +1,44 @@
+"""The same invoice (code + number) on two or more lines, across units and years (regs §8.3 F09)."""
+
+from decimal import Decimal
+
+from voucher_audit.rules._base import BLOCK, SetRule, blank, finding
+
+BASE = f"""
+SELECT line_id, org_code, amount, voucher_date, invoice_code, invoice_no,
+       CASE WHEN {blank('invoice_no')} THEN 10 WHEN k > 1 THEN 2 ELSE 1 END AS s, ik
+FROM (
+  SELECT line_id, org_code, amount, voucher_date, invoice_code, invoice_no,
+         COALESCE(TRIM(invoice_code), '') || '|' || TRIM(invoice_no) AS ik,
+         COUNT(*) OVER (PARTITION BY COALESCE(TRIM(invoice_code), ''), TRIM(invoice_no)) AS k
+  FROM lines
+) AS d
+"""
+
+
+def _build(rows, ctx):
+    groups: dict[str, list] = {}
+    for r in rows:
+        groups.setdefault(r["ik"], []).append(r)
+    out = []
+    for members in groups.values():
+        members.sort(key=lambda r: (r["voucher_date"], r["line_id"]))
+        first = members[0]
+        stake = sum((Decimal(r["amount"]) for r in members[1:]), Decimal(0))
+        code = first["invoice_code"] or "（无代码）"
+        ids = [r["line_id"] for r in members]
+        orgs = sorted({r["org_code"] for r in members})
+        zh = f"发票 {code} {first['invoice_no']} 重复报销 {len(members)} 次（{'、'.join(sorted(ids))}）"
+        en = (f"Invoice {first['invoice_code'] or '(no code)'} {first['invoice_no']} claimed {len(members)} times "
+              f"({', '.join(sorted(ids))}) in unit(s) {', '.join(orgs)}")
+        out.append(finding(RULE, {"org_code": orgs[0]}, ctx, line_ids=ids, stake=stake, zh=zh, en=en))
+    return out
+
+
+RULE = SetRule(
+    id="duplicate_invoice", severity=BLOCK, title="Duplicate invoice",
+    base=lambda ctx: BASE,
+    reasons=lambda ctx: ["missing invoice_no"],
+    build=_build,
+    source=lambda ctx: "发票管理办法; regulations.md §8.3 F09 (same code + number across vouchers and years)",
+)

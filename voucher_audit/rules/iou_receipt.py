@@ -1,0 +1,18 @@
+"""白条: an IOU instead of an invoice (regs §8.3 F01)."""
+
+from voucher_audit.rules._base import BLOCK, LineRule, money
+
+
+def _message(r, ctx):
+    return (f"以白条入账 {money(r['amount'])} 元", f"{money(r['amount'])} yuan booked on an IOU instead of an invoice")
+
+
+RULE = LineRule(
+    id="iou_receipt", severity=BLOCK, title="IOU instead of an invoice",
+    applies=lambda ctx: "TRUE",
+    requires=lambda ctx: [("missing invoice_type", "invoice_type IS NOT NULL")],
+    flag=lambda ctx: "invoice_type = 'iou'",
+    stake=lambda ctx: "amount",
+    message=_message,
+    source=lambda ctx: "会计法 第十四条; 发票管理办法 (不得以白条抵库); regulations.md §8.3 F01",
+)

@@ -1,0 +1,20 @@
+"""Invoice booked more than 90 days after it was issued (regs §1.1 T13)."""
+
+from voucher_audit.rules._base import WARN, LineRule
+
+
+def _message(r, ctx):
+    days = (r["voucher_date"] - r["invoice_date"]).days
+    limit = ctx.std.get("booking.late_days")
+    return (f"开票日期 {r['invoice_date']}，{days} 天后才入账（超过 {limit} 天）",
+            f"Invoice dated {r['invoice_date']} booked {days} days later (limit {limit} days)")
+
+
+RULE = LineRule(
+    id="late_booking", severity=WARN, title="Late booking",
+    applies=lambda ctx: "TRUE",
+    requires=lambda ctx: [("missing invoice_date", "invoice_date IS NOT NULL")],
+    flag=lambda ctx: f"date_diff('day', invoice_date, voucher_date) > {ctx.p('booking.late_days')}",
+    message=_message,
+    source=lambda ctx: ctx.src("booking.late_days"),
+)

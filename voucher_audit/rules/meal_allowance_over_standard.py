@@ -1,0 +1,42 @@
+"""伙食补助费 above allowance × calendar days (财行〔2013〕531号; regs §1.1 T3–T4)."""
+
+from voucher_audit.rules._base import WARN, LineRule, blank, money
+from voucher_audit.sql import literal
+
+
+def _high(ctx):
+    names = ctx.std.get("travel.meal_allowance_high_regions")
+    return "(" + " OR ".join(f"destination LIKE {literal('%' + n + '%')}" for n in names) + ")"
+
+
+def _rate(ctx):
+    return (f"(CASE WHEN {_high(ctx)} THEN {ctx.p('travel.meal_allowance_high_per_day')} "
+            f"ELSE {ctx.p('travel.meal_allowance_per_day')} END)")
+
+
+def _days():
+    return "(date_diff('day', trip_start, trip_end) + 1)"
+
+
+def _message(r, ctx):
+    days = (r["trip_end"] - r["trip_start"]).days + 1
+    return (f"伙食补助费 {money(r['amount'])} 元，超过 {money(r['x_rate'])} 元/天 × {days} 天 = {money(r['x_limit'])} 元"
+            f"（目的地 {r['destination']}）",
+            f"Meal allowance {money(r['amount'])} yuan exceeds {money(r['x_rate'])} yuan/day × {days} days = "
+            f"{money(r['x_limit'])} yuan (destination {r['destination']})")
+
+
+RULE = LineRule(
+    id="meal_allowance_over_standard", severity=WARN, title="Meal allowance over the standard",
+    applies=lambda ctx: "category = 'travel_meal'",
+    requires=lambda ctx: [
+        ("missing trip_start or trip_end", "trip_start IS NOT NULL AND trip_end IS NOT NULL"),
+        ("trip_end before trip_start", "trip_end >= trip_start"),
+        ("missing destination", f"NOT {blank('destination')}"),
+    ],
+    flag=lambda ctx: f"amount > {_rate(ctx)} * {_days()}",
+    stake=lambda ctx: f"amount - {_rate(ctx)} * {_days()}",
+    details=lambda ctx: {"rate": _rate(ctx), "limit": f"{_rate(ctx)} * {_days()}"},
+    message=_message,
+    source=lambda ctx: ctx.src("travel.meal_allowance_per_day", "travel.meal_allowance_high_per_day"),
+)

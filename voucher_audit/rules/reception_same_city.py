@@ -1,0 +1,25 @@
+"""Same-city reception (严禁同城吃请; a local rule in many places: regs §2 R13)."""
+
+from voucher_audit.rules._base import WARN, LineRule, blank
+
+SAME = ("(TRIM(guest_origin_city) = TRIM(d_unit_city) OR TRIM(guest_origin_city) || '市' = TRIM(d_unit_city) "
+        "OR TRIM(guest_origin_city) = TRIM(d_unit_city) || '市')")
+
+
+def _message(r, ctx):
+    return (f"接待对象来自本单位所在城市 {r['guest_origin_city']}（同城接待）",
+            f"The guests come from {r['guest_origin_city']}, the unit's own city (same-city reception)")
+
+
+RULE = LineRule(
+    id="reception_same_city", severity=WARN, title="Same-city reception",
+    applies=lambda ctx: "category = 'reception'",
+    requires=lambda ctx: [
+        ("unit not in the units table", "d_unit_known"),
+        ("unit city unknown", f"NOT {blank('d_unit_city')}"),
+        ("missing guest_origin_city", f"NOT {blank('guest_origin_city')}"),
+    ],
+    flag=lambda ctx: SAME,
+    message=_message,
+    source=lambda ctx: "严禁同城吃请 (local rule, regulations.md §2 R13; 中办发〔2013〕22号 supplementary local practice)",
+)

@@ -1,0 +1,19 @@
+"""The approver approved their own claim (separation of duties; regs §8.3 F02)."""
+
+from voucher_audit.rules._base import WARN, LineRule, blank
+
+
+def _message(r, ctx):
+    return (f"审批人 {r['approver']} 与经办人相同（自批自报）",
+            f"Approver {r['approver']} is also the handler (self-approval)")
+
+
+RULE = LineRule(
+    id="self_approval", severity=WARN, title="Self-approval",
+    applies=lambda ctx: "TRUE",
+    requires=lambda ctx: [("missing handler", f"NOT {blank('handler')}"),
+                          ("missing approver", f"NOT {blank('approver')}")],
+    flag=lambda ctx: "LOWER(TRIM(approver)) = LOWER(TRIM(handler))",
+    message=_message,
+    source=lambda ctx: "会计法 第二十七条 (不相容职务相互分离); regulations.md §8.3 F02",
+)

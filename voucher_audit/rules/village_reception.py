@@ -1,0 +1,19 @@
+"""Reception booked by a village, which keeps no reception budget (regs §2 R6, §6)."""
+
+from voucher_audit.rules._base import WARN, LineRule, money
+
+
+def _message(r, ctx):
+    return (f"村级组织列支公务接待费 {money(r['amount'])} 元（村级不安排公务接待费）",
+            f"Village booked {money(r['amount'])} yuan of official reception (villages keep zero reception)")
+
+
+RULE = LineRule(
+    id="village_reception", severity=WARN, title="Reception at a village",
+    applies=lambda ctx: "category = 'reception'",
+    requires=lambda ctx: [("unit not in the units table", "d_unit_known AND d_unit_level IS NOT NULL")],
+    flag=lambda ctx: "d_unit_level = 'village'",
+    stake=lambda ctx: "amount",
+    message=_message,
+    source=lambda ctx: "中办发〔2013〕22号 第十二条 (接待费预算总额控制); village zero-reception rule (regulations.md §6)",
+)

@@ -1,0 +1,163 @@
+"""Run the rule suite on one engine: register the tables, one fused pass, then the set rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from voucher_audit import compile as C
+from voucher_audit import standards as stds
+from voucher_audit.io import _empty
+from voucher_audit.rules import ORDER
+from voucher_audit.rules._base import Ctx, Finding, LineRule, finding
+from voucher_audit.schema import FLEET, UNITS
+
+FAR_FUTURE = dt.date(9999, 12, 31)
+FAR_PAST = dt.date(1900, 1, 1)
+
+
+@dataclass
+class AuditResult:
+    findings: list[Finding]
+    coverage: list[dict[str, Any]]
+    reasons: dict[str, dict[str, int]]
+    lines: int
+    engine: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def lookup_tables(std: stds.Standards, units: pa.Table | None, fleet: pa.Table | None) -> dict[str, pa.Table]:
+    seen: set[tuple] = set()
+    rows = []
+    for dest, rank, month, cap, label, f, t in stds.lodging_lookup_rows(std):
+        if (dest, rank, month, f) in seen:
+            continue
+        seen.add((dest, rank, month, f))
+        rows.append((dest, rank, month, cap, label, f or FAR_PAST, t or FAR_FUTURE))
+    lodging = pa.table({
+        "dest": pa.array([r[0] for r in rows], pa.string()), "rank": pa.array([r[1] for r in rows], pa.string()),
+        "month": pa.array([r[2] for r in rows], pa.int64()),
+        "cap": pa.array([r[3] for r in rows], pa.decimal128(18, 2)),
+        "label": pa.array([r[4] for r in rows], pa.string()),
+        "eff_from": pa.array([r[5] for r in rows], pa.date32()), "eff_to": pa.array([r[6] for r in rows], pa.date32()),
+    })
+    dests = sorted(stds.lodging_destinations(std))
+    levels = [r for r in std.class_matrix if not r["rank"]]
+    maxes = [r for r in std.class_matrix if r["rank"]]
+    cal = stds.calendar_days(std)
+    window = int(std.get("festival.window_days"))
+    firsts = stds.festival_first_days(std)
+    fest: dict[dt.date, tuple[dt.date, str]] = {}
+    for first, name in firsts:
+        for k in range(-window, window + 1):
+            day = first + dt.timedelta(days=k)
+            cur = fest.get(day)
+            # nearest festival wins; ties go to the earlier festival, deterministically
+            if cur is None or abs((day - first).days) < abs((day - cur[0]).days):
+                fest[day] = (first, name)
+    fest_days = sorted(fest)
+    if units is None:
+        units = _empty(UNITS).drop_columns(["_row"])
+    else:
+        units = units.drop_columns([c for c in ("_row",) if c in units.column_names])
+    if fleet is None:
+        fleet = pa.table({"org_code": pa.array([], pa.string()), "plate_key": pa.array([], pa.string())})
+    else:
+        con = duckdb.connect()
+        con.register("f", fleet)
+        fleet = con.sql(f"SELECT DISTINCT org_code, {C.plate_key('plate')} AS plate_key FROM f").arrow()
+        if hasattr(fleet, "read_all"):
+            fleet = fleet.read_all()
+    return {
+        "units": units,
+        "fleet": fleet,
+        "lodging_lookup": lodging,
+        "lodging_dest": pa.table({"dest": pa.array(dests, pa.string())}),
+        "class_level": pa.table({"mode": [r["mode"] for r in levels], "cls": [r["class"] for r in levels],
+                                 "level": pa.array([int(r["level"]) for r in levels], pa.int64())}),
+        "class_max": pa.table({"mode": [r["mode"] for r in maxes], "rank": [r["rank"] for r in maxes],
+                               "level": pa.array([int(r["level"]) for r in maxes], pa.int64())}),
+        "calendar": pa.table({"d": pa.array([c[0] for c in cal], pa.date32()),
+                              "is_rest": pa.array([c[1] for c in cal], pa.bool_()),
+                              "holiday": pa.array([c[2] for c in cal], pa.string())}),
+        "festival_window": pa.table({"d": pa.array(fest_days, pa.date32()),
+                                     "first_day": pa.array([fest[d][0] for d in fest_days], pa.date32()),
+                                     "name": pa.array([fest[d][1] for d in fest_days], pa.string())}),
+    }
+
+
+def _int(v: Any) -> int:
+    return int(v or 0)
+
+
+def run_audit(lines: pa.Table, std: stds.Standards, engine, units: pa.Table | None = None,
+              fleet: pa.Table | None = None, rules: list[str] | None = None,
+              progress: Callable[[str], None] | None = None) -> AuditResult:
+    ctx = Ctx(std=std, has_units=units is not None, has_fleet=fleet is not None)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    engine.register("lines", lines.drop_columns([c for c in ("_row",) if c in lines.column_names]))
+    for name, table in lookup_tables(std, units, fleet).items():
+        engine.register(name, table)
+    engine.view("l", C.enriched_view_sql())
+    timings["register"] = time.perf_counter() - t0
+
+    coverage: dict[str, dict[str, Any]] = {}
+    reasons: dict[str, dict[str, int]] = {}
+    findings: list[Finding] = []
+    lrules = C.line_rules(rules)
+    n_lines = lines.num_rows
+    if lrules:
+        t = time.perf_counter()
+        agg = engine.query(C.fused_coverage_sql(lrules, ctx))[0]
+        for r in lrules:
+            coverage[r.id] = {"rule": r.id, "applicable": _int(agg[f"{r.id}__applicable"]),
+                              "evaluated": _int(agg[f"{r.id}__evaluated"]), "flagged": _int(agg[f"{r.id}__flagged"])}
+            reasons[r.id] = {reason: _int(agg[f"{r.id}__ne_{i}"]) for i, reason in enumerate(r.reasons(ctx))}
+        timings["fused_coverage"] = time.perf_counter() - t
+        if progress:
+            progress("line rules: coverage")
+        t = time.perf_counter()
+        if any(c["flagged"] for c in coverage.values()):
+            for row in engine.query(C.fused_findings_sql(lrules, ctx)):
+                for r in lrules:
+                    if row[f"s_{r.id}"] == 2:
+                        findings.append(_line_finding(r, row, ctx))
+        timings["fused_findings"] = time.perf_counter() - t
+        if progress:
+            progress("line rules: findings")
+    for r in C.set_rules(rules):
+        t = time.perf_counter()
+        agg = engine.query(r.coverage_sql(ctx))[0]
+        coverage[r.id] = {"rule": r.id, "applicable": _int(agg["applicable"]), "evaluated": _int(agg["evaluated"]),
+                          "flagged": _int(agg["flagged"])}
+        reasons[r.id] = {reason: _int(agg.get(f"ne_{i}")) for i, reason in enumerate(r.reasons(ctx))}
+        if coverage[r.id]["flagged"] or r.id == "benford_nonconformity":
+            findings.extend(r.build(engine.query(r.findings_sql(ctx)), ctx))
+        timings[r.id] = time.perf_counter() - t
+        if progress:
+            progress(r.id)
+    for rid, c in coverage.items():
+        c["not_evaluable"] = c["applicable"] - c["evaluated"]
+        reasons[rid] = {k: v for k, v in reasons[rid].items() if v}
+    findings.sort(key=lambda f: (ORDER[f.rule], f.sort_key()))
+    cov = [coverage[rid] for rid in sorted(coverage, key=ORDER.__getitem__)]
+    return AuditResult(findings=findings, coverage=cov, reasons={k: v for k, v in reasons.items() if v},
+                       lines=n_lines, engine=engine.name, timings=timings)
+
+
+def _line_finding(rule: LineRule, row: dict[str, Any], ctx: Ctx) -> Finding:
+    prefix = f"x_{rule.id}__"
+    view = dict(row)
+    for k, v in row.items():
+        if k.startswith(prefix):
+            view["x_" + k[len(prefix):]] = v
+    stake = view.get("x_stake")
+    return finding(rule, view, ctx, stake=None if stake is None else Decimal(stake))
