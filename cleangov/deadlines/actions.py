@@ -250,7 +250,10 @@ def do_mark_overdue(deadline: Deadline, *, acting_user, today: date) -> OverdueO
     """Mark an open deadline whose due date is before ``today`` overdue, notify its assignee and
     escalate one level up. Idempotent: the row is locked and re-read, so a second call (or a second
     worker) finds it already overdue and does nothing — nobody is notified twice."""
-    deadline = Deadline.objects.select_for_update().select_related("unit", "assignee").get(pk=deadline.pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to the assignee.
+    deadline = (
+        Deadline.objects.select_for_update(of=("self",)).select_related("unit", "assignee").get(pk=deadline.pk)
+    )
     if deadline.status != DeadlineStatusChoices.OPEN or deadline.due_date >= today:
         return None
     before = snapshot(deadline, DEADLINE_FIELDS)
