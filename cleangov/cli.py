@@ -22,7 +22,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "tick": ("tick", "Mark overdue deadlines, notify assignees and escalate one level up."),
     "calendar": ("calendar", "Working-day calendar: is-workday DATE, add-workdays DATE N, load FILE, show YEAR."),
     "createadmin": ("createadmin", "Create a system administrator account."),
+    "audit": ("", "Voucher audit engine (no Django): run INPUT... [--units] [--fleet] [--engine duckdb|spark]."),
+    "standards": ("", "Spending standards packs: show [--county PACK] [--date D]."),
 }
+
+# Subcommands served by the pure-Python voucher_audit engine: dispatched before any Django setup.
+ENGINE_COMMANDS = {"audit", "standards"}
 
 
 def _usage() -> str:
@@ -45,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cleangov: unknown command '{name}'\n", file=sys.stderr)
         print(_usage(), file=sys.stderr)
         return 2
+    if name in ENGINE_COMMANDS:
+        from voucher_audit.cli import main as engine_main
+
+        return engine_main(rest, prog=f"cleangov {name}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cleangov.settings")
     import django
     from django.core.management import get_commands, load_command_class

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from voucher_audit.rules import RULES
-from voucher_audit.rules._base import TRAVEL, VEHICLE, Ctx, LineRule, SetRule, in_list
+from voucher_audit.rules._base import VEHICLE, Ctx, LineRule, SetRule, in_list
 
 FESTIVAL_CATS = ("allowance", "bonus", "welfare", "condolence", "other")
 PLATE_KEY = "UPPER(REPLACE(REPLACE(REPLACE(TRIM({c}), ' ', ''), '·', ''), '-', ''))"

@@ -145,8 +145,8 @@ def _eval_formula(formula: str, grid: list[list[Any]], depth: int = 0) -> Any:
         return f"Decimal('{total}')"
 
     py = expr.upper()
-    py = re.sub(r"SUM\(\s*(\$?[A-Z]{1,3}\$?\d+)\s*:\s*(\$?[A-Z]{1,3}\$?\d+)\s*\)", lambda m: rng_sum(m.group(1), m.group(2)),
-                py)
+    sum_re = r"SUM\(\s*(\$?[A-Z]{1,3}\$?\d+)\s*:\s*(\$?[A-Z]{1,3}\$?\d+)\s*\)"
+    py = re.sub(sum_re, lambda m: rng_sum(m.group(1), m.group(2)), py)
     py = _REF.sub(lambda m: f"V({cell(m.group(1), m.group(2))!r})", py)
     if not re.fullmatch(r"[0-9A-Za-z_.,+\-*/() '\"]*", py):
         raise ValueError("unsupported formula")
@@ -288,7 +288,8 @@ def _column_sql(col: S.Column, arrow_type: pa.DataType | None) -> tuple[str, lis
                   f"THEN TRY_CAST({s} AS DECIMAL(38,10)) END)"
             norm = f"CAST(ROUND({d10}, 2) AS DECIMAL(18,2))"
             checks.append(("not a number", f"{t} IS NOT NULL AND {d10} IS NULL"))
-            checks.append(("more than two decimal places", f"{d10} IS NOT NULL AND ABS({d10} - ROUND({d10}, 2)) > 0.000001"))
+            checks.append(("more than two decimal places",
+                           f"{d10} IS NOT NULL AND ABS({d10} - ROUND({d10}, 2)) > 0.000001"))
             checks.append(("number too large", f"{d10} IS NOT NULL AND ABS({d10}) >= 1e16"))
         if col.name == "amount":
             checks.append(("amount must be greater than 0", f"{d10} IS NOT NULL AND {d10} <= 0"))
@@ -296,7 +297,8 @@ def _column_sql(col: S.Column, arrow_type: pa.DataType | None) -> tuple[str, lis
         if pa.types.is_date(arrow_type) or pa.types.is_timestamp(arrow_type):
             norm = f"CAST({r} AS DATE)"
         else:
-            s1 = f"regexp_replace(regexp_replace(split_part(replace({t}, 'T', ' '), ' ', 1), '[年月/.]', '-', 'g'), '日', '')"
+            day_part = f"split_part(replace({t}, 'T', ' '), ' ', 1)"
+            s1 = f"regexp_replace(regexp_replace({day_part}, '[年月/.]', '-', 'g'), '日', '')"
             serial = f"TRY_CAST({t} AS DOUBLE)"
             norm = (f"(CASE WHEN regexp_full_match({s1}, '[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}') "
                     f"THEN CAST(try_strptime({s1}, '%Y-%m-%d') AS DATE) "

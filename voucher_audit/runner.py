@@ -17,7 +17,7 @@ from voucher_audit import standards as stds
 from voucher_audit.io import _empty
 from voucher_audit.rules import ORDER
 from voucher_audit.rules._base import Ctx, Finding, LineRule, finding
-from voucher_audit.schema import FLEET, UNITS
+from voucher_audit.schema import UNITS
 
 FAR_FUTURE = dt.date(9999, 12, 31)
 FAR_PAST = dt.date(1900, 1, 1)

@@ -130,17 +130,20 @@ class SetRule:
     def coverage_sql(self, ctx: Ctx) -> str:
         if self.coverage is not None:
             return self.coverage(ctx)
-        assert self.base is not None
+        if self.base is None:
+            raise ValueError(f"{self.id}: needs base or coverage")
         ne = ", ".join(f"SUM(CASE WHEN s = {10 + i} THEN 1 ELSE 0 END) AS ne_{i}"
                        for i in range(len(self.reasons(ctx))))
         return (f"SELECT SUM(CASE WHEN s > 0 THEN 1 ELSE 0 END) AS applicable, "
                 f"SUM(CASE WHEN s IN (1, 2) THEN 1 ELSE 0 END) AS evaluated, "
-                f"SUM(CASE WHEN s = 2 THEN 1 ELSE 0 END) AS flagged{', ' + ne if ne else ''} FROM ({self.base(ctx)}) AS b")
+                f"SUM(CASE WHEN s = 2 THEN 1 ELSE 0 END) AS flagged{', ' + ne if ne else ''} "
+                f"FROM ({self.base(ctx)}) AS b")
 
     def findings_sql(self, ctx: Ctx) -> str:
         if self.findings is not None:
             return self.findings(ctx)
-        assert self.base is not None
+        if self.base is None:
+            raise ValueError(f"{self.id}: needs base or findings")
         return f"SELECT * FROM ({self.base(ctx)}) AS b WHERE s = 2"
 
 

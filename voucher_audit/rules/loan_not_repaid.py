@@ -28,7 +28,8 @@ def _build(rows, ctx):
     for (org, person, yr), members in sorted(groups.items()):
         r0 = members[0]
         gap = Decimal(r0["out_amt"]) - Decimal(r0["rep_amt"])
-        zh = f"{person} 在 {yr} 年借款 {money(r0['out_amt'])} 元，当年仅归还 {money(r0['rep_amt'])} 元，未还 {money(gap)} 元"
+        zh = (f"{person} 在 {yr} 年借款 {money(r0['out_amt'])} 元，当年仅归还 {money(r0['rep_amt'])} 元，"
+              f"未还 {money(gap)} 元")
         en = (f"{person} borrowed {money(r0['out_amt'])} yuan in {yr} and repaid only {money(r0['rep_amt'])} yuan "
               f"that year ({money(gap)} yuan outstanding)")
         out.append(finding(RULE, {"org_code": org}, ctx, line_ids=[r["line_id"] for r in members], stake=gap,

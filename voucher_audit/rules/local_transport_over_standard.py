@@ -9,7 +9,8 @@ def _message(r, ctx):
     days = (r["trip_end"] - r["trip_start"]).days + 1
     rate = ctx.std.dec("travel.local_transport_per_day")
     return (f"市内交通费 {money(r['amount'])} 元，超过 {rate:.2f} 元/天 × {days} 天 = {rate * days:.2f} 元",
-            f"Local transport {money(r['amount'])} yuan exceeds {rate:.2f} yuan/day × {days} days = {rate * days:.2f} yuan")
+            f"Local transport {money(r['amount'])} yuan exceeds {rate:.2f} yuan/day × {days} days = "
+            f"{rate * days:.2f} yuan")
 
 
 RULE = LineRule(

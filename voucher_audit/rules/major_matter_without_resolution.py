@@ -1,4 +1,7 @@
-"""Village major-matter payment without a 四议两公开 / 一事一议 resolution (村民委员会组织法 第二十四条; regs §6, F20)."""
+"""Village major-matter payment without a 四议两公开 / 一事一议 resolution.
+
+Source: 村民委员会组织法 第二十四条; regulations.md §6 and §8.3 F20.
+"""
 
 from voucher_audit.rules._base import BLOCK, LineRule, blank, money
 

@@ -20,7 +20,8 @@ def _days():
 
 def _message(r, ctx):
     days = (r["trip_end"] - r["trip_start"]).days + 1
-    return (f"伙食补助费 {money(r['amount'])} 元，超过 {money(r['x_rate'])} 元/天 × {days} 天 = {money(r['x_limit'])} 元"
+    return (f"伙食补助费 {money(r['amount'])} 元，超过 {money(r['x_rate'])} 元/天 × {days} 天 = "
+            f"{money(r['x_limit'])} 元"
             f"（目的地 {r['destination']}）",
             f"Meal allowance {money(r['amount'])} yuan exceeds {money(r['x_rate'])} yuan/day × {days} days = "
             f"{money(r['x_limit'])} yuan (destination {r['destination']})")

@@ -1,8 +1,9 @@
 """会议费 above cap(class) × attendees × days (财行〔2016〕214号; regs §8.1)."""
 
+from decimal import Decimal
+
 from voucher_audit.rules._base import WARN, LineRule, money
 from voucher_audit.sql import literal
-from decimal import Decimal
 
 
 def _cap(ctx):
@@ -12,7 +13,8 @@ def _cap(ctx):
 
 
 def _message(r, ctx):
-    return (f"{r['meeting_class']} 类会议费 {money(r['amount'])} 元，超过 {money(r['x_cap'])} 元 × {r['attendees']} 人 × "
+    return (f"{r['meeting_class']} 类会议费 {money(r['amount'])} 元，超过 {money(r['x_cap'])} 元 × "
+            f"{r['attendees']} 人 × "
             f"{r['days']} 天 = {money(r['x_limit'])} 元",
             f"Class {r['meeting_class']} meeting {money(r['amount'])} yuan exceeds {money(r['x_cap'])} × "
             f"{r['attendees']} attendees × {r['days']} days = {money(r['x_limit'])} yuan")

@@ -21,5 +21,5 @@ RULE = LineRule(
     ],
     flag=lambda ctx: SAME,
     message=_message,
-    source=lambda ctx: "严禁同城吃请 (local rule, regulations.md §2 R13; 中办发〔2013〕22号 supplementary local practice)",
+    source=lambda ctx: "严禁同城吃请 (local rule in many counties, regulations.md §2 R13)",
 )

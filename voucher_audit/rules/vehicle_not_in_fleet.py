@@ -6,7 +6,8 @@ from voucher_audit.sql import literal
 
 def _message(r, ctx):
     return (f"车牌 {r['vehicle_plate']} 不在本单位公务用车名册内，列支车辆费用 {money(r['amount'])} 元",
-            f"Plate {r['vehicle_plate']} is not in the unit's official fleet; {money(r['amount'])} yuan of vehicle cost")
+            f"Plate {r['vehicle_plate']} is not in the unit's official fleet; "
+            f"{money(r['amount'])} yuan of vehicle cost")
 
 
 RULE = LineRule(

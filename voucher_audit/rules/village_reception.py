@@ -15,5 +15,5 @@ RULE = LineRule(
     flag=lambda ctx: "d_unit_level = 'village'",
     stake=lambda ctx: "amount",
     message=_message,
-    source=lambda ctx: "中办发〔2013〕22号 第十二条 (接待费预算总额控制); village zero-reception rule (regulations.md §6)",
+    source=lambda ctx: "中办发〔2013〕22号 第十二条 (接待费预算总额控制); villages keep zero reception (regs §6)",
 )

@@ -42,7 +42,8 @@ def _build(rows, ctx):
         shown = ", ".join(ranges[:20]) + (" …" if len(ranges) > 20 else "")
         zh = f"{org} {yr} 年凭证号不连续，缺少 {missing} 个号：{shown}"
         en = f"{org} {yr}: {missing} voucher numbers missing: {shown}"
-        out.append(finding(RULE, {"org_code": org}, ctx, line_ids=sorted({r["line_id"] for r in members}), zh=zh, en=en))
+        ids = sorted({r["line_id"] for r in members})
+        out.append(finding(RULE, {"org_code": org}, ctx, line_ids=ids, zh=zh, en=en))
     return out
 
 

@@ -20,6 +20,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 PACKS_DIR = HERE / "packs"
 CALENDAR_DIR = HERE / "calendars"
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 
 class StandardsError(ValueError):
@@ -53,7 +54,8 @@ class Standards:
         try:
             return self.values[key].value
         except KeyError:
-            raise StandardsError(f"standard '{key}' is not defined for {self.as_of} in {'→'.join(self.chain)}") from None
+            chain = "→".join(self.chain)
+            raise StandardsError(f"standard '{key}' is not defined for {self.as_of} in {chain}") from None
 
     def dec(self, key: str) -> Decimal:
         return Decimal(str(self.get(key)))
@@ -121,7 +123,7 @@ def load(names: str | list[str] = "central", as_of: dt.date | None = None) -> St
     """Load a pack chain. ``names`` is one pack (its parents follow) or a comma list, lowest layer last."""
     if isinstance(names, str):
         names = [n.strip() for n in names.split(",") if n.strip()]
-    day = as_of or dt.date.today()
+    day = as_of or dt.datetime.now(CHINA_TZ).date()
     dirs: list[Path] = []
     for n in names:
         for d in _chain(n):

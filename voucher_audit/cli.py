@@ -1,0 +1,192 @@
+"""``cleangov audit`` and ``cleangov standards``: the engine's command line (no Django).
+
+    cleangov audit run INPUT... [--units F] [--fleet F] [--standards central] [--engine duckdb|spark]
+                               [--format json|table|xlsx] [--output PATH] [--skip-invalid] [--as-of DATE]
+    cleangov audit standards show [--county PACK] [--date D]
+    cleangov standards show [--county PACK] [--date D]
+
+Exit codes: 0 no findings, 1 findings, 2 bad usage, 3 input error (the report names row, column, value, reason).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
+
+
+def _parser(prog: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=prog, description="Voucher audit engine: spending rules over voucher lines.")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    run = sub.add_parser("run", prog=f"{prog} run", help="audit voucher-line files")
+    run.add_argument("inputs", nargs="+", metavar="INPUT", help="CSV (UTF-8/BOM/GBK), XLSX or Parquet files")
+    run.add_argument("--units", help="units table: org_code, name, level, province, city, reception_budget")
+    run.add_argument("--fleet", help="official fleet: org_code, plate")
+    run.add_argument("--standards", default="central",
+                     help="standards pack (name or directory; parents follow), or a comma list, lowest layer last")
+    run.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+    run.add_argument("--spark-master", default=None, help="Spark master URL (default local[2])")
+    run.add_argument("--format", choices=["json", "table", "xlsx"], default="json")
+    run.add_argument("--output", help="write the report here instead of stdout (required for xlsx)")
+    run.add_argument("--skip-invalid", action="store_true", help="skip invalid rows and report them")
+    run.add_argument("--as-of", type=_date, default=None, help="date the standards are resolved for (default today)")
+    run.add_argument("--rules", default=None, help="comma list of rule ids (default all)")
+    std = sub.add_parser("standards", prog=f"{prog} standards", help="spending standards")
+    ssub = std.add_subparsers(dest="std_cmd", required=True)
+    show = ssub.add_parser("show", prog=f"{prog} standards show", help="print every effective value and its source")
+    show.add_argument("--county", default="central", help="pack name or directory (its parents are layered below)")
+    show.add_argument("--date", type=_date, default=None)
+    sub.add_parser("rules", prog=f"{prog} rules", help="list the rules")
+    return p
+
+
+def _standards_parser(prog: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=prog, description="Spending standards (versioned packs).")
+    ssub = p.add_subparsers(dest="std_cmd", required=True)
+    show = ssub.add_parser("show", prog=f"{prog} show", help="print every effective value and its source")
+    show.add_argument("--county", default="central", help="pack name or directory (its parents are layered below)")
+    show.add_argument("--date", type=_date, default=None)
+    return p
+
+
+def _show(args) -> int:
+    from voucher_audit import standards
+
+    try:
+        std = standards.load(args.county, args.date)
+    except standards.StandardsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    print(standards.show(std))
+    return EXIT_OK
+
+
+def _input_error(exc, fmt: str) -> int:
+    for e in exc.errors:
+        print(f"input error: {e}", file=sys.stderr)
+    if exc.total > len(exc.errors):
+        print(f"... and {exc.total - len(exc.errors)} more", file=sys.stderr)
+    if fmt == "json":
+        print(json.dumps({"errors": [e.as_dict() for e in exc.errors], "error_count": exc.total}, ensure_ascii=False,
+                         indent=2))
+    return EXIT_INPUT
+
+
+def _run(args) -> int:
+    import duckdb
+
+    from voucher_audit import io, report, schema, standards
+    from voucher_audit.engines import make_engine
+    from voucher_audit.rules import RULES
+    from voucher_audit.runner import run_audit
+
+    if args.format == "xlsx" and not args.output:
+        print("error: --format xlsx needs --output PATH", file=sys.stderr)
+        return EXIT_USAGE
+    selected = None
+    if args.rules:
+        selected = [r.strip() for r in args.rules.split(",") if r.strip()]
+        unknown = [r for r in selected if r not in RULES]
+        if unknown:
+            print(f"error: unknown rule(s): {', '.join(unknown)}", file=sys.stderr)
+            return EXIT_USAGE
+    started = time.perf_counter()
+    try:
+        std = standards.load(args.standards, args.as_of)
+    except (standards.StandardsError, OSError) as exc:
+        print(f"input error: standards: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    con = duckdb.connect()
+    try:
+        lines = io.load_tables(con, args.inputs, schema.LINES, args.skip_invalid)
+        units = io.load_tables(con, [args.units], schema.UNITS, args.skip_invalid) if args.units else None
+        fleet = io.load_tables(con, [args.fleet], schema.FLEET, args.skip_invalid) if args.fleet else None
+    except io.InputError as exc:
+        return _input_error(exc, args.format)
+    load_s = time.perf_counter() - started
+
+    bar = None
+    progress = None
+    if args.format == "table":
+        try:
+            from tqdm import tqdm
+
+            bar = tqdm(total=2 + 11, desc="audit", unit="step", file=sys.stderr, leave=False)
+            progress = lambda _name: bar.update(1)  # noqa: E731
+        except ImportError:  # pragma: no cover - tqdm is an engine requirement
+            progress = None
+    engine = make_engine(args.engine, args.spark_master)
+    try:
+        result = run_audit(lines.table, std, engine, units=units.table if units else None,
+                           fleet=fleet.table if fleet else None, rules=selected, progress=progress)
+    finally:
+        engine.close()
+        if bar is not None:
+            bar.close()
+    skipped = lines.skipped + (units.skipped if units else []) + (fleet.skipped if fleet else [])
+    extra = {
+        "standards": std.chain,
+        "as_of": std.as_of.isoformat(),
+        "inputs": lines.files,
+        "skipped_rows": [e.as_dict() for e in skipped],
+        "ignored_columns": sorted(set(lines.ignored_columns)),
+        "seconds": {"load": round(load_s, 3), "rules": round(time.perf_counter() - started - load_s, 3)},
+    }
+    if args.format == "json":
+        text = report.dumps(report.as_json(result, extra))
+        if args.output:
+            Path(args.output).write_text(text + "\n", encoding="utf-8")
+        else:
+            print(text)
+    elif args.format == "table":
+        text = report.as_table(result, extra)
+        if args.output:
+            Path(args.output).write_text(text + "\n", encoding="utf-8")
+        else:
+            print(text)
+    else:
+        report.write_xlsx(result, extra, Path(args.output))
+    for e in skipped:
+        print(f"skipped: {e}", file=sys.stderr)
+    return EXIT_FINDINGS if result.findings else EXIT_OK
+
+
+def _rules() -> int:
+    from voucher_audit.rules import RULES
+
+    for r in RULES.values():
+        print(f"{r.id:36} {r.severity:6} {r.kind:5} {r.title}")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None, prog: str = "cleangov audit") -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if prog.endswith("standards"):
+        parser = _standards_parser(prog)
+    else:
+        parser = _parser(prog)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
+    if prog.endswith("standards") or args.cmd == "standards":
+        return _show(args)
+    if args.cmd == "rules":
+        return _rules()
+    return _run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
