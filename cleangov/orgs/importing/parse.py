@@ -49,6 +49,7 @@ IDENTITY_PROBLEMS = {
 class Header:
     row: int  # number of the (last) header row
     data_start: int  # index in table.rows of the first data row
+    double: bool = False  # read from two header rows
     columns: dict[int, tuple[Column, str]] = field(default_factory=dict)  # cell index → (column, header text)
     unknown: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
@@ -78,9 +79,10 @@ def _header_grid(table: RawTable) -> list[list[str]]:
     return grid
 
 
-def _header_candidate(kind: str, texts: list[tuple[int, list[str]]], row: int, data_start: int) -> Header:
+def _header_candidate(kind: str, texts: list[tuple[int, list[str]]], row: int, data_start: int,
+                      double: bool = False) -> Header:
     index = header_index(kind)
-    header = Header(row=row, data_start=data_start)
+    header = Header(row=row, data_start=data_start, double=double)
     for position, options in texts:
         if not options:
             continue
@@ -118,9 +120,12 @@ def detect_header(table: RawTable, kind: str) -> Header | None:
                 else:
                     # "开始" under a merged "任职": try the lower cell, then both together.
                     double.append((c, [lower, upper + lower, f"{upper}/{lower}"]))
-            candidates.append(_header_candidate(kind, double, table.rows[r + 1][0], r + 2))
+            candidates.append(_header_candidate(kind, double, table.rows[r + 1][0], r + 2, double=True))
         for candidate in candidates:
-            if best is None or candidate.score() > best.score():
+            # On a tie a one-row header wins: a title row merged over the table is not a header row.
+            single_wins = candidate is candidates[0] and best is not None and best.double
+            if best is None or candidate.score() > best.score() or (
+                    candidate.score() == best.score() and single_wins):
                 best = candidate
     if best is None or best.score() == 0:
         return None

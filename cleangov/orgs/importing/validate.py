@@ -118,7 +118,8 @@ def _check_units(plan: OrgImportPlan, report: ImportReport) -> dict[str, UnitRow
         if not row.city:
             parent = first.get(row.parent_code)
             row.city = parent.city if parent is not None else db.get(row.parent_code, {}).get("city", "")
-        if not row.city:
+        parent_known = not row.parent_code or row.parent_code in first or row.parent_code in db
+        if not row.city and parent_known:  # with an unknown parent, that is the problem to report
             report.error(row.loc, "city", MISSING)
     return first
 

@@ -16,8 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
-        parser.add_argument("--size", choices=[s for s in SIZES if s != "tiny"], default="normal",
-                            help="normal: 12 townships, 156 villages; large: 20 townships, 480 villages")
+        parser.add_argument("--size", choices=list(SIZES), default="normal",
+                            help="normal: 12 townships, 156 villages; large: 20 townships, 480 villages; "
+                                 "tiny: 3 townships, 7 villages (for tests)")
         parser.add_argument("--reset-passwords", action="store_true",
                             help="give every demo login a new password (when the login file was lost)")
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
