@@ -63,8 +63,15 @@ def _show(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def diff_rows(before: dict | None, after: dict | None, *, changed_only: bool = False) -> list[DiffRow]:
-    """One row per field named in either snapshot; ``changed`` marks fields whose value differs."""
+def _mask(value: str) -> str:
+    return "*" * max(len(value) - 4, 0) + value[-4:] if value else value
+
+
+def diff_rows(before: dict | None, after: dict | None, *, changed_only: bool = False,
+              masked: frozenset[str] = frozenset()) -> list[DiffRow]:
+    """One row per field named in either snapshot; ``changed`` marks fields whose value differs.
+    Values of the ``masked`` fields keep only their last four characters (phone numbers for
+    readers whose role has no need for them, as on the person page)."""
     before = before if isinstance(before, dict) else ({} if before is None else {"value": before})
     after = after if isinstance(after, dict) else ({} if after is None else {"value": after})
     rows = []
@@ -73,7 +80,10 @@ def diff_rows(before: dict | None, after: dict | None, *, changed_only: bool = F
         changed = old != new or (name in before) != (name in after)
         if changed_only and not changed:
             continue
-        rows.append(DiffRow(name, _show(old), _show(new), changed))
+        shown_old, shown_new = _show(old), _show(new)
+        if name in masked:
+            shown_old, shown_new = _mask(shown_old), _mask(shown_new)
+        rows.append(DiffRow(name, shown_old, shown_new, changed))
     return rows
 
 
@@ -101,3 +111,12 @@ def start_trail_verification(user) -> str | None:
         return None
     task_id = getattr(progress, "task_id", progress)
     return str(task_id) if task_id else None
+
+
+def masked_fields_for(user) -> frozenset[str]:
+    """Fields the trail shows masked to this reader: the same need-to-know rule as the person page."""
+    from cleangov.orgs.access import PHONE_ROLES
+
+    from .access import user_roles
+
+    return frozenset() if user_roles(user) & PHONE_ROLES else frozenset({"phone"})

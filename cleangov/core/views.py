@@ -33,7 +33,7 @@ from .access import (
     restrict_audit_events,
     user_roles,
 )
-from .audit_ui import audit_subject_types, diff_rows, event_label, start_trail_verification
+from .audit_ui import audit_subject_types, diff_rows, event_label, masked_fields_for, start_trail_verification
 from .filters import AuditEventFilterForm, apply_audit_filters, paginate
 from .models import AuditEvent
 
@@ -181,9 +181,10 @@ def audit_event_list(request):
     if form.is_valid():
         events = apply_audit_filters(events, form.cleaned_data, units=lambda: visible_units(user))
     page, querystring = paginate(request, events.order_by("-seq"))
+    masked = masked_fields_for(user)
     rows = []
     for event in page:
-        diff = diff_rows(event.before, event.after, changed_only=True)
+        diff = diff_rows(event.before, event.after, changed_only=True, masked=masked)
         rows.append({"event": event, "label": event_label(event.event_code), "diff": diff[:5],
                      "more": len(diff) > 5})
     return render(request, "core/audit_event_list.html", {
@@ -206,7 +207,7 @@ def audit_event_detail(request, event_id):
     return render(request, "core/audit_event_detail.html", {
         "event": event,
         "label": event_label(event.event_code),
-        "diff": diff_rows(event.before, event.after),
+        "diff": diff_rows(event.before, event.after, masked=masked_fields_for(user)),
         "people": [{"person": p, "linked": p.pk in linked} for p in people],
         "unit_linked": bool(event.unit_id) and visible_units(user).filter(pk=event.unit_id).exists(),
     })

@@ -202,3 +202,13 @@ def test_verify_button_for_commission_only(county, persona, login):
     township = login(persona(R.TOWNSHIP_DISCIPLINE, "a"))
     assert "Verify the trail now" not in township.get(LIST).content.decode()
     assert township.post(reverse("core:audit_verify_trail")).status_code == 404
+
+
+def test_phone_numbers_in_the_trail_follow_the_person_page_rule(county, persona, login):
+    person = persona(R.VILLAGE_SECRETARY, "a").person
+    do_update_person(person, acting_user=None, phone="13912345678")
+    event = AuditEvent.objects.filter(event_code="orgs.person_updated", subject_id=str(person.pk)).latest("seq")
+    commission = login(persona(R.COUNTY_COMMISSION)).get(_detail(event)).content.decode()
+    assert "13912345678" in commission
+    leader = login(persona(R.COUNTY_LEADER)).get(_detail(event)).content.decode()
+    assert "13912345678" not in leader and "*******5678" in leader

@@ -222,3 +222,15 @@ def test_unit_created_under_scope_appears(county, persona, login):
     client = login(persona(R.TOWNSHIP_SECRETARY, "a"))
     html = _html(client.get(reverse("orgs:tree"), {"q": "new village"}))
     assert reverse("orgs:unit_detail", args=[new.pk]) in html
+
+
+def test_user_without_roles_sees_an_empty_tree(county, login):
+    from cleangov.accounts.actions import do_create_user
+
+    client = login(do_create_user(acting_user=None, username="no_roles", password=None))
+    response = client.get(reverse("orgs:tree"), {"q": "T1"})
+    assert response.status_code == 200
+    html = _html(response)
+    assert "You have no role assignment" in html and "No unit in your scope matches." in html
+    assert client.get(reverse("orgs:unit_detail", args=[county.villages["a"].pk])).status_code == 404
+    assert client.get(reverse("core:audit_event_list")).status_code == 404
