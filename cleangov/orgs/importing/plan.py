@@ -164,7 +164,11 @@ class ImportReport:
         return not self.errors
 
     def sorted(self) -> list[Problem]:
-        return sorted(self.problems, key=lambda p: (p.source, p.sheet or "", p.row or 0, p.severity != ERROR))
+        """By file and sheet in the order they were read, then by row: the order a person fixes them in."""
+        order: dict[tuple, int] = {}
+        for problem in self.problems:
+            order.setdefault((problem.source, problem.sheet), len(order))
+        return sorted(self.problems, key=lambda p: (order[(p.source, p.sheet)], p.row or 0, p.severity != ERROR))
 
     def lines(self) -> list[str]:
         return [str(p) for p in self.sorted()]
