@@ -61,6 +61,7 @@ def spark_session(master: str | None = None):
         master = master or os.environ.get("VOUCHER_AUDIT_SPARK_MASTER", "local[2]")
         _SPARK = (SparkSession.builder.master(master).appName("voucher_audit")
                   .config("spark.ui.enabled", "false")
+                  .config("spark.ui.showConsoleProgress", "false")
                   .config("spark.sql.session.timeZone", "UTC")
                   .config("spark.sql.shuffle.partitions", "4")
                   .config("spark.sql.ansi.enabled", "true")
