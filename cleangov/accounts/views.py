@@ -72,6 +72,9 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "failure_limit": settings.AXES_FAILURE_LIMIT}
+
     def form_valid(self, form):
         response = super().form_valid(form)
         user = form.get_user()

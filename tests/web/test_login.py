@@ -93,3 +93,9 @@ def test_lockout_is_per_username(client, county, settings):
         _post_login(client, victim.username, "wrong-password-1")
     other = county.persona(RoleChoices.VILLAGE_SECRETARY, "a")
     assert _post_login(client, other.username, PASSWORD).status_code == 302
+
+
+def test_login_page_states_the_configured_failure_limit(client, db, settings):
+    settings.AXES_FAILURE_LIMIT = 7
+    client.cookies["django_language"] = "en"
+    assert "After 7 failed attempts" in client.get(reverse("accounts:login")).content.decode()

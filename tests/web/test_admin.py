@@ -1,0 +1,55 @@
+"""The accounts admin: list pages render, and role grants/revocations go through the actions."""
+
+from django.urls import reverse
+
+from cleangov.accounts.actions import do_create_user
+from cleangov.accounts.choices import RoleChoices
+from cleangov.accounts.models import RoleAssignment
+from cleangov.core.models import AuditEvent
+
+
+def _superuser_client(client):
+    admin = do_create_user(acting_user=None, username="root", password=None, is_superuser=True)
+    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    return client, admin
+
+
+def test_user_and_role_lists_render(client, county):
+    client, _admin = _superuser_client(client)
+    users = client.get(reverse("admin:accounts_user_changelist"))
+    assert users.status_code == 200
+    assert "village_secretary_a" in users.content.decode()
+    roles = client.get(reverse("admin:accounts_roleassignment_changelist"))
+    assert roles.status_code == 200
+    assert county.townships["a"].name in roles.content.decode()
+    user = county.persona(RoleChoices.ACCOUNTANT, "a")
+    assert client.get(reverse("admin:accounts_user_change", args=[user.pk])).status_code == 200
+
+
+def test_granting_a_role_in_admin_writes_an_audit_event(client, county):
+    client, admin = _superuser_client(client)
+    user = county.persona(RoleChoices.ACCOUNTANT, "a")
+    before = AuditEvent.objects.filter(event_code="accounts.role_assigned").count()
+    response = client.post(reverse("admin:accounts_roleassignment_add"), {
+        "user": user.pk, "role": RoleChoices.AUDITOR, "unit": county.townships["b"].pk, "include_subtree": "on",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assignment = RoleAssignment.objects.get(user=user, role=RoleChoices.AUDITOR)
+    assert AuditEvent.objects.filter(event_code="accounts.role_assigned").count() == before + 1
+    event = AuditEvent.objects.filter(event_code="accounts.role_assigned").order_by("-seq").first()
+    assert event.actor_id == admin.pk and event.subject_id == str(assignment.pk)
+
+
+def test_revoking_a_role_in_admin_writes_an_audit_event(client, county):
+    client, _admin = _superuser_client(client)
+    assignment = county.persona(RoleChoices.ACCOUNTANT, "a").role_assignments.get()
+    response = client.post(reverse("admin:accounts_roleassignment_delete", args=[assignment.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
+    assert AuditEvent.objects.filter(event_code="accounts.role_revoked", subject_id=str(assignment.pk)).exists()
+
+
+def test_non_staff_cannot_open_admin(login, county):
+    client = login(county.persona(RoleChoices.SYSADMIN))
+    response = client.get(reverse("admin:accounts_user_changelist"))
+    assert response.status_code == 302 and "login" in response.url
