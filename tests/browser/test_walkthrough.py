@@ -165,3 +165,31 @@ def test_task_progress_polls_until_finished(walk, county):
     assert page.get_by_text("10 rows imported").is_visible()
     assert page.locator("[hx-trigger]").count() == 0  # polling stopped
     w.check("09-task-progress")
+
+
+def test_two_factor_enrolment_on_a_phone(walk, county):
+    """Enrol with the key shown for manual entry, as a person without a QR scanner would."""
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+
+    user = county.persona(RoleChoices.TOWNSHIP_DISCIPLINE, "a")
+    w = walk("phone")
+    page = w.page
+    w.goto(reverse("accounts:login"))
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/$"))
+    w.goto(reverse("accounts:security"))
+    page.locator(f"a[href='{reverse('accounts:two_factor_setup')}']").first.click()
+    page.wait_for_load_state("networkidle")
+    secret = page.locator(".secret").inner_text().replace(" ", "")
+    page.fill("input[name=token]", f"{totp(b32decode(secret)):06d}")
+    page.fill("input[name=name]", "手机")
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url(re.compile(re.escape(reverse("accounts:security"))))
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".message-success").is_visible()
+    assert page.locator("table").get_by_text("手机").is_visible()
+    w.check("10-security-enrolled")

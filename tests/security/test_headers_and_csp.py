@@ -143,3 +143,17 @@ def test_orgs_pages_if_present(login, county):
         response = client.get(url)
         assert response.status_code == 200, url
         assert_page_is_clean(response)
+
+
+def test_two_factor_verify_and_security_pages_with_a_device(login, county):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = county.persona(RoleChoices.TOWNSHIP_DISCIPLINE, "a")
+    # A confirmed device stands in for one enrolled through the set-up page (tested in tests/web).
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client = login(user)
+    verify = client.get(reverse("accounts:two_factor_verify"))
+    assert verify.status_code == 200
+    assert_page_is_clean(verify)
+    # Unverified, the security page is out of reach; the redirect target is the verify page.
+    assert client.get(reverse("accounts:security")).url.startswith(reverse("accounts:two_factor_verify"))
