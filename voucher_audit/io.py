@@ -262,83 +262,106 @@ def read_raw(path: Path, table_schema: S.TableSchema) -> tuple[pa.Table, list[st
 # ---------------------------------------------------------------- normalisation in DuckDB
 
 def _fw(expr: str) -> str:
-    return f"translate({expr}, {quote_str(FULLWIDTH)}, {quote_str(HALFWIDTH)})"
+    # translate() is costly; only values that contain a full-width character pay for it
+    return (f"(CASE WHEN regexp_matches({expr}, '[\uFF01-\uFF5E\u3000]') "
+            f"THEN translate({expr}, {quote_str(FULLWIDTH)}, {quote_str(HALFWIDTH)}) ELSE {expr} END)")
 
 
 def _text(expr: str) -> str:
     return f"NULLIF(TRIM({_fw(f'CAST({expr} AS VARCHAR)')}), '')"
 
 
-def _column_sql(col: S.Column, arrow_type: pa.DataType | None) -> tuple[str, list[tuple[str, str]]]:
-    """(normalised expression, [(reason, condition that makes the raw value invalid)])."""
+def _is_typed(col: S.Column, arrow_type: pa.DataType) -> bool:
+    if col.kind == "date":
+        return pa.types.is_date(arrow_type) or pa.types.is_timestamp(arrow_type)
+    if col.kind == "decimal":
+        return pa.types.is_integer(arrow_type) or pa.types.is_decimal(arrow_type)
+    if col.kind == "int":
+        return pa.types.is_integer(arrow_type)
+    if col.kind == "bool":
+        return pa.types.is_boolean(arrow_type)
+    return False
+
+
+def _column_sql(col: S.Column, arrow_type: pa.DataType | None) -> tuple[str, str, list[tuple[str, str]]]:
+    """(stage-1 expression T over the raw column, stage-2 normalised expression over T, [(reason, invalid-if)]).
+
+    Stage 2 and the checks refer to the stage-1 value as {T}, to the normalised value as {N} and, for
+    decimals, to the exact parsed number as {D}.
+    """
     r = quote_ident(col.name)
     if arrow_type is None:
-        return f"CAST(NULL AS {SQL_TYPES[col.kind]})", ([("required value missing", "TRUE")] if col.required else [])
-    t = _text(r)
+        return ("CAST(NULL AS VARCHAR)", f"CAST(NULL AS {SQL_TYPES[col.kind]})",
+                [("required value missing", "TRUE")] if col.required else [])
+    typed = _is_typed(col, arrow_type)
+    t = r if typed else _text(r)
     checks: list[tuple[str, str]] = []
     if col.kind == "text":
-        norm = t
+        norm = "{T}"
     elif col.kind == "decimal":
-        if pa.types.is_integer(arrow_type) or pa.types.is_decimal(arrow_type):
-            norm = f"CAST({r} AS DECIMAL(18,2))"
-            d10 = norm
+        if typed:
+            norm = "CAST({T} AS DECIMAL(18,2))"
         else:
-            s = f"NULLIF(regexp_replace({t}, '[,¥￥元\\s]', '', 'g'), '')"
-            d10 = f"(CASE WHEN regexp_full_match({s}, '[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)') " \
-                  f"THEN TRY_CAST({s} AS DECIMAL(38,10)) END)"
-            norm = f"CAST(ROUND({d10}, 2) AS DECIMAL(18,2))"
-            checks.append(("not a number", f"{t} IS NOT NULL AND {d10} IS NULL"))
-            checks.append(("more than two decimal places",
-                           f"{d10} IS NOT NULL AND ABS({d10} - ROUND({d10}, 2)) > 0.000001"))
-            checks.append(("number too large", f"{d10} IS NOT NULL AND ABS({d10}) >= 1e16"))
+            norm = "CAST(ROUND({D}, 2) AS DECIMAL(18,2))"
+            checks.append(("not a number", "{T} IS NOT NULL AND {D} IS NULL"))
+            checks.append(("more than two decimal places", "{D} IS NOT NULL AND ABS({D} - ROUND({D}, 2)) > 0.000001"))
+            checks.append(("number too large", "{D} IS NOT NULL AND ABS({D}) >= 1e16"))
         if col.name == "amount":
-            checks.append(("amount must be greater than 0", f"{d10} IS NOT NULL AND {d10} <= 0"))
+            checks.append(("amount must be greater than 0", "{N} IS NOT NULL AND {N} <= 0"))
     elif col.kind == "date":
-        if pa.types.is_date(arrow_type) or pa.types.is_timestamp(arrow_type):
-            norm = f"CAST({r} AS DATE)"
+        if typed:
+            norm = "CAST({T} AS DATE)"
         else:
-            day_part = f"split_part(replace({t}, 'T', ' '), ' ', 1)"
+            day_part = "split_part(replace({T}, 'T', ' '), ' ', 1)"
             s1 = f"regexp_replace(regexp_replace({day_part}, '[年月/.]', '-', 'g'), '日', '')"
-            serial = f"TRY_CAST({t} AS DOUBLE)"
-            norm = (f"(CASE WHEN regexp_full_match({s1}, '[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}') "
+            serial = "TRY_CAST({T} AS DOUBLE)"
+            norm = (f"(CASE WHEN regexp_full_match({s1}, '[0-9]{{{{4}}}}-[0-9]{{{{1,2}}}}-[0-9]{{{{1,2}}}}') "
                     f"THEN CAST(try_strptime({s1}, '%Y-%m-%d') AS DATE) "
-                    f"WHEN regexp_full_match({t}, '[0-9]{{8}}') THEN CAST(try_strptime({t}, '%Y%m%d') AS DATE) "
-                    f"WHEN regexp_full_match({t}, '[0-9]{{1,6}}([.][0-9]+)?') AND {serial} BETWEEN 1 AND 2958465 "
+                    "WHEN regexp_full_match({T}, '[0-9]{{8}}') THEN CAST(try_strptime({T}, '%Y%m%d') AS DATE) "
+                    f"WHEN regexp_full_match({{T}}, '[0-9]{{{{1,6}}}}([.][0-9]+)?') AND {serial} BETWEEN 1 AND 2958465 "
                     f"THEN CAST(DATE '1899-12-30' + CAST(FLOOR({serial}) AS INTEGER) AS DATE) END)")
-            checks.append(("not a date", f"{t} IS NOT NULL AND {norm} IS NULL"))
+            checks.append(("not a date", "{T} IS NOT NULL AND {N} IS NULL"))
     elif col.kind == "int":
-        if pa.types.is_integer(arrow_type):
-            norm = f"CAST({r} AS BIGINT)"
-            num = norm
+        if typed:
+            norm = "CAST({T} AS BIGINT)"
         else:
-            num = f"TRY_CAST({t} AS DOUBLE)"
-            norm = f"(CASE WHEN {num} = FLOOR({num}) THEN CAST({num} AS BIGINT) END)"
-            checks.append(("not a whole number", f"{t} IS NOT NULL AND {norm} IS NULL"))
+            num = "TRY_CAST({T} AS DOUBLE)"
+            norm = f"(CASE WHEN {num} = FLOOR({num}) AND ABS({num}) < 1e15 THEN CAST({num} AS BIGINT) END)"
+            checks.append(("not a whole number", "{T} IS NOT NULL AND {N} IS NULL"))
         if col.int_range:
             lo, hi = col.int_range
-            checks.append((f"must be between {lo} and {hi}", f"{num} IS NOT NULL AND ({num} < {lo} OR {num} > {hi})"))
+            checks.append((f"must be between {lo} and {hi}", f"{{N}} IS NOT NULL AND ({{N}} < {lo} OR {{N}} > {hi})"))
     elif col.kind == "bool":
-        if pa.types.is_boolean(arrow_type):
-            norm = r
+        if typed:
+            norm = "{T}"
         else:
-            low = f"lower({t})"
-            norm = (f"(CASE WHEN {low} IN ('true','t','1','yes','y','是','应急') THEN TRUE "
-                    f"WHEN {low} IN ('false','f','0','no','n','否') THEN FALSE END)")
-            checks.append(("not a yes/no value", f"{t} IS NOT NULL AND {norm} IS NULL"))
+            norm = ("(CASE WHEN lower({T}) IN ('true','t','1','yes','y','是','应急') THEN TRUE "
+                    "WHEN lower({T}) IN ('false','f','0','no','n','否') THEN FALSE END)")
+            checks.append(("not a yes/no value", "{T} IS NOT NULL AND {N} IS NULL"))
     elif col.kind == "enum":
         mapping = S.enum_map(col.enum or col.name)
-        low = f"lower({t})"
         canon = sorted(set(mapping.values()))
         aliases = {k: v for k, v in mapping.items() if k != v}
         whens = " ".join(f"WHEN {quote_str(k)} THEN {quote_str(v)}" for k, v in sorted(aliases.items()))
-        norm = (f"(CASE WHEN {low} IN ({', '.join(quote_str(v) for v in canon)}) THEN {low} "
-                f"ELSE (CASE {low} {whens} END) END)")
-        checks.append((f"unknown {col.name}", f"{t} IS NOT NULL AND {norm} IS NULL"))
+        norm = (f"(CASE WHEN {{T}} IN ({', '.join(quote_str(v) for v in canon)}) THEN {{T}} "
+                f"ELSE (CASE lower({{T}}) {whens.replace('{', '{{').replace('}', '}}')} END) END)")
+        checks.append((f"unknown {col.name}", "{T} IS NOT NULL AND {N} IS NULL"))
     else:  # pragma: no cover - schema is static
         raise ValueError(col.kind)
     if col.required:
-        checks.insert(0, ("required value missing", f"{t} IS NULL"))
-    return norm, checks
+        checks.insert(0, ("required value missing", "{T} IS NULL"))
+    return t, norm, checks
+
+
+def _fill(expr: str, name: str) -> str:
+    return expr.format(T=quote_ident("t__" + name), N=quote_ident("n__" + name), D=quote_ident("d__" + name))
+
+
+def _d10(name: str) -> str:
+    tt = quote_ident("t__" + name)
+    s = f"NULLIF(regexp_replace({tt}, '[,¥￥元\\s]', '', 'g'), '')"
+    return (f"(CASE WHEN regexp_full_match({s}, '[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)') "
+            f"THEN TRY_CAST({s} AS DECIMAL(38,10)) END)")
 
 
 def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table, table_schema: S.TableSchema, fname: str,
@@ -350,14 +373,26 @@ def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table, table_schema: S.Tab
         raise InputError([RowError(fname, None, m, None, "required column missing") for m in missing])
     con.register("_raw", raw)
     try:
-        selects, bad_terms, checks_by_col = [], [], {}
+        s1, s2, s3, bad_terms, checks_by_col = [], [], [], [], {}
         for col in table_schema.columns:
-            norm, checks = _column_sql(col, present.get(col.name))
-            selects.append(f"{norm} AS {quote_ident(col.name)}")
-            checks_by_col[col.name] = checks
-            bad_terms += [f"COALESCE({cond}, FALSE)" for _, cond in checks]
+            t, norm, checks = _column_sql(col, present.get(col.name))
+            name = col.name
+            s1.append(f"{t} AS {quote_ident('t__' + name)}")
+            s2.append(quote_ident("t__" + name))
+            if "{D}" in norm or any("{D}" in c for _, c in checks):
+                s2.append(f"{_d10(name)} AS {quote_ident('d__' + name)}")
+            s3.append(f"{quote_ident('n__' + name)} AS {quote_ident(name)}")
+            checks_by_col[name] = [(reason, _fill(cond, name)) for reason, cond in checks]
+            bad_terms += [f"COALESCE({cond}, FALSE)" for _, cond in checks_by_col[name]]
+        stage1 = f"SELECT _row, {', '.join(s1)} FROM _raw"
+        norms = []
+        for col in table_schema.columns:
+            _t, norm, _c = _column_sql(col, present.get(col.name))
+            norms.append(f"{_fill(norm, col.name)} AS {quote_ident('n__' + col.name)}")
+        stage2_inner = f"SELECT _row, {', '.join(s2)} FROM ({stage1}) AS s1"
+        stage2 = f"SELECT s2.*, {', '.join(norms)} FROM ({stage2_inner}) AS s2"
         bad = " OR ".join(bad_terms) or "FALSE"
-        sql = f"SELECT _row, {', '.join(selects)}, ({bad}) AS _bad FROM _raw"
+        sql = f"SELECT _row, {', '.join(s3)}, ({bad}) AS _bad FROM ({stage2}) AS s3"
         typed = con.sql(sql).arrow()
         if hasattr(typed, "read_all"):
             typed = typed.read_all()
@@ -368,9 +403,10 @@ def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table, table_schema: S.Tab
             parts = []
             for col in table_schema.columns:
                 for reason, cond in checks_by_col[col.name]:
-                    raw_val = f"CAST({quote_ident(col.name)} AS VARCHAR)" if col.name in present else "NULL"
-                    parts.append(f"SELECT _row, {quote_str(col.name)} AS col, {raw_val} AS val, "
-                                 f"{quote_str(reason)} AS reason FROM _raw WHERE COALESCE({cond}, FALSE)")
+                    raw_val = f"CAST(r.{quote_ident(col.name)} AS VARCHAR)" if col.name in present else "NULL"
+                    parts.append(f"SELECT s3._row, {quote_str(col.name)} AS col, {raw_val} AS val, "
+                                 f"{quote_str(reason)} AS reason FROM ({stage2}) AS s3 JOIN _raw AS r ON r._row = s3._row "
+                                 f"WHERE COALESCE({cond}, FALSE)")
             detail = con.sql(" UNION ALL ".join(parts) + " ORDER BY _row, col").fetchall()
             seen: set[tuple[int, str]] = set()
             for row, colname, val, reason in detail:
