@@ -47,7 +47,8 @@ SELECT 'L' || CAST(i AS VARCHAR) AS line_id, org_code,
                  WHEN r6 < 0.01 THEN 4800 + floor(r3 * 150)
                  ELSE round(pow(10, 1 + 3.7 * r3), 2) END AS DECIMAL(18,2)) AS amount,
        CASE WHEN category IN ('welfare', 'allowance') AND r4 < 0.3 THEN '中秋节月饼' ELSE '日常支出' END AS summary,
-       CASE WHEN r6 < 0.01 THEN '拆分供应商' || CAST(i % 7 AS VARCHAR) ELSE '供应商' || CAST(i % 5000 AS VARCHAR) END AS payee,
+       CASE WHEN r6 < 0.01 THEN '拆分供应商' || CAST(i % 7 AS VARCHAR)
+            ELSE '供应商' || CAST(i % 5000 AS VARCHAR) END AS payee,
        '1100' || CAST(i % 3 AS VARCHAR) AS invoice_code,
        CASE WHEN r5 < 0.002 THEN CAST(i % 997 AS VARCHAR) ELSE CAST(10000000 + i * 7 AS VARCHAR) END AS invoice_no,
        CASE WHEN category LIKE 'travel_%' THEN DATE '2025-01-01' + CAST(floor({_u(2)} * 360) AS INTEGER) - 3
@@ -101,7 +102,8 @@ def generate(n: int, out: Path, units: Path | None = None, fleet: Path | None = 
             w.writerow(["org_code", "name", "level", "province", "city", "reception_budget"])
             for k in range(N_UNITS):
                 level = "village" if k % 4 == 0 else "township"
-                w.writerow([f"U{k:04d}", f"单位{k}", level, "山西", "临汾市", "" if k % 50 == 1 else 20000 * (1 + k % 5)])
+                budget = "" if k % 50 == 1 else 20000 * (1 + k % 5)
+                w.writerow([f"U{k:04d}", f"单位{k}", level, "山西", "临汾市", budget])
     if fleet:
         with fleet.open("w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)

@@ -405,7 +405,8 @@ def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table, table_schema: S.Tab
                 for reason, cond in checks_by_col[col.name]:
                     raw_val = f"CAST(r.{quote_ident(col.name)} AS VARCHAR)" if col.name in present else "NULL"
                     parts.append(f"SELECT s3._row, {quote_str(col.name)} AS col, {raw_val} AS val, "
-                                 f"{quote_str(reason)} AS reason FROM ({stage2}) AS s3 JOIN _raw AS r ON r._row = s3._row "
+                                 f"{quote_str(reason)} AS reason FROM ({stage2}) AS s3 "
+                                 f"JOIN _raw AS r ON r._row = s3._row "
                                  f"WHERE COALESCE({cond}, FALSE)")
             detail = con.sql(" UNION ALL ".join(parts) + " ORDER BY _row, col").fetchall()
             seen: set[tuple[int, str]] = set()

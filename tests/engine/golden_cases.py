@@ -22,7 +22,8 @@ COLUMNS = ["line_id", "org_code", "voucher_no", "voucher_date", "category", "amo
 
 def L(line_id, category="office", amount="100.00", org="U1", vdate="2025-03-10", **kw):
     row = {"line_id": line_id, "org_code": org, "voucher_date": vdate, "category": category, "amount": amount,
-           "summary": "办公用品", "payee": f"供应商{line_id}", "invoice_code": "1100", "invoice_no": f"9{zlib.crc32(line_id.encode()) % 10**7:07d}",
+           "summary": "办公用品", "payee": f"供应商{line_id}", "invoice_code": "1100",
+           "invoice_no": f"9{zlib.crc32(line_id.encode()) % 10**7:07d}",
            "invoice_date": vdate, "invoice_type": "vat_normal", "handler": "张三", "witness": "李四", "approver": "王五",
            "approval_date": vdate, "payment_method": "bank", "person_code": "P001", "person_rank": "other"}
     row.update(kw)
@@ -152,7 +153,7 @@ case("village_reception", [
 case("vehicle_use_on_rest_day", [
     L("F1", "vehicle_fuel", event_date="2025-03-08"),                   # Saturday
     L("P1", "vehicle_fuel", event_date="2025-02-08"),                   # Saturday, make-up working day
-    L("F2", "vehicle_toll", event_date="2025-10-08"),                   # Wednesday, National Day holiday
+    L("F2", "vehicle_toll", event_date="2025-10-08"),                   # Wednesday, a National Day holiday
     L("P2", "vehicle_parking", event_date="2025-03-10"),                # Monday
     L("P3", "vehicle_fuel", event_date="2025-03-08", emergency="是"),   # emergency
     L("F3", "vehicle_repair", event_date="", invoice_date="2025-03-09"),  # Sunday via invoice_date
@@ -239,12 +240,12 @@ case("consecutive_invoice_numbers", [
 ], [E("F1", "F2", "F3")])
 
 case("ticket_serial_date_inconsistent", [
-    L("P1", "travel_intercity", payee="某铁路局", invoice_type="train_ticket", invoice_no="100", invoice_date="2025-03-05"),
-    L("F1", "travel_intercity", payee="某铁路局", invoice_type="train_ticket", invoice_no="101", invoice_date="2025-03-04"),
-    L("P2", "travel_intercity", payee="某铁路局", invoice_type="train_ticket", invoice_no="102", invoice_date="2025-03-06"),
+    L("P1", "travel_intercity", payee="铁路局", invoice_type="train_ticket", invoice_no="100", invoice_date="2025-03-05"),
+    L("F1", "travel_intercity", payee="铁路局", invoice_type="train_ticket", invoice_no="101", invoice_date="2025-03-04"),
+    L("P2", "travel_intercity", payee="铁路局", invoice_type="train_ticket", invoice_no="102", invoice_date="2025-03-06"),
     L("P3", "travel_intercity", payee="汽车站", invoice_type="bus_ticket", invoice_no="5", invoice_date="2025-03-01"),
     L("N1", "travel_intercity", payee="汽车站", invoice_type="bus_ticket", invoice_no="5", invoice_date=""),
-    L("X1", "office", payee="某铁路局", invoice_no="99", invoice_date="2025-03-09"),
+    L("X1", "office", payee="铁路局", invoice_no="99", invoice_date="2025-03-09"),
 ], [E("F1")])
 
 case("condolence_over_standard", [

@@ -9,11 +9,12 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
 from voucher_audit import io, schema
 
-HEADER_ZH = "行号,单位代码,凭证号,凭证日期,费用类别,金额,摘要,收款人,发票代码,发票号码,开票日期,经办人,证明人,审批人,审批日期\n"
-ROW_ZH = "A1,U1,记-2025-0001,2025年3月10日,住宿费,\"1,280.50\",出差北京,北京饭店,1100,0001,2025/03/05,张三,李四,王五,2025.03.01\n"
+HEADER_ZH = ("行号,单位代码,凭证号,凭证日期,费用类别,金额,摘要,收款人,发票代码,发票号码,开票日期,"
+             "经办人,证明人,审批人,审批日期\n")
+ROW_ZH = ("A1,U1,记-2025-0001,2025年3月10日,住宿费,\"1,280.50\",出差北京,北京饭店,1100,0001,2025/03/05,"
+          "张三,李四,王五,2025.03.01\n")
 
 
 def load(paths, skip=False, table=schema.LINES):

@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from tests.engine.conftest import GOLDEN, audit_dir
+from tests.engine.conftest import GOLDEN, load_dir
 from voucher_audit import io, schema, standards
 from voucher_audit.engines import DuckDBEngine
 from voucher_audit.runner import run_audit
@@ -27,9 +27,33 @@ def _doc(result):
     return [f.as_dict() for f in result.findings], result.coverage, result.reasons
 
 
+def _prefixed(table, prefix, columns):
+    import pyarrow.compute as pc
+
+    for name in columns:
+        i = table.column_names.index(name)
+        table = table.set_column(i, name, pc.binary_join_element_wise(prefix, table.column(name), ""))
+    return table
+
+
 def test_golden_fixtures_identical_on_spark(spark_engine):
+    """All fixtures in one run (line ids and units prefixed by fixture), so Spark starts its jobs once."""
+    import pyarrow as pa
+
+    parts, units, fleets = [], [], []
     for d in sorted(p for p in GOLDEN.iterdir() if p.is_dir()):
-        assert _doc(audit_dir(d, engine=spark_engine)) == _doc(audit_dir(d)), d.name
+        lines, u, f = load_dir(d)
+        parts.append(_prefixed(lines, d.name + ":", ["line_id", "org_code"]))
+        if u is not None:
+            units.append(_prefixed(u, d.name + ":", ["org_code"]))
+        if f is not None:
+            fleets.append(_prefixed(f, d.name + ":", ["org_code"]))
+    lines, u, f = pa.concat_tables(parts), pa.concat_tables(units), pa.concat_tables(fleets)
+    std = standards.load("central", dt.date(2026, 1, 1))
+    a = run_audit(lines, std, DuckDBEngine(), units=u, fleet=f)
+    b = run_audit(lines, std, spark_engine, units=u, fleet=f)
+    assert len(a.findings) > 60
+    assert _doc(b) == _doc(a)
 
 
 def test_generated_100k_identical_on_spark(spark_engine, tmp_path):

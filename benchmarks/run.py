@@ -1,0 +1,112 @@
+"""Benchmark: the whole rule suite on DuckDB vs a bare scan, vs vectorised pandas for eight reference rules,
+peak memory of each (measured in a child process), and optionally Spark local mode.
+
+    python -m benchmarks.run N [--spark-n 1000000] [--skip-pandas]
+
+Each measurement runs in its own subprocess so ru_maxrss is that measurement's peak.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _child(kind: str, path: str, units: str, fleet: str) -> dict:
+    import datetime as dt
+
+    import duckdb
+
+    t0 = time.perf_counter()
+    if kind == "scan":
+        con = duckdb.connect()
+        cols = ("line_id, org_code, voucher_no, voucher_date, category, amount, summary, payee, invoice_code, invoice_no, "
+                "invoice_date, invoice_type, person_code, person_rank, destination, trip_start, trip_end, nights, "
+                "handler, witness, approver, approval_date, event_date, guests, hosts, vehicle_plate, payment_method")
+        con.sql("SELECT COUNT(*), " + ", ".join(f"COUNT({c})" for c in cols.split(", ")) +
+                f" FROM read_parquet('{path}')").fetchall()
+        n = None
+    elif kind in ("duckdb", "spark", "duckdb_reference"):
+        from voucher_audit import io, schema, standards
+        from voucher_audit.engines import make_engine
+        from voucher_audit.runner import run_audit
+
+        con = duckdb.connect()
+        lines = io.load_tables(con, [path], schema.LINES).table
+        u = io.load_tables(con, [units], schema.UNITS).table
+        f = io.load_tables(con, [fleet], schema.FLEET).table
+        t_load = time.perf_counter() - t0
+        std = standards.load("central", dt.date(2026, 1, 1))
+        rules = None
+        if kind == "duckdb_reference":
+            rules = ["lodging_over_cap", "duplicate_invoice", "invoice_outside_trip", "missing_signature",
+                     "iou_receipt", "post_hoc_approval", "cross_year_invoice", "reception_companions_excess",
+                     "split_payment"]
+        eng = make_engine("spark" if kind == "spark" else "duckdb")
+        t1 = time.perf_counter()
+        res = run_audit(lines, std, eng, units=u, fleet=f, rules=rules)
+        n = len(res.findings)
+        return {"seconds": time.perf_counter() - t0, "load_seconds": t_load, "rules_seconds": time.perf_counter() - t1,
+                "findings": n, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    elif kind == "pandas":
+        from benchmarks.pandas_reference import run
+
+        n = run(path)
+    return {"seconds": time.perf_counter() - t0, "findings": n,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def measure(kind: str, path: Path, units: Path, fleet: Path) -> dict:
+    out = subprocess.run([sys.executable, "-m", "benchmarks.run", "--child", kind, str(path), str(units), str(fleet)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        print(json.dumps(_child(*sys.argv[2:6])))
+        return
+    p = argparse.ArgumentParser()
+    p.add_argument("n", type=int)
+    p.add_argument("--spark-n", type=int, default=0)
+    p.add_argument("--skip-pandas", action="store_true")
+    a = p.parse_args()
+    from benchmarks.generate import generate
+
+    tmp = Path(tempfile.mkdtemp(prefix="va_bench_"))
+    path, units, fleet = tmp / "lines.parquet", tmp / "units.csv", tmp / "fleet.csv"
+    generate(a.n, path, units, fleet)
+    res = {"n": a.n, "scan": measure("scan", path, units, fleet), "duckdb": measure("duckdb", path, units, fleet),
+           "duckdb_reference": measure("duckdb_reference", path, units, fleet)}
+    if not a.skip_pandas:
+        res["pandas"] = measure("pandas", path, units, fleet)
+    if a.spark_n:
+        sp = tmp / "spark.parquet"
+        generate(a.spark_n, sp)
+        res["spark"] = measure("spark", sp, units, fleet)
+        res["spark"]["n"] = a.spark_n
+    d, s = res["duckdb"], res["scan"]
+    print(f"N = {a.n:,} lines")
+    print(f"whole suite (37 rules, DuckDB): {d['seconds']:.1f} s total ({d['load_seconds']:.1f} s load+validate, "
+          f"{d['rules_seconds']:.1f} s rules), {a.n / d['seconds']:,.0f} rows/s, peak {d['peak_mb']:.0f} MB, "
+          f"{d['findings']:,} findings")
+    print(f"bare DuckDB scan of the used columns: {s['seconds']:.2f} s  → suite / scan = {d['seconds'] / s['seconds']:.1f}×")
+    r = res["duckdb_reference"]
+    print(f"eight reference rules (DuckDB): {r['seconds']:.1f} s, peak {r['peak_mb']:.0f} MB")
+    if "pandas" in res:
+        pd_ = res["pandas"]
+        print(f"eight reference rules (pandas): {pd_['seconds']:.1f} s, peak {pd_['peak_mb']:.0f} MB → "
+              f"DuckDB is {pd_['seconds'] / r['seconds']:.2f}× faster with {r['peak_mb'] / pd_['peak_mb']:.2f} of its memory")
+    if "spark" in res:
+        print(f"Spark local[2] at {a.spark_n:,} lines: {res['spark']['seconds']:.1f} s")
+    print(json.dumps(res))
+
+
+if __name__ == "__main__":
+    main()
