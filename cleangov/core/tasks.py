@@ -31,7 +31,8 @@ DEFAULT_TICK_SECONDS = 3600
 def can_verify_trail(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return user.is_superuser or RoleChoices.COUNTY_COMMISSION in user_roles(user)
+    # The system administrator keeps the system sound; verifying the chain shows no matter's contents.
+    return user.is_superuser or bool({RoleChoices.COUNTY_COMMISSION, RoleChoices.SYSADMIN} & user_roles(user))
 
 
 def _language_of(user) -> str:

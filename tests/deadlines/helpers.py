@@ -42,6 +42,6 @@ def env_for_empty_database(tmp_path) -> dict[str, str]:
 
 
 def run_cleangov(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: S603 - our own console script with test arguments
+    return subprocess.run(
         [*cleangov_executable(), *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
     )

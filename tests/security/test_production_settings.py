@@ -21,7 +21,7 @@ def run(code: str, tmp_path, **env):
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("CLEANGOV_") and k != "DATABASE_URL"}
     full_env.update({"DJANGO_SETTINGS_MODULE": "cleangov.settings", "CLEANGOV_DATA_DIR": str(tmp_path),
                      "CLEANGOV_ENV": "production", **env})
-    return subprocess.run([sys.executable, "-c", code], env=full_env, capture_output=True, text=True,  # noqa: S603
+    return subprocess.run([sys.executable, "-c", code], env=full_env, capture_output=True, text=True,
                           timeout=120, check=False)
 
 

@@ -39,7 +39,7 @@ def serve(tmp_path):
         port = _free_port()
         env = {**os.environ, "CLEANGOV_DATA_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
         env.pop("DATABASE_URL", None)  # the server only needs to answer; an empty SQLite file will do
-        proc = subprocess.Popen(  # noqa: S603 - fixed argv
+        proc = subprocess.Popen(
             [sys.executable, "-m", "cleangov.cli", "serve", "--port", str(port), "--threads", "2", *extra],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             cwd=Path(__file__).resolve().parents[2],

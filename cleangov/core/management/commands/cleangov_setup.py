@@ -1,7 +1,7 @@
 """``cleangov setup``: create or upgrade the database and load reference data. Safe to run again.
 
-Steps: apply migrations; compile translation catalogs whose .mo is missing or older than the .po
-(when GNU gettext's msgfmt is installed); then run every app's setup hook. An app takes part by
+Steps: apply migrations, then run every app's setup hook (the compiled translation catalogs are
+committed and checked current by ``make lint``, so nothing is compiled here). An app takes part by
 shipping ``cleangov/<app>/setup_data.py`` with ``run(stdout) -> None``; each hook must be
 idempotent (orgs loads the rank mappings, other apps may load calendars, catalogs, ...).
 """
@@ -9,13 +9,9 @@ idempotent (orgs loads the rank mappings, other apps may load calendars, catalog
 from __future__ import annotations
 
 import importlib
-import shutil
-import subprocess
 import time
-from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -38,22 +34,8 @@ def setup_hooks():
     return found
 
 
-def stale_catalogs() -> list[Path]:
-    dirs = [Path(p) for p in settings.LOCALE_PATHS]
-    dirs += [Path(c.path) / "locale" for c in apps.get_app_configs() if c.name.startswith("cleangov.")]
-    out = []
-    for base in dirs:
-        if not base.is_dir():
-            continue
-        for po in sorted(base.glob("*/LC_MESSAGES/*.po")):
-            mo = po.with_suffix(".mo")
-            if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-                out.append(po)
-    return out
-
-
 class Command(BaseCommand):
-    help = "Create or upgrade the database, compile translations and load reference data (idempotent)."
+    help = "Create or upgrade the database, and load reference data (idempotent)."
 
     def handle(self, *args, **options):
         started = time.monotonic()
@@ -64,21 +46,7 @@ class Command(BaseCommand):
         self.stdout.write(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
         call_command("migrate", interactive=False, verbosity=0, stdout=self.stdout)
         self.stdout.write("migrations: applied")
-        self._compile_catalogs()
         for label, run in setup_hooks():
             self.stdout.write(f"{label}: ", ending="")
             run(self.stdout)
         self.stdout.write(f"setup done in {time.monotonic() - started:.1f} s")
-
-    def _compile_catalogs(self) -> None:
-        stale = stale_catalogs()
-        if not stale:
-            self.stdout.write("translations: up to date")
-            return
-        msgfmt = shutil.which("msgfmt")
-        if msgfmt is None:
-            self.stdout.write(f"translations: {len(stale)} catalog(s) not compiled (install gettext for msgfmt)")
-            return
-        for po in stale:
-            subprocess.run([msgfmt, "--check-format", "-o", str(po.with_suffix(".mo")), str(po)], check=True)  # noqa: S603
-        self.stdout.write(f"translations: {len(stale)} catalog(s) compiled")
