@@ -27,15 +27,14 @@ from cleangov.orgs.access import visible_people, visible_units
 from cleangov.orgs.models import Person
 
 from .access import (
-    AUDIT_VERIFY_ROLES,
     access_audit_event_by_id,
     require_audit_trail_access,
     restrict_audit_events,
-    user_roles,
 )
 from .audit_ui import audit_subject_types, diff_rows, event_label, masked_fields_for, start_trail_verification
 from .filters import AuditEventFilterForm, apply_audit_filters, paginate
 from .models import AuditEvent
+from .tasks import can_verify_trail
 
 R = RoleChoices
 
@@ -194,7 +193,7 @@ def audit_event_list(request):
         "querystring": querystring,
         "event_codes": [(code, event_label(code)) for code in AuditEventFilterForm.known_event_codes()],
         "subject_types": audit_subject_types(),
-        "can_verify": bool(user_roles(user) & AUDIT_VERIFY_ROLES),
+        "can_verify": can_verify_trail(user),
     })
 
 
@@ -216,7 +215,7 @@ def audit_event_detail(request, event_id):
 @login_required
 def audit_verify_trail(request):
     """Start a background re-verification of the whole hash chain and show its progress."""
-    if not user_roles(request.user) & AUDIT_VERIFY_ROLES:
+    if not can_verify_trail(request.user):
         raise Http404
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
