@@ -11,7 +11,7 @@ WITH b AS (
          CASE WHEN {blank('payee')} THEN 10 WHEN {blank('invoice_no')} OR NOT {NUMERIC} THEN 11 ELSE 1 END AS s0
   FROM lines
 ), e AS (
-  SELECT line_id, org_code, voucher_no, pk, ck, CAST(nt AS DECIMAL(38,0)) AS n FROM b WHERE s0 = 1
+  SELECT line_id, org_code, voucher_no, pk, ck, TRY_CAST(nt AS DECIMAL(38,0)) AS n FROM b WHERE s0 = 1
 ), dn AS (
   SELECT pk, ck, n, n - dense_rank() OVER (PARTITION BY pk, ck ORDER BY n) AS grp
   FROM (SELECT DISTINCT pk, ck, n FROM e) AS x

@@ -10,7 +10,7 @@ WITH b AS (
               WHEN invoice_date IS NULL THEN 12 ELSE 1 END AS s0
   FROM lines WHERE invoice_type IN ('train_ticket', 'bus_ticket')
 ), e AS (
-  SELECT line_id, pk, CAST(nt AS DECIMAL(38,0)) AS n, invoice_date FROM b WHERE s0 = 1
+  SELECT line_id, pk, TRY_CAST(nt AS DECIMAL(38,0)) AS n, invoice_date FROM b WHERE s0 = 1
 ), pm AS (
   SELECT pk, n, MAX(maxd) OVER (PARTITION BY pk ORDER BY n ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_max
   FROM (SELECT pk, n, MAX(invoice_date) AS maxd FROM e GROUP BY pk, n) AS g

@@ -8,7 +8,7 @@ WITH q AS (
          regexp_extract(voucher_no, '([0-9]{1,18})$', 1) AS sq
   FROM lines
 ), n AS (
-  SELECT line_id, org_code, yr, CAST(sq AS BIGINT) AS n FROM q WHERE sq <> ''
+  SELECT line_id, org_code, yr, TRY_CAST(sq AS BIGINT) AS n FROM q WHERE sq <> ''
 ), d AS (
   SELECT org_code, yr, n, LAG(n) OVER (PARTITION BY org_code, yr ORDER BY n) AS prev
   FROM (SELECT DISTINCT org_code, yr, n FROM n) AS x
