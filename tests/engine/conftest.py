@@ -9,7 +9,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from voucher_audit import io, schema, standards
 from voucher_audit.engines import DuckDBEngine
 from voucher_audit.runner import run_audit

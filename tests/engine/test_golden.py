@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 
 import pytest
+from voucher_audit.rules import RULES
 
 from tests.engine.conftest import GOLDEN, audit_dir, expected
-from voucher_audit.rules import RULES
 
 
 def test_every_rule_has_a_golden_fixture():

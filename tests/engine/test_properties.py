@@ -7,11 +7,11 @@ import datetime as dt
 import pyarrow as pa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from tests.engine.conftest import GOLDEN, load_dir
 from voucher_audit import standards
 from voucher_audit.engines import DuckDBEngine
 from voucher_audit.runner import run_audit
+
+from tests.engine.conftest import GOLDEN, load_dir
 
 STD = standards.load("central", dt.date(2026, 1, 1))
 FIXTURES = ["split_payment", "duplicate_invoice", "consecutive_invoice_numbers", "reception_annual_budget_exceeded",

@@ -6,11 +6,11 @@ import datetime as dt
 
 import duckdb
 import pytest
-
-from tests.engine.conftest import GOLDEN, load_dir
 from voucher_audit import io, schema, standards
 from voucher_audit.engines import DuckDBEngine
 from voucher_audit.runner import run_audit
+
+from tests.engine.conftest import GOLDEN, load_dir
 
 pytestmark = pytest.mark.spark
 
