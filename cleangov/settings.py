@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "cleangov.accounts",
     "cleangov.orgs",
     "cleangov.deadlines",
+    "cleangov.duties",
+    "cleangov.ledgers",
+    "cleangov.assessment",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,9 @@ urlpatterns = [
     path("accounts/", include("cleangov.accounts.urls")),
     path("orgs/", include("cleangov.orgs.urls")),
     path("deadlines/", include("cleangov.deadlines.urls")),
+    path("duties/", include("cleangov.duties.urls")),
+    path("ledgers/", include("cleangov.ledgers.urls")),
+    path("assessment/", include("cleangov.assessment.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("cleangov.core.urls")),
 ]
