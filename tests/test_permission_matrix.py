@@ -76,7 +76,7 @@ def test_every_url_with_kwargs_is_registered():
     unnamed = [name for name, _ in URL_LIST if name is None]
     missing = [name for name, has_kwargs in URL_LIST if has_kwargs and name not in URLS]
     assert not unnamed, "every URL needs a name so the matrix can address it"
-    assert not missing, f"register these URLs in cleangov/core/urlregistry.py: {missing}"
+    assert not missing, f"register these URLs in cleangov/<app>/urlregistry.py: {missing}"
 
 
 def test_the_matrix_covers_the_pages_it_must():

@@ -119,3 +119,24 @@ register("orgs:unit_children", noun="unit",
          kwargs=lambda fc, side, user: {"unit_id": fc.unit("township", side).pk}, level="township")
 register("orgs:person_detail", noun="person",
          kwargs=lambda fc, side, user: {"person_id": fc.persona("villager_representative", side).person_id})
+
+
+# --- other apps -----------------------------------------------------------------------------------
+# Each app registers its own URLs in ``cleangov/<app>/urlregistry.py`` (calling ``register`` above),
+# so modules built in parallel never edit this file. Imported here, once, in app order.
+def _load_app_registries() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if not config.name.startswith("cleangov.") or config.label == "core":
+            continue
+        try:
+            importlib.import_module(f"{config.name}.urlregistry")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.urlregistry":
+                raise
+
+
+_load_app_registries()
