@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "cleangov.duties",
     "cleangov.ledgers",
     "cleangov.assessment",
+    "cleangov.finance",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("duties/", include("cleangov.duties.urls")),
     path("ledgers/", include("cleangov.ledgers.urls")),
     path("assessment/", include("cleangov.assessment.urls")),
+    path("finance/", include("cleangov.finance.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("cleangov.core.urls")),
 ]
