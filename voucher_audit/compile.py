@@ -8,6 +8,10 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+import re
+
 from voucher_audit.rules import RULES
 from voucher_audit.rules._base import VEHICLE, Ctx, LineRule, SetRule, in_list
 
@@ -69,7 +73,26 @@ def fused_coverage_sql(rules: list[LineRule], ctx: Ctx) -> str:
     return f"SELECT {', '.join(aggs)} FROM (SELECT {status_select(rules, ctx)} FROM l) AS st"
 
 
+_FIELD_REF = re.compile(r"""\br(?:\[|\.get\()\s*["']([a-z_][a-z0-9_]*)["']""")
+
+
+@functools.cache
+def message_fields(rule: LineRule) -> tuple[str, ...]:
+    """Columns of ``l`` a line rule's message reads: those it names as r["…"] / r.get("…") plus ``fields``.
+
+    Detail columns (``x_…``) are not columns of ``l``; they come from the rule's ``details``/``stake``.
+    """
+    names = set(_FIELD_REF.findall(inspect.getsource(rule.message))) | set(rule.fields)
+    return tuple(sorted(n for n in names if not n.startswith("x_")))
+
+
 def fused_findings_sql(rules: list[LineRule], ctx: Ctx) -> str:
+    """The flagged lines of the given rules, narrow: keys, status, the message fields and the detail columns.
+
+    Only the columns the messages need leave the engine, so the cost is proportional to the findings,
+    not to the width of the table.
+    """
+    base = sorted({"line_id", "org_code"}.union(*(message_fields(r) for r in rules)))
     details = []
     for r in rules:
         cols = dict(r.details(ctx))
@@ -77,6 +100,7 @@ def fused_findings_sql(rules: list[LineRule], ctx: Ctx) -> str:
             cols["stake"] = r.stake(ctx)
         details += [f"CASE WHEN s_{r.id} = 2 THEN {expr} END AS x_{r.id}__{name}" for name, expr in cols.items()]
     any_flag = " OR ".join(f"s_{r.id} = 2" for r in rules) or "FALSE"
+    statuses = ", ".join(f"s_{r.id}" for r in rules)
     extra = (", " + ", ".join(details)) if details else ""
-    return (f"SELECT t.*{extra} FROM (SELECT l.*, {status_select(rules, ctx)} FROM l) AS t "
-            f"WHERE {any_flag}")
+    return (f"SELECT {', '.join(base)}, {statuses}{extra} "
+            f"FROM (SELECT l.*, {status_select(rules, ctx)} FROM l) AS t WHERE {any_flag}")

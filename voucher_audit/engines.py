@@ -34,6 +34,12 @@ class DuckDBEngine:
     def view(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP VIEW {quote_ident(name)} AS {sql}")
 
+    def query_arrow(self, sql: str) -> pa.Table:
+        t = self.con.sql(sql).arrow()
+        if hasattr(t, "read_all"):
+            t = t.read_all()
+        return t
+
     def query(self, sql: str) -> list[dict[str, Any]]:
         res = self.con.sql(sql)
         if res is None:
@@ -88,8 +94,11 @@ class SparkEngine:
     def view(self, name: str, sql: str) -> None:
         self.spark.sql(to_dialect(sql, "spark")).createOrReplaceTempView(name)
 
+    def query_arrow(self, sql: str) -> pa.Table:
+        return self.spark.sql(to_dialect(sql, "spark")).toArrow()
+
     def query(self, sql: str) -> list[dict[str, Any]]:
-        return _rows(self.spark.sql(to_dialect(sql, "spark")).toArrow())
+        return _rows(self.query_arrow(sql))
 
     def close(self) -> None:
         for name in [t.name for t in self.spark.catalog.listTables() if t.isTemporary]:

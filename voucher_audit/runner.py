@@ -11,16 +11,18 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from voucher_audit import compile as C
 from voucher_audit import standards as stds
 from voucher_audit.io import _empty
 from voucher_audit.rules import ORDER
-from voucher_audit.rules._base import Ctx, Finding, LineRule, finding
+from voucher_audit.rules._base import Ctx, Finding, LineRule
 from voucher_audit.schema import UNITS
 
 FAR_FUTURE = dt.date(9999, 12, 31)
 FAR_PAST = dt.date(1900, 1, 1)
+CENT = Decimal("0.01")
 
 
 @dataclass
@@ -125,11 +127,11 @@ def run_audit(lines: pa.Table, std: stds.Standards, engine, units: pa.Table | No
         if progress:
             progress("line rules: coverage")
         t = time.perf_counter()
-        if any(c["flagged"] for c in coverage.values()):
-            for row in engine.query(C.fused_findings_sql(lrules, ctx)):
-                for r in lrules:
-                    if row[f"s_{r.id}"] == 2:
-                        findings.append(_line_finding(r, row, ctx))
+        flagged = [r for r in lrules if coverage[r.id]["flagged"]]
+        if flagged:
+            table = engine.query_arrow(C.fused_findings_sql(flagged, ctx))
+            for r in flagged:
+                findings.extend(_line_findings(r, table, ctx))
         timings["fused_findings"] = time.perf_counter() - t
         if progress:
             progress("line rules: findings")
@@ -153,11 +155,27 @@ def run_audit(lines: pa.Table, std: stds.Standards, engine, units: pa.Table | No
                        lines=n_lines, engine=engine.name, timings=timings)
 
 
-def _line_finding(rule: LineRule, row: dict[str, Any], ctx: Ctx) -> Finding:
+class _Row(dict):
+    """A flagged line as a message sees it; ``get`` of an unselected column is a bug, not a None."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key]
+
+
+def _line_findings(rule: LineRule, table: pa.Table, ctx: Ctx) -> list[Finding]:
+    """Findings of one line rule from the fused result, column-wise: only its flagged rows and its columns."""
+    sub = table.filter(pc.equal(table.column(f"s_{rule.id}"), 2))
     prefix = f"x_{rule.id}__"
-    view = dict(row)
-    for k, v in row.items():
-        if k.startswith(prefix):
-            view["x_" + k[len(prefix):]] = v
-    stake = view.get("x_stake")
-    return finding(rule, view, ctx, stake=None if stake is None else Decimal(stake))
+    names = {n: n for n in ("line_id", "org_code", *C.message_fields(rule))}
+    names.update({"x_" + c[len(prefix):]: c for c in sub.column_names if c.startswith(prefix)})
+    keys = list(names)
+    columns = [sub.column(names[k]).to_pylist() for k in keys]
+    source = rule.source(ctx)
+    out = []
+    for values in zip(*columns, strict=True):
+        row = _Row(zip(keys, values, strict=True))
+        zh, en = rule.message(row, ctx)
+        stake = row.get("x_stake") if "x_stake" in row else None
+        out.append(Finding(rule.id, rule.severity, (row["line_id"],), row["org_code"],
+                           None if stake is None else Decimal(stake).quantize(CENT), zh, en, source))
+    return out

@@ -93,6 +93,8 @@ class LineRule:
     source: Callable[[Ctx], str]
     stake: Callable[[Ctx], str] | None = None
     details: Callable[[Ctx], dict[str, str]] = field(default=lambda ctx: {})
+    # columns of ``l`` the message reads besides those it names literally as r["..."] / r.get("...")
+    fields: tuple[str, ...] = ()
     kind: str = "line"
 
     def status_sql(self, ctx: Ctx) -> str:

@@ -17,5 +17,6 @@ RULE = LineRule(
     requires=lambda ctx: [],
     flag=lambda ctx: " OR ".join(blank(c) for c, _ in ROLES),
     message=_message,
+    fields=tuple(c for c, _ in ROLES),
     source=lambda ctx: "会计基础工作规范 第四十八条 (原始凭证须有经办人、证明人、审批人签名); regulations.md §8.3 F02",
 )
