@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("serve", "Serve the web app with the Waitress production WSGI server."),
     "worker": ("worker", "Run background tasks (and the periodic deadline tick)."),
     "import-orgs": ("import_orgs", "Import units, people, posts and relations from CSV or XLSX."),
+    "import-vouchers": ("import_vouchers", "Import a voucher file (CSV/XLSX) for a unit as a batch, then audit it."),
     "verify-trail": ("verify_trail", "Recompute the audit trail's hash chain; exit 1 naming the first broken event."),
     "tick": ("tick", "Mark overdue deadlines, notify assignees and escalate one level up."),
     "calendar": ("calendar", "Working-day calendar: is-workday DATE, add-workdays DATE N, load FILE, show YEAR."),

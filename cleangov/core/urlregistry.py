@@ -37,6 +37,11 @@ PUBLIC_URL_NAMES = frozenset({
     "accounts:two_factor_verify",
     "accounts:set_language",
     "core:healthz",
+    # The finance API authenticates by bearer token, not by session (tests/finance/test_api.py).
+    "finance:api_schema",
+    "finance:api_batches",
+    "finance:api_batch",
+    "ledgers:checkpoints_json",  # published ledger checkpoints: public by design (issue 5, item 5)
 })
 # Whole namespaces and path prefixes left out: Django's admin (superusers only, its own
 # permission system), i18n and static files.

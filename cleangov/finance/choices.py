@@ -1,0 +1,59 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportBatchStatusChoices(models.TextChoices):
+    """A batch is immutable; the only change is being replaced by a corrected batch."""
+
+    ACTIVE = "active", _("Active")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class ImportBatchSourceChoices(models.TextChoices):
+    WEB = "web", _("Web upload")
+    CLI = "cli", _("Command line")
+    API = "api", _("API")
+    DEMO = "demo", _("Demo data")
+
+
+class AuditRunStatusChoices(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+class AuditRunTriggerChoices(models.TextChoices):
+    IMPORT = "import", _("After an import")
+    MANUAL = "manual", _("Started by staff")
+    DEMO = "demo", _("Demo data")
+
+
+class FindingStatusChoices(models.TextChoices):
+    OPEN = "open", _("Open")
+    ESCALATED = "escalated", _("Escalated to the county")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed as a false positive")
+
+
+class FindingSeverityChoices(models.TextChoices):
+    BLOCK = "block", _("Block")
+    WARN = "warn", _("Warning")
+    INFO = "info", _("Information")
+
+
+class FindingEventKindChoices(models.TextChoices):
+    FOUND = "found", _("Found by an audit run")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed as a false positive")
+    ESCALATED = "escalated", _("Escalated to the county")
+    COMMENTED = "commented", _("Comment")
+
+
+class FindingPersonRoleChoices(models.TextChoices):
+    """How a person is named on the finding's voucher lines."""
+
+    CLAIMANT = "claimant", _("Claimant")
+    HANDLER = "handler", _("Handler")
+    WITNESS = "witness", _("Witness")
+    APPROVER = "approver", _("Approver")

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cleangov.orgs.models import Person, Unit
+
+from .engine import LINE_FIELDS
+
+MAX_UPLOAD_BYTES = 512 * 1024 * 1024
+
+
+class UploadForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Books of"), queryset=Unit.objects.none(),
+                                  help_text=_("A township covers the books of all its villages."))
+    file = forms.FileField(label=_("Voucher file (CSV or XLSX)"))
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 512 MB."))
+        return f
+
+
+class MappingForm(forms.Form):
+    """One choice per header of the file: which canonical column it holds (or none)."""
+
+    def __init__(self, *args, headers=(), initial_mapping=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("(ignore this column)"))] + [(c, c) for c in LINE_FIELDS]
+        self.headers = [h for h in headers if h.strip()]
+        for i, h in enumerate(self.headers):
+            self.fields[f"col_{i}"] = forms.ChoiceField(label=h, choices=choices, required=False,
+                                                        initial=(initial_mapping or {}).get(h, ""))
+
+    def mapping(self) -> dict[str, str]:
+        return {h: self.cleaned_data.get(f"col_{i}", "") for i, h in enumerate(self.headers)}
+
+
+class ConfirmImportForm(forms.Form):
+    skip_invalid = forms.BooleanField(label=_("Skip the invalid rows listed above and import the rest"),
+                                      required=False)
+    supersedes = forms.TypedChoiceField(label=_("This file replaces batch"), required=False, coerce=int,
+                                        empty_value=None)
+
+    def __init__(self, *args, batches=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supersedes"].choices = [("", _("(none: new books)"))] + [
+            (b.pk, f"#{b.pk} {b.file_name} ({b.period_start} – {b.period_end})") for b in batches]
+
+
+class RunForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Audit the books of"), queryset=Unit.objects.none())
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
+
+
+class FindingActionForm(forms.Form):
+    verb = forms.ChoiceField(choices=[("confirm", _("Confirm")), ("dismiss", _("Dismiss as a false positive")),
+                                      ("escalate", _("Escalate to the county")), ("comment", _("Comment"))])
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    responsible_person = forms.ModelChoiceField(label=_("Responsible person"), queryset=Person.objects.none(),
+                                                required=False)
+    due_date = forms.DateField(label=_("Rectify by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_person"].queryset = people if people is not None else Person.objects.none()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("verb") == "confirm":
+            if not data.get("responsible_person"):
+                self.add_error("responsible_person", _("Confirming names a responsible person."))
+            due = data.get("due_date")
+            if not due:
+                self.add_error("due_date", _("Confirming sets a deadline."))
+            elif due <= timezone.localdate():
+                self.add_error("due_date", _("The deadline must be in the future."))
+        return data
+
+
+class FindingFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    rule = forms.CharField(label=_("Rule"), required=False)
+    unit = forms.CharField(label=_("Unit code"), required=False)
+    current = forms.BooleanField(label=_("Only found by the latest run"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .choices import FindingStatusChoices
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("(any)")), *FindingStatusChoices.choices]
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Name (e.g. the accounting software)"), max_length=100)

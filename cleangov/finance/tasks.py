@@ -1,0 +1,126 @@
+"""Background work of the finance workspace (django-tasks, run by ``cleangov worker``).
+
+* ``import_vouchers_task``: a staged upload → an immutable batch, with a progress bar; then an audit
+  run of the batch's units is enqueued.
+* ``audit_run_task``: one audit run (a batch's units, a township or the whole county) with progress.
+
+The same steps run synchronously from the CLI (``cleangov import-vouchers``) and the demo through
+:func:`import_file` and :func:`cleangov.finance.actions.execute_audit_run`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from cleangov.core.progress import ProgressReporter, create_progress
+from cleangov.orgs.models import Unit
+
+from . import engine as E
+from .actions import (
+    ImportRefused,
+    do_create_audit_run,
+    do_fail_audit_run,
+    do_import_batch,
+    execute_audit_run,
+    plan_import,
+)
+from .choices import AuditRunTriggerChoices
+from .models import AuditRun, ImportBatch, StagedUpload
+
+
+def _language(user) -> str:
+    from django.conf import settings
+
+    return (getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE) if user else settings.LANGUAGE_CODE
+
+
+def import_file(path: Path, *, file_name: str, scope_unit: Unit, acting_user, source: str,
+                mapping: dict | None = None, skip_invalid: bool = False, supersedes: ImportBatch | None = None,
+                allowed_units=None, task_id: str = "", on_total: Callable[[int], None] | None = None,
+                on_rows: Callable[[int], None] | None = None) -> ImportBatch:
+    """Read, check, plan and write one file. Raises :class:`ImportRefused`."""
+    sha = E.sha256_of(path)
+    duplicate = ImportBatch.objects.filter(sha256=sha).first()
+    parsed = E.read_upload(path, file_name=file_name, mapping=mapping) if duplicate is None else \
+        E.Parsed(file_name, [], 0)
+    if on_total:
+        on_total(parsed.rows_read)
+    plan = plan_import(parsed, scope_unit=scope_unit, allowed_units=allowed_units, sha256=sha, supersedes=supersedes)
+    if parsed.errors and parsed.table is None and duplicate is None:
+        raise ImportRefused(_("The file cannot be read: %(reason)s") % {"reason": parsed.errors[0].reason},
+                            parsed.errors)
+    return do_import_batch(plan, acting_user=acting_user, sha256=sha, source=source, skip_invalid=skip_invalid,
+                           supersedes=supersedes, task_id=task_id, progress=on_rows)
+
+
+def start_audit_run(*, acting_user, scope_unit: Unit, trigger: str, unit_ids=(), batch=None) -> AuditRun:
+    """Create a run and enqueue it; the progress row (core:task_progress) belongs to ``acting_user``."""
+    with translation.override(_language(acting_user)):
+        label = _("Audit of %(unit)s") % {"unit": scope_unit.name}
+    with transaction.atomic():
+        run = do_create_audit_run(acting_user=acting_user, scope_unit=scope_unit, trigger=trigger,
+                                  unit_ids=unit_ids, batch=batch)
+        result = audit_run_task.enqueue(run.pk)
+        AuditRun.objects.filter(pk=run.pk).update(task_id=str(result.id))
+        create_progress(task_id=result.id, label=label, started_by=acting_user if acting_user else None,
+                        total=E.audit_steps() + 1)
+        run.task_id = str(result.id)
+    return run
+
+
+def start_batch_audit(batch: ImportBatch, *, acting_user) -> AuditRun:
+    unit_ids = list(batch.units.values_list("unit_id", flat=True))
+    return start_audit_run(acting_user=acting_user, scope_unit=batch.scope_unit, trigger=AuditRunTriggerChoices.IMPORT,
+                           unit_ids=unit_ids, batch=batch)
+
+
+@task(takes_context=True)
+def import_vouchers_task(context, staged_id: int, skip_invalid: bool = False, supersedes_id: int | None = None,
+                         audit: bool = True) -> dict:
+    from .access import import_units
+
+    task_id = str(context.task_result.id)
+    staged = StagedUpload.objects.select_related("owner", "unit").filter(pk=staged_id).first()
+    if staged is None:
+        return {"error": "staged upload not found"}
+    user = staged.owner
+    with translation.override(_language(user)), ProgressReporter(task_id, label="import") as report:
+        supersedes = ImportBatch.objects.filter(pk=supersedes_id).first() if supersedes_id else None
+        try:
+            batch = import_file(Path(staged.path), file_name=staged.file_name, scope_unit=staged.unit,
+                                acting_user=user, source="web", mapping=staged.mapping, skip_invalid=skip_invalid,
+                                supersedes=supersedes, allowed_units=import_units(user), task_id=task_id,
+                                on_total=report.set_total, on_rows=report.advance)
+        except ImportRefused as exc:
+            report.fail(str(exc.message))
+            return {"error": str(exc.message), "errors": [e.as_dict() for e in exc.errors[:100]]}
+        report.flush()
+        with contextlib.suppress(OSError):
+            Path(staged.path).unlink()
+        staged.delete()
+        run = start_batch_audit(batch, acting_user=user) if audit else None
+        report.succeed(_("Imported %(n)s lines as batch #%(id)s.") % {"n": batch.rows_imported, "id": batch.pk})
+    return {"batch": batch.pk, "run": run.pk if run else None}
+
+
+@task(takes_context=True)
+def audit_run_task(context, run_id: int) -> dict:
+    task_id = str(context.task_result.id)
+    run = AuditRun.objects.select_related("scope_unit", "started_by").get(pk=run_id)
+    with translation.override(_language(run.started_by)), ProgressReporter(task_id, label="audit") as report:
+        report.set_total(E.audit_steps() + 1)
+        try:
+            run = execute_audit_run(run, acting_user=run.started_by, progress=lambda _step: report.advance())
+        except Exception as exc:
+            do_fail_audit_run(run, acting_user=run.started_by, message=f"{type(exc).__name__}: {exc}")
+            raise
+        report.succeed(_("%(total)s findings (%(new)s new) in %(lines)s lines.")
+                       % {"total": run.findings_total, "new": run.findings_new, "lines": run.lines})
+    return {"run": run.pk, "findings": run.findings_total, "new": run.findings_new}

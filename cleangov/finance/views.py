@@ -1,0 +1,336 @@
+"""Finance pages: import (upload → preview/mapping → background import), batches, audit runs, the
+findings queue and a finding's page with its review actions. Thin: parse → gate → action → render."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cleangov.core.access import get_or_404
+from cleangov.core.progress import create_progress
+from cleangov.orgs.models import Person, Post
+
+from . import engine as E
+from .access import (
+    FINDING_COMMENT_ROLES,
+    FINDING_VIEW_ROLES,
+    IMPORT_ROLES,
+    RULE_STATS_ROLES,
+    RUN_START_ROLES,
+    access_batch_by_id,
+    access_finding_by_id,
+    access_run_by_id,
+    access_staged_upload_by_id,
+    access_task_by_id,
+    batches_for,
+    findings_for,
+    has_any_role,
+    import_units,
+    run_units,
+    runs_for,
+)
+from .actions import (
+    FindingActionError,
+    do_comment_finding,
+    do_confirm_finding,
+    do_create_api_token,
+    do_dismiss_finding,
+    do_escalate_finding,
+    do_remember_column_mapping,
+    do_revoke_api_token,
+    false_positive_rates,
+    plan_import,
+)
+from .choices import AuditRunTriggerChoices, ImportBatchStatusChoices
+from .filters import filter_findings
+from .forms import ConfirmImportForm, FindingActionForm, FindingFilterForm, MappingForm, RunForm, TokenForm, UploadForm
+from .models import ApiToken, AuditRun, FinanceProfile, ImportBatch, StagedUpload
+from .tasks import import_vouchers_task, start_audit_run
+from .workflow import allowed_verbs
+
+PAGE_SIZE = 50
+PREVIEW_ERRORS_SHOWN = 1000
+
+
+def _require(user, roles):
+    if not has_any_role(user, roles):
+        raise Http404
+
+
+def staging_dir() -> Path:
+    d = Path(settings.MEDIA_ROOT) / "finance" / "staging"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+@login_required
+def home(request):
+    user = request.user
+    context = {
+        "can_import": has_any_role(user, IMPORT_ROLES),
+        "can_run": has_any_role(user, RUN_START_ROLES),
+        "can_findings": has_any_role(user, FINDING_VIEW_ROLES),
+        "can_stats": has_any_role(user, RULE_STATS_ROLES),
+        "open_findings": findings_for(user).filter(status__in=["open", "escalated"]).count()
+        if has_any_role(user, FINDING_VIEW_ROLES) else None,
+    }
+    return render(request, "finance/home.html", context)
+
+
+# ---------------------------------------------------------------- import
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    _require(request.user, IMPORT_ROLES)
+    units = import_units(request.user).order_by("path")
+    form = UploadForm(request.POST or None, request.FILES or None, units=units)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()[:10]
+        path = staging_dir() / f"{uuid.uuid4().hex}{suffix}"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        sha = E.sha256_of(path)
+        duplicate = ImportBatch.objects.filter(sha256=sha).first()
+        if duplicate is not None:
+            path.unlink()
+            return render(request, "finance/import_upload.html", {
+                "form": UploadForm(units=units), "duplicate": duplicate,
+                "duplicate_visible": batches_for(request.user).filter(pk=duplicate.pk).exists()})
+        staged = StagedUpload.objects.create(owner=request.user, unit=form.cleaned_data["unit"],
+                                             file_name=Path(upload.name).name[:255], path=str(path), sha256=sha,
+                                             size=upload.size)
+        return redirect("finance:import_preview", staged_id=staged.pk)
+    return render(request, "finance/import_upload.html", {"form": form})
+
+
+def _mapping_for(staged: StagedUpload) -> dict[str, str]:
+    if staged.mapping:
+        return staged.mapping
+    profile = FinanceProfile.objects.filter(unit=staged.unit).first()
+    return dict(profile.column_mapping) if profile else {}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_preview(request, staged_id):
+    staged = access_staged_upload_by_id(request.user, staged_id)
+    mapping = _mapping_for(staged)
+    active = (batches_for(request.user).filter(status=ImportBatchStatusChoices.ACTIVE,
+                                               scope_unit__path__startswith=staged.unit.path)
+              .order_by("-period_end")[:50])
+    if request.method == "POST" and request.POST.get("step") == "map":
+        parsed = E.read_upload(Path(staged.path), file_name=staged.file_name, mapping=mapping)
+        mform = MappingForm(request.POST, headers=parsed.headers)
+        if mform.is_valid():
+            staged.mapping = {h: c for h, c in mform.mapping().items()}
+            staged.save(update_fields=["mapping"])
+            do_remember_column_mapping(staged.unit, staged.mapping, acting_user=request.user)
+            return redirect("finance:import_preview", staged_id=staged.pk)
+    confirm = ConfirmImportForm(request.POST or None, batches=active)
+    if request.method == "POST" and request.POST.get("step") == "import" and confirm.is_valid():
+        supersedes = confirm.cleaned_data.get("supersedes")
+        if supersedes is not None:
+            access_batch_by_id(request.user, supersedes, action="supersede")
+        with transaction.atomic():
+            result = import_vouchers_task.enqueue(staged.pk, bool(confirm.cleaned_data["skip_invalid"]), supersedes)
+            create_progress(task_id=result.id, label=_("Import of %(name)s") % {"name": staged.file_name},
+                            started_by=request.user)
+        return redirect("finance:task_status", task_id=str(result.id))
+    parsed = E.read_upload(Path(staged.path), file_name=staged.file_name, mapping=mapping)
+    plan = plan_import(parsed, scope_unit=staged.unit, allowed_units=import_units(request.user), sha256=staged.sha256)
+    mform = MappingForm(headers=parsed.headers, initial_mapping={**parsed.mapped, **mapping})
+    context = {
+        "staged": staged, "parsed": parsed, "plan": plan, "mapping_form": mform, "confirm_form": confirm,
+        "errors": plan.errors[:PREVIEW_ERRORS_SHOWN], "errors_total": len(plan.errors),
+        "bad_rows": len({e.row for e in plan.errors if e.row is not None}),
+        "show_mapping": bool(parsed.missing_columns) or request.GET.get("map") == "1",
+        "can_import": plan.rows_to_import > 0 and not parsed.missing_columns and plan.duplicate_of is None,
+    }
+    return render(request, "finance/import_preview.html", context)
+
+
+@login_required
+def task_status(request, task_id):
+    """An import's or a run's page: the progress bar, then the batch, its audit run and the findings."""
+    progress = access_task_by_id(request.user, task_id)
+    batch = ImportBatch.objects.filter(task_id=progress.task_id).first()
+    run = AuditRun.objects.filter(task_id=progress.task_id).first()
+    if batch is not None:
+        run = batch.audit_runs.order_by("-pk").first()
+    findings = []
+    if run is not None and run.status == "succeeded":
+        findings = list(findings_for(request.user).filter(Q(first_run=run) | Q(last_run=run))
+                        .select_related("unit").order_by("rule", "pk")[:PAGE_SIZE])
+    context = {"progress": progress, "batch": batch, "run": run, "findings": findings,
+               "done": progress.status in ("succeeded", "failed") and (
+                   (run is None and batch is None) or (run is not None and run.status in ("succeeded", "failed")))}
+    template = "finance/partials/task_result.html" if request.htmx else "finance/task_status.html"
+    return render(request, template, context)
+
+
+# ---------------------------------------------------------------- batches and runs
+
+@login_required
+def batch_list(request):
+    qs = batches_for(request.user)
+    if not has_any_role(request.user, {*IMPORT_ROLES, *RUN_START_ROLES, "auditor"}):
+        raise Http404
+    page = Paginator(qs.select_related("scope_unit", "uploaded_by"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "finance/batch_list.html", {"page": page})
+
+
+@login_required
+def batch_detail(request, batch_id):
+    batch = access_batch_by_id(request.user, batch_id)
+    units = batch.units.select_related("unit").order_by("unit__code")
+    runs = batch.audit_runs.order_by("-pk")[:10]
+    return render(request, "finance/batch_detail.html", {"batch": batch, "units": units, "runs": runs,
+                                                          "can_supersede": has_any_role(request.user, IMPORT_ROLES)})
+
+
+@login_required
+def run_list(request):
+    if not has_any_role(request.user, {*IMPORT_ROLES, *RUN_START_ROLES, "auditor"}):
+        raise Http404
+    page = Paginator(runs_for(request.user).select_related("scope_unit", "batch"), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render(request, "finance/run_list.html", {"page": page,
+                                                      "can_run": has_any_role(request.user, RUN_START_ROLES)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def run_start(request):
+    _require(request.user, RUN_START_ROLES)
+    units = run_units(request.user).filter(level__in=["county", "township", "department", "village"]).order_by("path")
+    form = RunForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        run = start_audit_run(acting_user=request.user, scope_unit=form.cleaned_data["unit"],
+                              trigger=AuditRunTriggerChoices.MANUAL)
+        return redirect("finance:task_status", task_id=run.task_id)
+    return render(request, "finance/run_start.html", {"form": form})
+
+
+@login_required
+def run_detail(request, run_id):
+    run = access_run_by_id(request.user, run_id)
+    by_rule = (findings_for(request.user).filter(last_run=run).values("rule")
+               .annotate(n=Count("pk"), stake=Sum("amount_at_stake")).order_by("rule"))
+    return render(request, "finance/run_detail.html", {"run": run, "by_rule": by_rule})
+
+
+# ---------------------------------------------------------------- findings
+
+@login_required
+def finding_list(request):
+    _require(request.user, FINDING_VIEW_ROLES)
+    form = FindingFilterForm(request.GET or None)
+    qs = findings_for(request.user).select_related("unit")
+    if form.is_valid():
+        qs = filter_findings(qs, form.cleaned_data)
+    page = Paginator(qs.order_by("-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "finance/finding_list.html", {"page": page, "form": form, "lang": get_language()})
+
+
+def _finding_context(request, finding, form=None):
+    user = request.user
+    verbs = allowed_verbs(finding, user)
+    can_comment = findings_for(user, action="comment").filter(pk=finding.pk).exists()
+    people = Person.objects.filter(
+        Q(home_unit=finding.unit) | Q(pk__in=Post.objects.filter(unit=finding.unit).values("person_id"))
+    ).exclude(pk__in=finding.subject_links.values("person_id")).order_by("name").distinct()
+    lines = finding.lines.select_related("batch").order_by("voucher_date", "line_id")
+    return {
+        "finding": finding, "lines": lines[:200], "lines_total": lines.count(),
+        "message": finding.message(get_language()), "verbs": verbs, "can_comment": can_comment,
+        "form": form or FindingActionForm(people=people), "events": finding.events.select_related("actor", "run"),
+        "rule": E.RULES.get(finding.rule), "subject_count": finding.subject_links.count(),
+    }
+
+
+@login_required
+def finding_detail(request, finding_id):
+    finding = access_finding_by_id(request.user, finding_id)
+    return render(request, "finance/finding_detail.html", _finding_context(request, finding))
+
+
+@login_required
+@require_POST
+def finding_action(request, finding_id):
+    """Confirm, dismiss, escalate or comment: each with a mandatory reason and an audit event."""
+    user = request.user
+    if not has_any_role(user, FINDING_COMMENT_ROLES):
+        raise Http404
+    finding = access_finding_by_id(user, finding_id, action="comment")
+    people = Person.objects.filter(Q(home_unit=finding.unit) | Q(posts__unit=finding.unit)).distinct()
+    form = FindingActionForm(request.POST, people=people)
+    if form.is_valid():
+        verb, reason = form.cleaned_data["verb"], form.cleaned_data["reason"]
+        try:
+            if verb == "comment":
+                do_comment_finding(finding, acting_user=user, text=reason)
+            else:
+                finding = access_finding_by_id(user, finding_id, action="decide")
+                if verb == "confirm":
+                    do_confirm_finding(finding, acting_user=user, reason=reason,
+                                       responsible_person=form.cleaned_data["responsible_person"],
+                                       due_date=form.cleaned_data["due_date"])
+                elif verb == "dismiss":
+                    do_dismiss_finding(finding, acting_user=user, reason=reason)
+                else:
+                    do_escalate_finding(finding, acting_user=user, reason=reason)
+        except FindingActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("finance:finding_detail", finding_id=finding.pk)
+    finding.refresh_from_db()
+    return render(request, "finance/finding_detail.html", _finding_context(request, finding, form))
+
+
+@login_required
+def rule_stats(request):
+    _require(request.user, RULE_STATS_ROLES)
+    rows = false_positive_rates()
+    for r in rows:
+        rule = E.RULES.get(r["rule"])
+        r["title"] = rule.title if rule else r["rule"]
+    return render(request, "finance/rule_stats.html", {"rows": rows})
+
+
+# ---------------------------------------------------------------- API tokens
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    _require(request.user, IMPORT_ROLES)
+    form = TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and request.POST.get("revoke"):
+        with contextlib.suppress(ValueError):
+            token = get_or_404(ApiToken.objects.filter(user=request.user), pk=int(request.POST["revoke"]))
+            do_revoke_api_token(token, acting_user=request.user)
+        return redirect("finance:api_tokens")
+    if request.method == "POST" and form.is_valid():
+        _token, new_token = do_create_api_token(acting_user=request.user, user=request.user,
+                                                name=form.cleaned_data["name"])
+        form = TokenForm()
+    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+    return render(request, "finance/api_tokens.html", {"form": form, "tokens": tokens, "new_token": new_token})
