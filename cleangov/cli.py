@@ -20,6 +20,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import-orgs": ("import_orgs", "Import units, people, posts and relations from CSV or XLSX."),
     "import-vouchers": ("import_vouchers", "Import a voucher file (CSV/XLSX) for a unit as a batch, then audit it."),
     "verify-trail": ("verify_trail", "Recompute the audit trail's hash chain; exit 1 naming the first broken event."),
+    "verify-ledger": ("verify_ledger", "Verify a unit's record book against its signed checkpoints (offline with "
+                      "--export/--checkpoints); exit 1 naming the first entry that does not match."),
+    "export-ledger": ("export_ledger", "Write a unit's record book as a JSON-lines export for offline verification."),
+    "ledger-checkpoint": ("ledger_checkpoint", "Sign the due monthly record-book checkpoints (township keys)."),
+    "ledger-kinds": ("ledger_kinds", "Record-book kinds: check FILE, import FILE (YAML), show."),
     "tick": ("tick", "Mark overdue deadlines, notify assignees and escalate one level up."),
     "calendar": ("calendar", "Working-day calendar: is-workday DATE, add-workdays DATE N, load FILE, show YEAR."),
     "createadmin": ("createadmin", "Create a system administrator account."),
