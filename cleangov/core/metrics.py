@@ -58,5 +58,6 @@ def registry() -> dict[str, MetricSpec]:
             if exc.name != f"{config.name}.metrics":
                 raise
             continue
-        found.update(module.METRICS)
+        # cleangov.core.metrics is this module itself (core is a CleanGov app): it publishes nothing.
+        found.update(getattr(module, "METRICS", {}))
     return found
