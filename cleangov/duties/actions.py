@@ -175,7 +175,7 @@ def do_create_duty_item(*, acting_user, unit: Unit, year: int, title: str, lead_
     record_event(acting_user=acting_user, event_code="duties.item_created", subject=item,
                  after=snapshot(item, ITEM_FIELDS), unit=unit, subject_people=[lead_person])
     if assign:
-        do_transition_duty_item(item, "assign", acting_user=acting_user)
+        item = do_transition_duty_item(item, "assign", acting_user=acting_user)
     return item
 
 
