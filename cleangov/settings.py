@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "cleangov.ledgers",
     "cleangov.assessment",
     "cleangov.finance",
+    "cleangov.finance.dashboards",  # dashboards' summary tables (docs/finance-dashboards.md)
 ]
 
 MIDDLEWARE = [
