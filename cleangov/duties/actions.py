@@ -138,10 +138,13 @@ def _check_item(item: DutyItem, on: date) -> None:
     errors = {}
     if not Post.objects.filter(Post.held_on(on), unit=item.unit, person=item.lead_person).exists():
         errors["lead_person"] = _("The lead leader must hold a post in the unit.")
-    if item.key_point_id and not item.key_point.document.is_published:
-        errors["key_point"] = _("Duties are decomposed from published key points only.")
-    if item.key_point_id and item.key_point.document.year != item.year:
-        errors["key_point"] = _("The key point belongs to another year.")
+    if item.key_point_id:
+        # Read the document from the database: a caller's KeyPoint may carry a stale draft document.
+        document = AnnualKeyPoints.objects.get(points=item.key_point_id)
+        if not document.is_published:
+            errors["key_point"] = _("Duties are decomposed from published key points only.")
+        elif document.year != item.year:
+            errors["key_point"] = _("The key point belongs to another year.")
     if item.parent_id and not item.unit.path.startswith(item.parent.unit.path):
         errors["parent"] = _("A parent item belongs to a unit above this one.")
     if errors:

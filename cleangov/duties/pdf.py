@@ -18,7 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 FONT = "STSong-Light"
 _registered = False
@@ -61,7 +61,8 @@ def render_letter_pdf(version, signatures) -> bytes:
     c = version.content
     st = _styles()
     buffer = BytesIO()
-    footer = f"版本 v{version.number} · 内容哈希 SHA-256 {version.content_hash}"
+    # ASCII separators only: the CID font has no glyph for the middle dot.
+    footer = f"版本 v{version.number} | 内容哈希 SHA-256 {version.content_hash}"
 
     def on_page(canvas, doc):
         canvas.saveState()
@@ -113,6 +114,7 @@ def render_letter_pdf(version, signatures) -> bytes:
     right = block("乙方（责任人）", recipient, "recipient")
     sign_table = Table([[a, b] for a, b in zip(left, right, strict=True)], colWidths=[85 * mm, 85 * mm])
     sign_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 2)]))
-    story += [Spacer(1, 10 * mm), sign_table]
+    # The two signature blocks stay on one page, together with the line above them.
+    story.append(KeepTogether([Spacer(1, 10 * mm), sign_table]))
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue()
