@@ -34,6 +34,12 @@ class DuckDBEngine:
     def view(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP VIEW {quote_ident(name)} AS {sql}")
 
+    def materialize(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(name)} AS {sql}")
+
+    def drop(self, name: str) -> None:
+        self.con.execute(f"DROP TABLE IF EXISTS {quote_ident(name)}")
+
     def query_arrow(self, sql: str) -> pa.Table:
         t = self.con.sql(sql).arrow()
         if hasattr(t, "read_all"):
@@ -93,6 +99,13 @@ class SparkEngine:
 
     def view(self, name: str, sql: str) -> None:
         self.spark.sql(to_dialect(sql, "spark")).createOrReplaceTempView(name)
+
+    def materialize(self, name: str, sql: str) -> None:
+        self.spark.sql(to_dialect(sql, "spark")).cache().createOrReplaceTempView(name)
+
+    def drop(self, name: str) -> None:
+        self.spark.catalog.uncacheTable(name)
+        self.spark.catalog.dropTempView(name)
 
     def query_arrow(self, sql: str) -> pa.Table:
         return self.spark.sql(to_dialect(sql, "spark")).toArrow()

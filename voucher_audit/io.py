@@ -228,7 +228,27 @@ def _rows_to_table(rows: list[list[str | None]], hmap: dict[str, str], fname: st
     return t, ignored
 
 
-def read_raw(path: Path, table_schema: S.TableSchema) -> tuple[pa.Table, list[str]]:
+@dataclass(frozen=True)
+class ParquetSource:
+    """A Parquet file read by DuckDB in place: (canonical name, file field) for each recognised column."""
+
+    path: Path
+    columns: tuple[tuple[str, pa.Field], ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c for c, _ in self.columns]
+
+    def types(self) -> dict[str, pa.DataType]:
+        return {c: f.type for c, f in self.columns}
+
+    def view_sql(self) -> str:
+        cols = ", ".join(f"{quote_ident(f.name)} AS {quote_ident(c)}" for c, f in self.columns)
+        return (f"SELECT {cols + ', ' if cols else ''}CAST(file_row_number + 1 AS BIGINT) AS _row "
+                f"FROM read_parquet({quote_str(str(self.path))}, file_row_number = true)")
+
+
+def read_raw(path: Path, table_schema: S.TableSchema) -> tuple[pa.Table | ParquetSource, list[str]]:
     """A file → Arrow table with canonical column names (+ ``_row``, the row number people see)."""
     hmap = S.header_map(table_schema)
     suffix = path.suffix.lower()
@@ -236,18 +256,17 @@ def read_raw(path: Path, table_schema: S.TableSchema) -> tuple[pa.Table, list[st
     if not path.exists():
         raise InputError([RowError(str(path), None, None, None, "file not found")])
     if suffix in (".parquet", ".pq"):
-        t = pq.read_table(path)
-        names, ignored, keep = [], [], []
-        for i, n in enumerate(t.column_names):
-            c = hmap.get(S.header_key(n))
+        # DuckDB reads the file itself (no Arrow round trip): only the schema is read here
+        file_schema = pq.read_schema(path)
+        names, ignored, fields = [], [], []
+        for f in file_schema:
+            c = hmap.get(S.header_key(f.name))
             if c is None or c in names:
-                ignored.append(n)
+                ignored.append(f.name)
                 continue
             names.append(c)
-            keep.append(i)
-        t = t.select(keep).rename_columns(names)
-        t = t.append_column("_row", pa.array(range(1, t.num_rows + 1), type=pa.int64()))
-        return t, ignored
+            fields.append(f)
+        return ParquetSource(path, tuple(zip(names, fields, strict=True))), ignored
     if suffix in (".xlsx", ".xlsm"):
         rows = read_xlsx_rows(path)
     elif suffix in (".csv", ".txt", ".tsv", ""):
@@ -364,14 +383,20 @@ def _d10(name: str) -> str:
             f"THEN TRY_CAST({s} AS DECIMAL(38,10)) END)")
 
 
-def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table, table_schema: S.TableSchema, fname: str,
+def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table | ParquetSource, table_schema: S.TableSchema, fname: str,
               skip_invalid: bool = False) -> tuple[pa.Table, list[RowError]]:
-    """Raw Arrow table → typed canonical table. Raises InputError unless ``skip_invalid``."""
-    present = {n: raw.schema.field(n).type for n in raw.column_names}
+    """Raw Arrow table (or Parquet file) → typed canonical table. Raises InputError unless ``skip_invalid``."""
+    if isinstance(raw, ParquetSource):
+        present = raw.types()
+    else:
+        present = {n: raw.schema.field(n).type for n in raw.column_names}
     missing = [c.name for c in table_schema.columns if c.required and c.name not in present]
     if missing:
         raise InputError([RowError(fname, None, m, None, "required column missing") for m in missing])
-    con.register("_raw", raw)
+    if isinstance(raw, ParquetSource):
+        con.execute(f"CREATE OR REPLACE TEMP VIEW _raw AS {raw.view_sql()}")
+    else:
+        con.register("_raw", raw)
     try:
         s1, s2, s3, bad_terms, checks_by_col = [], [], [], [], {}
         for col in table_schema.columns:
@@ -422,13 +447,20 @@ def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table, table_schema: S.Tab
             raise InputError(errors[:MAX_ERRORS_LISTED], total=len(errors))
         return typed, errors
     finally:
-        con.unregister("_raw")
+        if isinstance(raw, ParquetSource):
+            con.execute("DROP VIEW IF EXISTS _raw")
+        else:
+            con.unregister("_raw")
 
 
 def _dedupe(con: duckdb.DuckDBPyConnection, t: pa.Table, key: str, files: pa.Array | None,
             fname: str, skip_invalid: bool) -> tuple[pa.Table, list[RowError]]:
     con.register("_t", t)
     try:
+        # the common case, no duplicate, costs one hash aggregate; row numbers are computed only for duplicates
+        n_distinct = con.sql(f"SELECT COUNT(DISTINCT {quote_ident(key)}) FROM _t").fetchall()[0][0]
+        if n_distinct == t.num_rows:
+            return t, []
         dups = con.sql(f"""
             SELECT _idx, _row, {quote_ident(key)}, first_row FROM (
               SELECT row_number() OVER () - 1 AS _idx, _row, {quote_ident(key)},

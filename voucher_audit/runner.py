@@ -137,12 +137,19 @@ def run_audit(lines: pa.Table, std: stds.Standards, engine, units: pa.Table | No
             progress("line rules: findings")
     for r in C.set_rules(rules):
         t = time.perf_counter()
-        agg = engine.query(r.coverage_sql(ctx))[0]
+        base = None
+        if r.base is not None and (r.coverage is None or r.findings is None):
+            # the base query feeds both coverage and findings: evaluate it once
+            base = f"_base_{r.id}"
+            engine.materialize(base, r.base(ctx))
+        agg = engine.query(r.coverage_sql(ctx, base))[0]
         coverage[r.id] = {"rule": r.id, "applicable": _int(agg["applicable"]), "evaluated": _int(agg["evaluated"]),
                           "flagged": _int(agg["flagged"])}
         reasons[r.id] = {reason: _int(agg.get(f"ne_{i}")) for i, reason in enumerate(r.reasons(ctx))}
         if coverage[r.id]["flagged"] or r.id == "benford_nonconformity":
-            findings.extend(r.build(engine.query(r.findings_sql(ctx)), ctx))
+            findings.extend(r.build(engine.query(r.findings_sql(ctx, base)), ctx))
+        if base:
+            engine.drop(base)
         timings[r.id] = time.perf_counter() - t
         if progress:
             progress(r.id)

@@ -129,24 +129,26 @@ class SetRule:
     findings: Callable[[Ctx], str] | None = None
     kind: str = "set"
 
-    def coverage_sql(self, ctx: Ctx) -> str:
+    def coverage_sql(self, ctx: Ctx, base_table: str | None = None) -> str:
+        """Coverage counts; ``base_table`` names an already materialised ``base`` (evaluated once, read twice)."""
         if self.coverage is not None:
             return self.coverage(ctx)
         if self.base is None:
             raise ValueError(f"{self.id}: needs base or coverage")
+        src = base_table or f"({self.base(ctx)})"
         ne = ", ".join(f"SUM(CASE WHEN s = {10 + i} THEN 1 ELSE 0 END) AS ne_{i}"
                        for i in range(len(self.reasons(ctx))))
         return (f"SELECT SUM(CASE WHEN s > 0 THEN 1 ELSE 0 END) AS applicable, "
                 f"SUM(CASE WHEN s IN (1, 2) THEN 1 ELSE 0 END) AS evaluated, "
                 f"SUM(CASE WHEN s = 2 THEN 1 ELSE 0 END) AS flagged{', ' + ne if ne else ''} "
-                f"FROM ({self.base(ctx)}) AS b")
+                f"FROM {src} AS b")
 
-    def findings_sql(self, ctx: Ctx) -> str:
+    def findings_sql(self, ctx: Ctx, base_table: str | None = None) -> str:
         if self.findings is not None:
             return self.findings(ctx)
         if self.base is None:
             raise ValueError(f"{self.id}: needs base or findings")
-        return f"SELECT * FROM ({self.base(ctx)}) AS b WHERE s = 2"
+        return f"SELECT * FROM {base_table or '(' + self.base(ctx) + ')'} AS b WHERE s = 2"
 
 
 def money(value: Any) -> str:

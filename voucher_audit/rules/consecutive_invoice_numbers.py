@@ -12,9 +12,14 @@ WITH b AS (
   FROM lines
 ), e AS (
   SELECT line_id, org_code, voucher_no, pk, ck, TRY_CAST(nt AS DECIMAL(38,0)) AS n FROM b WHERE s0 = 1
+), x AS (
+  SELECT pk, ck, n, LAG(n) OVER (PARTITION BY pk, ck ORDER BY n) AS pn,
+         LEAD(n) OVER (PARTITION BY pk, ck ORDER BY n) AS nn
+  FROM (SELECT DISTINCT pk, ck, n FROM e) AS d
 ), dn AS (
+  -- only numbers with a neighbour (n ± 1) can belong to a run; islands are numbered among those few
   SELECT pk, ck, n, n - dense_rank() OVER (PARTITION BY pk, ck ORDER BY n) AS grp
-  FROM (SELECT DISTINCT pk, ck, n FROM e) AS x
+  FROM x WHERE n - pn = 1 OR nn - n = 1
 ), isl AS (
   SELECT e.line_id, e.org_code, e.voucher_no, e.pk, e.ck, e.n, dn.grp
   FROM e JOIN dn ON dn.pk = e.pk AND dn.ck = e.ck AND dn.n = e.n

@@ -5,14 +5,19 @@ from decimal import Decimal
 from voucher_audit.rules._base import BLOCK, SetRule, blank, finding
 
 BASE = f"""
-SELECT line_id, org_code, amount, voucher_date, invoice_code, invoice_no,
-       CASE WHEN {blank('invoice_no')} THEN 10 WHEN k > 1 THEN 2 ELSE 1 END AS s, ik
+SELECT d.line_id, d.org_code, d.amount, d.voucher_date, d.invoice_code, d.invoice_no,
+       CASE WHEN {blank('d.invoice_no')} THEN 10 WHEN g.ck IS NOT NULL THEN 2 ELSE 1 END AS s,
+       d.ck || '|' || d.nk AS ik
 FROM (
   SELECT line_id, org_code, amount, voucher_date, invoice_code, invoice_no,
-         COALESCE(TRIM(invoice_code), '') || '|' || TRIM(invoice_no) AS ik,
-         COUNT(*) OVER (PARTITION BY COALESCE(TRIM(invoice_code), ''), TRIM(invoice_no)) AS k
+         COALESCE(TRIM(invoice_code), '') AS ck, TRIM(invoice_no) AS nk
   FROM lines
 ) AS d
+LEFT JOIN (
+  -- the (code, number) pairs seen more than once: a hash aggregate, then a join with a small build side
+  SELECT COALESCE(TRIM(invoice_code), '') AS ck, TRIM(invoice_no) AS nk
+  FROM lines GROUP BY COALESCE(TRIM(invoice_code), ''), TRIM(invoice_no) HAVING COUNT(*) > 1
+) AS g ON g.ck = d.ck AND g.nk = d.nk
 """
 
 
