@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export-ledger": ("export_ledger", "Write a unit's record book as a JSON-lines export for offline verification."),
     "ledger-checkpoint": ("ledger_checkpoint", "Sign the due monthly record-book checkpoints (township keys)."),
     "ledger-kinds": ("ledger_kinds", "Record-book kinds: check FILE, import FILE (YAML), show."),
+    "assess": ("assess", "Compute an assessment (--framework --period --units), or --check/--load/--list frameworks."),
     "tick": ("tick", "Mark overdue deadlines, notify assignees and escalate one level up."),
     "calendar": ("calendar", "Working-day calendar: is-workday DATE, add-workdays DATE N, load FILE, show YEAR."),
     "createadmin": ("createadmin", "Create a system administrator account."),
