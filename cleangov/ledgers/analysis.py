@@ -66,7 +66,11 @@ def detect_bursts(rows, *, min_entries: int, min_age_days: int, window_days: int
     bursts: list[Burst] = []
     current: list = []
     for i, row in enumerate(old):
-        # Members of overlapping windows are contiguous in time order: a gap in membership ends a burst.
+        # Members of overlapping windows are contiguous in time order; a non-member, or a gap longer
+        # than the window between two members, ends a burst.
+        if in_burst[i] and current and row[1] - current[-1][1] > window:
+            bursts.append(_burst(current))
+            current = []
         if in_burst[i]:
             current.append(row)
         elif current:

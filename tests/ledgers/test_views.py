@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cleangov.deadlines.workdays import get_calendar
 from cleangov.ledgers.bulk import PlannedEntry, do_bulk_record_ledger_entries
 from cleangov.ledgers.models import LedgerAttachment, LedgerEntry
-from cleangov.deadlines.workdays import get_calendar
 
 
 def _bulk(county, kinds, unit, n, *, code="cadre_duty", entered=None, age_days=0):
@@ -64,7 +64,7 @@ def test_record_a_meeting_with_attendance_and_files_from_the_web(county, kinds, 
         f"att_{secretary}": "present", f"att_{director}": "absent", f"why_{director}": "",
         "files": [SimpleUploadedFile("照片.jpg", b"\xff\xd8photo")],
     })
-    assert response.status_code == 200 and "Give the reason" in response.content.decode() or \
+    assert (response.status_code == 200 and "Give the reason" in response.content.decode()) or \
         "请假" not in response.content.decode()
     assert LedgerEntry.objects.count() == 0
     response = client.post(url, {
