@@ -40,6 +40,9 @@ def nav_links(context):
         tree = optional_url("orgs:tree")
         if tree:
             links.append(("orgs", tree, _("Organisation")))
+        duties = optional_url("duties:my_duties")
+        if duties:
+            links.append(("duties", duties, _("Duties")))
     if can_view_audit_trail(user):
         links.append(("audit", reverse("core:audit_event_list"), _("Audit trail")))
     links.append(("security", reverse("accounts:security"), _("Security")))
