@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import api, views
 
@@ -20,5 +20,6 @@ urlpatterns = [
     path("api-tokens/", views.api_tokens, name="api_tokens"),
     path("api/v1/openapi.json", api.schema, name="api_schema"),
     path("api/v1/batches", api.batches, name="api_batches"),
-    path("api/v1/batches/<int:batch_id>", api.batch, name="api_batch"),
+    path("api/v1/batches/<str:batch_id>", api.batch, name="api_batch"),
+    path("dash/", include("cleangov.finance.dashboards.urls")),  # dashboards and exports (issue 4, items 4-5)
 ]

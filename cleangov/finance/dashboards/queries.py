@@ -1,0 +1,309 @@
+"""The numbers behind a dashboard, in a fixed number of queries whatever the data volume.
+
+Scope: a dashboard is drawn for one unit (the county, a township, a department or a village) inside
+the user's scope for the finance roles that see findings, and covers that unit's subtree. Findings
+come from :func:`cleangov.finance.access.findings_for`, the same scoped, conflict-free queryset as
+the findings queue: a finding naming the user or a registered relative (DESIGN.md §3) is left out
+of every count, chart, drill-down and export, so an aggregate never differs from its drill-down
+and cannot hint at a hidden finding. Dismissed findings (false positives) are left out of the
+charts, amounts and risk scores and shown as a separate count.
+
+Queries per dashboard: units of the subtree (1), findings grouped by unit, rule, severity and status
+(1), findings grouped by month (1), line summaries grouped by unit, year and expense group (1); see
+docs/finance-dashboards.md for the risk score and the Benford test.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cleangov.core.access import get_or_404, restrict
+from cleangov.finance.access import FINDING_VIEW_ROLES, findings_for
+from cleangov.finance.choices import FindingSeverityChoices, FindingStatusChoices, ImportBatchStatusChoices
+from cleangov.finance.exports.labels import rule_zh
+from cleangov.finance.models import Finding
+from cleangov.orgs.models import Unit
+
+from .models import BatchLineSummary, ExpenseGroupChoices
+from .summaries import DIGITS
+
+DASHBOARD_ROLES = FINDING_VIEW_ROLES
+DASHBOARD_LEVELS = ("county", "township", "department", "village")
+THREE_PUBLIC = (ExpenseGroupChoices.TRAVEL, ExpenseGroupChoices.VEHICLE, ExpenseGroupChoices.RECEPTION)
+SEVERITY_WEIGHT = {FindingSeverityChoices.BLOCK: 3, FindingSeverityChoices.WARN: 2, FindingSeverityChoices.INFO: 1}
+RISK_TOP = 20
+
+# Benford (regulations.md §8.4, Nigrini 2012). The values are read from the standards pack so a county
+# changes them as data; these are the fallbacks when no pack defines them.
+BENFORD_MIN_N = 300
+MAD_THRESHOLDS = (0.006, 0.012, 0.015)
+EXPECTED = tuple(math.log10(1 + 1 / d) for d in DIGITS)
+CONFORMITY_LABELS = {
+    "close": _("Close conformity"),
+    "acceptable": _("Acceptable conformity"),
+    "marginal": _("Marginally acceptable conformity"),
+    "nonconformity": _("Nonconformity"),
+}
+
+
+# ---------------------------------------------------------------- access
+
+def dashboard_units(user) -> QuerySet[Unit]:
+    """Units whose dashboard the user may open: inside a finding-viewing role's subtree."""
+    return restrict(Unit.objects.filter(level__in=DASHBOARD_LEVELS), user, roles=DASHBOARD_ROLES, path_field="path")
+
+
+def access_dashboard_unit_by_id(user, unit_id, *, action: str = "view") -> Unit:
+    return get_or_404(dashboard_units(user), pk=unit_id)
+
+
+def scoped_findings(user, unit: Unit, *, year: int | None = None) -> QuerySet[Finding]:
+    """The findings queue's own queryset (scope + conflict of interest), narrowed to a subtree."""
+    qs = findings_for(user).filter(unit__path__startswith=unit.path)
+    return qs.filter(year=year) if year else qs
+
+
+# ---------------------------------------------------------------- Benford
+
+@dataclass
+class Benford:
+    counts: list[int]
+    n: int
+    min_n: int
+    thresholds: tuple[float, float, float]
+    actual: list[float] = field(default_factory=list)
+    mad: float | None = None
+    conformity: str = ""
+
+    @property
+    def refused(self) -> bool:
+        return self.n < self.min_n
+
+    @property
+    def expected(self) -> tuple[float, ...]:
+        return EXPECTED
+
+    @property
+    def conformity_label(self):
+        return CONFORMITY_LABELS.get(self.conformity, "")
+
+    def rows(self):
+        return [{"digit": d, "count": c, "actual": a, "expected": e, "actual_pct": f"{a * 100:.1f}",
+                 "expected_pct": f"{e * 100:.1f}"}
+                for d, c, a, e in zip(DIGITS, self.counts, self.actual or [0.0] * 9, EXPECTED, strict=True)]
+
+
+def mean_absolute_deviation(counts: list[int]) -> float:
+    """MAD = (1/9) Σ_d |observed share(d) − log10(1 + 1/d)| over the first digits d = 1…9."""
+    n = sum(counts)
+    if not n:
+        raise ValueError("no amounts")
+    return sum(abs(c / n - e) for c, e in zip(counts, EXPECTED, strict=True)) / 9
+
+
+def conformity(mad: float, thresholds=MAD_THRESHOLDS) -> str:
+    """Nigrini's first-digit bands: ≤ 0.006 close, ≤ 0.012 acceptable, ≤ 0.015 marginal, above: none."""
+    close, acceptable, marginal = (float(t) for t in thresholds)
+    if mad <= close:
+        return "close"
+    if mad <= acceptable:
+        return "acceptable"
+    if mad <= marginal:
+        return "marginal"
+    return "nonconformity"
+
+
+@functools.lru_cache(maxsize=8)
+def _benford_standards(day) -> tuple[int, tuple[float, float, float]]:
+    from django.conf import settings
+
+    from cleangov.finance import engine as E
+
+    try:
+        std = E.load_standards(getattr(settings, "CLEANGOV_STANDARDS_PACK", "central"), day)
+        return int(std.get("benford.min_n")), tuple(float(t) for t in std.get("benford.mad_thresholds"))
+    except Exception:
+        return BENFORD_MIN_N, MAD_THRESHOLDS
+
+
+def benford(counts: list[int]) -> Benford:
+    min_n, thresholds = _benford_standards(timezone.localdate())
+    result = Benford(counts=list(counts), n=sum(counts), min_n=min_n, thresholds=thresholds)
+    if result.n and not result.refused:
+        result.actual = [c / result.n for c in counts]
+        result.mad = mean_absolute_deviation(result.counts)
+        result.conformity = conformity(result.mad, thresholds)
+    elif result.n:
+        result.actual = [c / result.n for c in counts]
+    return result
+
+
+# ---------------------------------------------------------------- the dashboard
+
+
+@dataclass
+class UnitRow:
+    unit: Unit
+    findings: int = 0
+    open: int = 0
+    confirmed: int = 0
+    weighted: int = 0
+    stake: Decimal = Decimal(0)
+    lines: int = 0
+    amount: Decimal = Decimal(0)
+
+    @property
+    def risk(self) -> float:
+        return risk_score(self.weighted, self.stake, self.lines, self.amount)
+
+
+def risk_score(weighted: int, stake: Decimal, lines: int, amount: Decimal) -> float:
+    """Risk = weighted findings per 1,000 voucher lines + percent of spending at stake.
+
+    Weighted findings count block 3, warning 2, information 1 (dismissed findings count nothing);
+    both terms are rates, so a small village and a large township compare fairly. A unit with
+    findings but no summarised lines (lines kept elsewhere) scores its weighted count."""
+    if lines <= 0:
+        return float(weighted)
+    score = 1000 * weighted / lines
+    if amount > 0:
+        score += float(100 * stake / amount)
+    return round(score, 2)
+
+
+@dataclass
+class Dashboard:
+    unit: Unit
+    year: int | None
+    years: list[int]
+    children: list[UnitRow]
+    ranking: list[UnitRow]
+    by_rule: list[dict]
+    by_month: list[tuple[str, int]]
+    totals: dict
+    three_public: list[dict]
+    three_public_years: list[dict]
+    benford: Benford
+
+
+def _child_key(unit_path: str, path: str) -> str | None:
+    """The direct child of the dashboard unit that ``path`` lies under (None: the unit itself)."""
+    rest = path[len(unit_path):].strip("/")
+    return rest.split("/")[0] if rest else None
+
+
+def build_dashboard(user, unit: Unit, *, year: int | None = None) -> Dashboard:
+    from cleangov.finance import engine as E
+
+    units = {u.pk: u for u in Unit.objects.filter(path__startswith=unit.path).exclude(level="group").order_by("path")}
+    by_code = {u.code: u for u in units.values()}
+    rows = {pk: UnitRow(unit=u) for pk, u in units.items()}
+
+    # 1. Findings: one grouped query (scope + conflict of interest via findings_for).
+    findings = scoped_findings(user, unit, year=year)  # evaluated twice below; built (and scoped) once
+    grouped = (findings.values("unit_id", "rule", "severity", "status")
+               .annotate(n=Count("pk"), stake=Sum("amount_at_stake")).order_by())
+    rules: dict[str, dict] = {}
+    totals = {"findings": 0, "open": 0, "escalated": 0, "confirmed": 0, "dismissed": 0, "stake": Decimal(0)}
+    for g in grouped:
+        n, stake, status = g["n"], g["stake"] or Decimal(0), g["status"]
+        totals[status] = totals.get(status, 0) + n
+        if status == FindingStatusChoices.DISMISSED:
+            continue
+        totals["findings"] += n
+        totals["stake"] += stake
+        r = rules.setdefault(g["rule"], {"rule": g["rule"], "findings": 0, "open": 0, "stake": Decimal(0)})
+        r["findings"] += n
+        r["stake"] += stake
+        row = rows.get(g["unit_id"])
+        if row is None:  # a finding on a group-level unit: count it on the nearest unit shown
+            continue
+        row.findings += n
+        row.stake += stake
+        row.weighted += SEVERITY_WEIGHT.get(g["severity"], 1) * n
+        if status in (FindingStatusChoices.OPEN, FindingStatusChoices.ESCALATED):
+            r["open"] += n
+            row.open += n
+        elif status == FindingStatusChoices.CONFIRMED:
+            row.confirmed += n
+    for r in rules.values():
+        rule = E.RULES.get(r["rule"])
+        r["title"] = rule.title if rule else r["rule"]
+        r["title_zh"] = rule_zh(r["rule"])
+    by_rule = sorted(rules.values(), key=lambda r: (-r["findings"], r["rule"]))
+
+    # 2. Findings over time: month of the earliest voucher line (summaries.FindingMonth).
+    months = (findings.exclude(status=FindingStatusChoices.DISMISSED)
+              .values("dash_month__month").annotate(n=Count("pk")).order_by("dash_month__month"))
+    by_month = _fill_months({m["dash_month__month"]: m["n"] for m in months if m["dash_month__month"]})
+
+    # 3. Voucher lines, pre-aggregated per immutable batch; superseded batches left out.
+    lines_qs = BatchLineSummary.objects.filter(batch__status=ImportBatchStatusChoices.ACTIVE,
+                                               unit__path__startswith=unit.path)
+    sums = {f"d{d}": Sum(f"d{d}") for d in DIGITS}
+    summary = list(lines_qs.values("unit_id", "year", "group")
+                   .annotate(lines=Sum("lines"), amount=Sum("amount"), **sums).order_by())
+    years = sorted({s["year"] for s in summary})
+    digits = [0] * 9
+    public: dict[tuple[str | None, int], dict] = defaultdict(lambda: {g: Decimal(0) for g in THREE_PUBLIC})
+    for s in summary:
+        if year and s["year"] != year:
+            continue
+        row = rows.get(s["unit_id"])
+        if row is not None:
+            row.lines += s["lines"]
+            row.amount += s["amount"]
+        for d in DIGITS:
+            digits[d - 1] += s[f"d{d}"] or 0
+        if s["group"] in THREE_PUBLIC and row is not None:
+            public[(_child_key(unit.path, row.unit.path), s["year"])][s["group"]] += s["amount"]
+
+    # Roll the unit rows up to the dashboard unit's direct children.
+    children: dict[str | None, UnitRow] = {}
+    for row in rows.values():
+        key = _child_key(unit.path, row.unit.path)
+        head = unit if key is None else by_code.get(key)
+        if head is None:
+            continue
+        agg = children.setdefault(key, UnitRow(unit=head))
+        for f in ("findings", "open", "confirmed", "weighted", "stake", "lines", "amount"):
+            setattr(agg, f, getattr(agg, f) + getattr(row, f))
+    child_rows = sorted((c for c in children.values() if c.findings or c.lines),
+                        key=lambda c: (-c.findings, c.unit.path))
+    ranking = sorted((r for r in rows.values() if r.findings), key=lambda r: (-r.risk, -r.findings, r.unit.path))
+
+    three_public = []
+    for (key, yr), amounts in sorted(public.items(), key=lambda kv: ((kv[0][0] or ""), kv[0][1])):
+        head = unit if key is None else by_code.get(key)
+        three_public.append({"unit": head, "year": yr, **{g.value: amounts[g] for g in THREE_PUBLIC},
+                             "total": sum(amounts.values(), Decimal(0))})
+    per_year: dict[int, dict] = {}
+    for item in three_public:
+        agg = per_year.setdefault(item["year"], {"year": item["year"], **{g.value: Decimal(0) for g in THREE_PUBLIC},
+                                                 "total": Decimal(0)})
+        for g in (*[g.value for g in THREE_PUBLIC], "total"):
+            agg[g] += item[g]
+
+    return Dashboard(unit=unit, year=year, years=years, children=child_rows, ranking=ranking[:RISK_TOP],
+                     by_rule=by_rule, by_month=by_month, totals=totals, three_public=three_public,
+                     three_public_years=[per_year[y] for y in sorted(per_year)], benford=benford(digits))
+
+
+def _fill_months(counts: dict) -> list[tuple[str, int]]:
+    """Every month from the first to the last with a finding, zeros included, as ("2025-03", n)."""
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    out, y, m = [], first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        out.append((f"{y:04d}-{m:02d}", sum(n for k, n in counts.items() if k.year == y and k.month == m)))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
