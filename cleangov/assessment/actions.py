@@ -79,7 +79,7 @@ def do_load_framework(spec: FrameworkSpec, *, acting_user, source_file: str = ""
 
 # --- runs -----------------------------------------------------------------------------------------
 def do_compute_assessment(*, framework_version: FrameworkVersion, year: int, scope_unit: Unit, selection: str,
-                          acting_user, progress=None, metrics=None) -> AssessmentRun:
+                          acting_user, progress=None, metrics=None, as_of: date | None = None) -> AssessmentRun:
     """Compute the framework for the period over the selected units of ``scope_unit``'s subtree and freeze
     the scores as snapshots of a new run (earlier runs are kept as they were).
 
@@ -92,11 +92,14 @@ def do_compute_assessment(*, framework_version: FrameworkVersion, year: int, sco
     if not units:
         raise ValidationError(_("There is no unit of the chosen kind under %(unit)s.") % {"unit": scope_unit.name})
     began = time.monotonic()
-    scores = compute_scores(spec, units, start, end, progress=progress, metrics=metrics)
+    as_of = min(end, as_of or timezone.localdate())
+    if as_of < start:
+        raise ValidationError(_("The period has not started yet."))
+    scores = compute_scores(spec, units, start, as_of, progress=progress, metrics=metrics)
     now = timezone.now()
     with transaction.atomic():
         run = AssessmentRun.objects.create(
-            framework_version=framework_version, year=year, period_start=start, period_end=end,
+            framework_version=framework_version, year=year, period_start=start, period_end=end, as_of=as_of,
             scope_unit=scope_unit, selection=selection, unit_count=len(units),
             metrics_available=scores.metrics_available, metrics_missing=scores.metrics_missing,
             started_by=acting_user if getattr(acting_user, "pk", None) else None)
@@ -109,7 +112,8 @@ def do_compute_assessment(*, framework_version: FrameworkVersion, year: int, sco
         ids = dict(ScoreSnapshot.objects.filter(run=run).values_list("unit_id", "pk"))
         events = [PendingEvent("assessment.run_computed", run, after={
             "framework": spec.code, "version": framework_version.number, "year": year,
-            "period": [start, end], "scope": scope_unit.code, "selection": selection, "units": len(units),
+            "period": [start, end], "as_of": as_of, "scope": scope_unit.code, "selection": selection,
+            "units": len(units),
             "metrics_missing": scores.metrics_missing}, unit=scope_unit)]
         for snap in snapshots:
             snap.pk = ids[snap.unit_id]

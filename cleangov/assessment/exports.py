@@ -33,7 +33,8 @@ def _indicator_columns(run, snapshots) -> list[tuple[str, str]]:
 
 
 def _title(run) -> str:
-    return f"{run.framework_version.name}（{run.period_start:%Y-%m-%d}至{run.period_end:%Y-%m-%d}）"
+    as_of = f"，数据截至{run.as_of:%Y-%m-%d}" if run.as_of != run.period_end else ""
+    return f"{run.framework_version.name}（{run.period_start:%Y-%m-%d}至{run.period_end:%Y-%m-%d}{as_of}）"
 
 
 def run_xlsx(run, snapshots) -> bytes:

@@ -85,6 +85,9 @@ class AssessmentRun(TimeStampedModel):
     year = models.PositiveSmallIntegerField(_("year"))
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
+    # The last day the metrics cover: the period end, or the day of computation when the run was made
+    # before the period ended (a year-end assessment held in December covers the year up to that day).
+    as_of = models.DateField(_("data as of"))
     scope_unit = models.ForeignKey("orgs.Unit", verbose_name=_("scope"), on_delete=models.PROTECT, related_name="+")
     selection = models.CharField(_("units assessed"), max_length=20, choices=UnitSelectionChoices.choices)
     status = models.CharField(_("status"), max_length=20, choices=AssessmentRunStatusChoices.choices,
