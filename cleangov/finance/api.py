@@ -17,6 +17,7 @@ import hashlib
 import json
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import JsonResponse
 from django.utils import timezone, translation
@@ -99,7 +100,7 @@ OPENAPI: dict[str, Any] = {
                              "file_name": {"type": "string"},
                              "skip_invalid": {"type": "boolean", "default": False},
                              "supersedes": {"type": "integer", "nullable": True},
-                             "lines": {"type": "array", "maxItems": MAX_LINES,
+                             "lines": {"type": "array", "description": f"at most {MAX_LINES} lines per push (413)",
                                        "items": {"$ref": "#/components/schemas/Line"}}}}}}},
                      "responses": {
                          "201": _resp("Imported", {"$ref": "#/components/schemas/Batch"}),
@@ -181,6 +182,8 @@ def _push(request, user):
 
     try:
         body = json.loads(request.body or b"null")
+    except RequestDataTooBig:
+        return _error(413, "the request body is too large", code="too_large")
     except (ValueError, UnicodeDecodeError):
         return _error(400, "the body is not JSON", code="invalid")
     if not isinstance(body, dict):
@@ -234,7 +237,11 @@ def batch(request, batch_id):
     user = _token_user(request)
     if user is None:
         return _error(401, "missing or invalid token", code="unauthorized")
-    b = batches_for(user).select_related("scope_unit").filter(pk=batch_id).first()
+    try:
+        pk = int(batch_id)
+    except ValueError:
+        return _error(404, "unknown batch", code="not_found")
+    b = batches_for(user).select_related("scope_unit").filter(pk=pk).first() if 0 < pk < 2**31 else None
     if b is None:
         return _error(404, "unknown batch", code="not_found")
     return JsonResponse(_batch_json(b), json_dumps_params={"ensure_ascii": False})
