@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cleangov.core.audit import record_event, snapshot
@@ -400,6 +400,13 @@ def _party(unit: Unit, person: Person, on: date) -> dict:
 
 
 def build_letter_content(letter: ResponsibilityLetter, *, number: int, extra_terms: str = "") -> dict:
+    # The letter is an official Chinese document and its text is hashed: post names are frozen in
+    # Chinese whatever the language of the person who generates it.
+    with translation.override("zh-hans"):
+        return _letter_content(letter, number=number, extra_terms=extra_terms)
+
+
+def _letter_content(letter: ResponsibilityLetter, *, number: int, extra_terms: str) -> dict:
     on = timezone.localdate()
     duties = [
         {"item": item.pk, "title": item.title, "key_point": str(item.key_point) if item.key_point_id else "",

@@ -6,6 +6,7 @@ import subprocess
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from cleangov.core.models import AuditEvent
 from cleangov.duties.actions import (
@@ -26,7 +27,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def letter(county, make_item):
     make_item(lead_role="township_leader")
-    created, existing = do_generate_letters(county.townships["a"], YEAR, acting_user=None)
+    with translation.override("en"):
+        created, existing = do_generate_letters(county.townships["a"], YEAR, acting_user=None)
     assert existing == 0
     return next(x for x in created if x.recipient_person == county.persona("township_leader").person)
 
@@ -52,6 +54,7 @@ def test_generation_per_level(county, make_item):
 
 def test_version_content_lists_the_duties_and_is_hashed(county, letter):
     version = letter.versions.get()
+    assert version.content["issuer"]["post"] == "乡镇党委书记"  # frozen in Chinese, whatever the UI language
     assert version.number == 1 and letter.current_version == 1
     assert version.content["title"] == "党风廉政建设责任书"
     assert [d["title"] for d in version.content["duties"]] == ["每季度听取分管领域党风廉政建设情况汇报"]
