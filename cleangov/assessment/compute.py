@@ -101,6 +101,7 @@ def score_unit(spec: FrameworkSpec, level: str, values: dict[str, Decimal | None
         outcome = formula.evaluate(values)
         low, high = indicator.band
         score = None
+        capped = outcome.value is not None and not (low <= outcome.value <= high)
         if outcome.value is not None:
             score = min(high, max(low, outcome.value)).quantize(CENT, rounding=ROUND_HALF_UP)
             # The band maps onto 0..100 so weights mean what they say whatever the band.
@@ -112,7 +113,7 @@ def score_unit(spec: FrameworkSpec, level: str, values: dict[str, Decimal | None
             "formula": indicator.formula, "band": [indicator.band_min, indicator.band_max],
             "source": indicator.source, "metrics": {m: _q(values.get(m)) for m in formula.metrics},
             "raw": _q(outcome.value.quantize(Decimal("0.0001")) if outcome.value is not None else None),
-            "score": _q(score), "missing": list(outcome.missing), "reason": outcome.reason,
+            "score": _q(score), "capped": capped, "missing": list(outcome.missing), "reason": outcome.reason,
         })
     total = (weighted / available).quantize(CENT, rounding=ROUND_HALF_UP) if available else None
     return total, available, applicable, rows

@@ -26,8 +26,11 @@ class StartRunForm(forms.Form):
         from .models import Framework
 
         current = Framework.objects.exclude(current_version=None).values_list("current_version_id", flat=True)
-        self.fields["framework_version"].queryset = FrameworkVersion.objects.filter(pk__in=list(current))
+        versions = FrameworkVersion.objects.filter(pk__in=list(current)).order_by("-framework__kind")
+        self.fields["framework_version"].queryset = versions
+        self.fields["framework_version"].initial = versions.first()
         self.fields["scope_unit"].queryset = scopes
+        self.fields["scope_unit"].initial = scopes.first()
         self.fields["year"].initial = timezone.localdate().year
 
 
