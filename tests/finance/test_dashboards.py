@@ -303,12 +303,12 @@ def test_query_count_does_not_grow_with_the_data(county, login, name):
 
 
 def test_dashboard_query_baseline(county, login, django_assert_max_num_queries):
-    """Baseline (17): session, user, 2FA device, role assignments (1 each), staleness check (2), gate (1), ancestors
-    (2), units (1), findings by unit/rule and by month (2), line summaries (1), the conflict of
+    """Baseline (19): session, user, 2FA device, role assignments (1 each), staleness check (2), gate (1), ancestors
+    (2), units (1), findings per unit, rule and month (3), line summaries and digits (2), the conflict of
     interest's relatives and scope (2), and the page frame's navigation (4). Raise it only with a reason."""
     for _ in range(5):
         make_finding(county.villages["a"])
     refresh_summaries()
     client = login(county.persona("county_commission"))
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(19):
         client.get(reverse("finance:dash_unit", args=[county.county.pk]))

@@ -8,8 +8,8 @@ of every count, chart, drill-down and export, so an aggregate never differs from
 and cannot hint at a hidden finding. Dismissed findings (false positives) are left out of the
 charts, amounts and risk scores and shown as a separate count.
 
-Queries per dashboard: units of the subtree (1), findings grouped by unit, rule, severity and status
-(1), findings grouped by month (1), line summaries grouped by unit, year and expense group (1); see
+Queries per dashboard: units of the subtree (1), findings per unit (1), per rule (1) and per month (1),
+line summaries per unit and year (1) and their first-digit counts (1); see
 docs/finance-dashboards.md for the risk score and the Benford test.
 """
 
@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -207,64 +207,68 @@ def build_dashboard(user, unit: Unit, *, year: int | None = None) -> Dashboard:
     by_code = {u.code: u for u in units.values()}
     rows = {pk: UnitRow(unit=u) for pk, u in units.items()}
 
-    # 1. Findings: one grouped query (scope + conflict of interest via findings_for).
-    findings = scoped_findings(user, unit, year=year)  # evaluated twice below; built (and scoped) once
-    grouped = (findings.values("unit_id", "rule", "severity", "status")
-               .annotate(n=Count("pk"), stake=Sum("amount_at_stake")).order_by())
-    rules: dict[str, dict] = {}
+    # 1. Findings (scope + conflict of interest via findings_for): per unit and per rule, counted by
+    # conditional aggregation so each query returns one row per unit or rule, whatever the volume.
+    findings = scoped_findings(user, unit, year=year)  # evaluated three times below; built (and scoped) once
+    kept = ~Q(status=FindingStatusChoices.DISMISSED)
+    waiting = Q(status__in=[FindingStatusChoices.OPEN, FindingStatusChoices.ESCALATED])
+    weight = Case(*[When(severity=s, then=Value(w)) for s, w in SEVERITY_WEIGHT.items()], default=Value(1),
+                  output_field=IntegerField())
+    per_unit = (findings.values("unit_id").annotate(
+        n=Count("pk", filter=kept), waiting=Count("pk", filter=waiting),
+        escalated=Count("pk", filter=Q(status=FindingStatusChoices.ESCALATED)),
+        confirmed=Count("pk", filter=Q(status=FindingStatusChoices.CONFIRMED)),
+        dismissed=Count("pk", filter=~kept), weighted=Sum(weight, filter=kept),
+        stake=Sum("amount_at_stake", filter=kept)).order_by())
     totals = {"findings": 0, "open": 0, "escalated": 0, "confirmed": 0, "dismissed": 0, "stake": Decimal(0)}
-    for g in grouped:
-        n, stake, status = g["n"], g["stake"] or Decimal(0), g["status"]
-        totals[status] = totals.get(status, 0) + n
-        if status == FindingStatusChoices.DISMISSED:
-            continue
-        totals["findings"] += n
+    for g in per_unit:
+        stake = g["stake"] or Decimal(0)
+        totals["findings"] += g["n"]
+        totals["open"] += g["waiting"] - g["escalated"]
+        totals["escalated"] += g["escalated"]
+        totals["confirmed"] += g["confirmed"]
+        totals["dismissed"] += g["dismissed"]
         totals["stake"] += stake
-        r = rules.setdefault(g["rule"], {"rule": g["rule"], "findings": 0, "open": 0, "stake": Decimal(0)})
-        r["findings"] += n
-        r["stake"] += stake
         row = rows.get(g["unit_id"])
-        if row is None:  # a finding on a group-level unit: count it on the nearest unit shown
+        if row is None:  # a finding on a villager group: counted in the totals only
             continue
-        row.findings += n
-        row.stake += stake
-        row.weighted += SEVERITY_WEIGHT.get(g["severity"], 1) * n
-        if status in (FindingStatusChoices.OPEN, FindingStatusChoices.ESCALATED):
-            r["open"] += n
-            row.open += n
-        elif status == FindingStatusChoices.CONFIRMED:
-            row.confirmed += n
-    for r in rules.values():
-        rule = E.RULES.get(r["rule"])
-        r["title"] = rule.title if rule else r["rule"]
-        r["title_zh"] = rule_zh(r["rule"])
-    by_rule = sorted(rules.values(), key=lambda r: (-r["findings"], r["rule"]))
+        row.findings, row.open, row.confirmed = g["n"], g["waiting"], g["confirmed"]
+        row.weighted, row.stake = g["weighted"] or 0, stake
+    by_rule = []
+    for g in (findings.filter(kept).values("rule").annotate(
+            n=Count("pk"), waiting=Count("pk", filter=waiting), stake=Sum("amount_at_stake")).order_by()):
+        rule = E.RULES.get(g["rule"])
+        by_rule.append({"rule": g["rule"], "findings": g["n"], "open": g["waiting"], "stake": g["stake"] or Decimal(0),
+                        "title": rule.title if rule else g["rule"], "title_zh": rule_zh(g["rule"])})
+    by_rule.sort(key=lambda r: (-r["findings"], r["rule"]))
 
     # 2. Findings over time: month of the earliest voucher line (summaries.FindingMonth).
     months = (findings.exclude(status=FindingStatusChoices.DISMISSED)
               .values("dash_month__month").annotate(n=Count("pk")).order_by("dash_month__month"))
     by_month = _fill_months({m["dash_month__month"]: m["n"] for m in months if m["dash_month__month"]})
 
-    # 3. Voucher lines, pre-aggregated per immutable batch; superseded batches left out.
+    # 3. Voucher lines, pre-aggregated per immutable batch; superseded batches left out. One row per
+    # unit and year (the expense groups as conditional sums), and one row of first-digit counts.
     lines_qs = BatchLineSummary.objects.filter(batch__status=ImportBatchStatusChoices.ACTIVE,
                                                unit__path__startswith=unit.path)
-    sums = {f"d{d}": Sum(f"d{d}") for d in DIGITS}
-    summary = list(lines_qs.values("unit_id", "year", "group")
-                   .annotate(lines=Sum("lines"), amount=Sum("amount"), **sums).order_by())
+    groups = {g.value: Sum("amount", filter=Q(group=g)) for g in THREE_PUBLIC}
+    summary = list(lines_qs.values("unit_id", "year").annotate(n=Sum("lines"), spent=Sum("amount"), **groups)
+                   .order_by())
     years = sorted({s["year"] for s in summary})
-    digits = [0] * 9
+    dig = (lines_qs.filter(year=year) if year else lines_qs).aggregate(**{f"d{d}": Sum(f"d{d}") for d in DIGITS})
+    digits = [dig[f"d{d}"] or 0 for d in DIGITS]
     public: dict[tuple[str | None, int], dict] = defaultdict(lambda: {g: Decimal(0) for g in THREE_PUBLIC})
     for s in summary:
         if year and s["year"] != year:
             continue
         row = rows.get(s["unit_id"])
-        if row is not None:
-            row.lines += s["lines"]
-            row.amount += s["amount"]
-        for d in DIGITS:
-            digits[d - 1] += s[f"d{d}"] or 0
-        if s["group"] in THREE_PUBLIC and row is not None:
-            public[(_child_key(unit.path, row.unit.path), s["year"])][s["group"]] += s["amount"]
+        if row is None:
+            continue
+        row.lines += s["n"]
+        row.amount += s["spent"] or Decimal(0)
+        amounts = public[(_child_key(unit.path, row.unit.path), s["year"])]
+        for g in THREE_PUBLIC:
+            amounts[g] += s[g.value] or Decimal(0)
 
     # Roll the unit rows up to the dashboard unit's direct children.
     children: dict[str | None, UnitRow] = {}
