@@ -51,23 +51,26 @@ def write_xlsx(path: Path, rows: list[list[str]], header: list[str] | None = Non
 
 def make_sample_finding(unit, *, subject_person=None, status: str = "open"):
     """A stored batch, run and one IOU finding for ``unit``, without running the engine."""
+    import uuid
+
     from .choices import AuditRunTriggerChoices
     from .engine import fingerprint, line_key
     from .models import AuditRun, BatchUnit, Finding, FindingLine, FindingPerson, ImportBatch, VoucherLine
 
     now = timezone.now()
     day = now.date()
+    line_id = f"M-{uuid.uuid4().hex[:12]}"  # each call is a new finding, even for the same unit
     batch = ImportBatch.objects.create(
-        sha256=f"{unit.pk:08d}{now.timestamp():.6f}".ljust(64, "0")[:64], file_name="matrix.csv", source="cli",
+        sha256=uuid.uuid4().hex * 2, file_name="matrix.csv", source="cli",
         scope_unit=unit, uploaded_at=now, period_start=day, period_end=day, rows_read=1, rows_imported=1)
     BatchUnit.objects.create(batch=batch, unit=unit, period_start=day, period_end=day, lines=1)
-    line = VoucherLine.objects.create(batch=batch, unit=unit, row_no=2, line_id="M1", org_code=unit.code,
+    line = VoucherLine.objects.create(batch=batch, unit=unit, row_no=2, line_id=line_id, org_code=unit.code,
                                       voucher_no="记-1", voucher_date=day, category="office", amount="100.00",
                                       invoice_type="iou", handler=getattr(subject_person, "name", ""))
     run = AuditRun.objects.create(scope_unit=unit, trigger=AuditRunTriggerChoices.MANUAL, created_at=now,
                                   status="succeeded")
     finding = Finding.objects.create(
-        fingerprint=fingerprint("iou_receipt", unit.code, [line_key(unit.code, "M1")], day.year), rule="iou_receipt",
+        fingerprint=fingerprint("iou_receipt", unit.code, [line_key(unit.code, line_id)], day.year), rule="iou_receipt",
         severity="block", unit=unit, year=day.year, amount_at_stake=None, message_zh="报销凭证为白条",
         message_en="The voucher is an IOU", source="test source", standards_version="central", first_run=run,
         last_run=run, status=status)

@@ -87,3 +87,60 @@ class FindingMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.finding_id} {self.month}"
+
+
+class FindingStat(models.Model):
+    """How many findings (and how much at stake) a unit has per year, rule, severity and status.
+
+    Rebuilt per unit from :class:`~cleangov.finance.models.Finding`; a dashboard subtracts, live, the
+    few findings the viewer may not see (conflict of interest), so its numbers equal the findings
+    queue's (docs/finance-dashboards.md)."""
+
+    unit = models.ForeignKey("orgs.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    rule = models.CharField(_("rule"), max_length=60)
+    severity = models.CharField(_("severity"), max_length=10)
+    status = models.CharField(_("status"), max_length=12)
+    findings = models.PositiveIntegerField(_("findings"))
+    stake = models.DecimalField(_("amount at stake"), **MONEY)
+
+    class Meta:
+        verbose_name = _("finding statistic")
+        verbose_name_plural = _("finding statistics")
+        indexes = [models.Index(fields=["unit", "year"], name="finance_dash_fstat_unit_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.year}/{self.rule}/{self.status}: {self.findings}"
+
+
+class FindingMonthStat(models.Model):
+    """How many findings a unit has per year, month of the earliest voucher line and status."""
+
+    unit = models.ForeignKey("orgs.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    month = models.DateField(_("month"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12)
+    findings = models.PositiveIntegerField(_("findings"))
+
+    class Meta:
+        verbose_name = _("monthly finding statistic")
+        verbose_name_plural = _("monthly finding statistics")
+        indexes = [models.Index(fields=["unit", "year"], name="finance_dash_mstat_unit_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.month}/{self.status}: {self.findings}"
+
+
+class StaleUnit(models.Model):
+    """A unit whose finding statistics must be rebuilt: marked whenever one of its findings is saved
+    (a review decision), cleared by the rebuild."""
+
+    unit = models.OneToOneField("orgs.Unit", verbose_name=_("unit"), primary_key=True, on_delete=models.CASCADE,
+                                related_name="+")
+
+    class Meta:
+        verbose_name = _("unit with stale statistics")
+        verbose_name_plural = _("units with stale statistics")
+
+    def __str__(self) -> str:
+        return str(self.unit_id)

@@ -8,8 +8,10 @@ of every count, chart, drill-down and export, so an aggregate never differs from
 and cannot hint at a hidden finding. Dismissed findings (false positives) are left out of the
 charts, amounts and risk scores and shown as a separate count.
 
-Queries per dashboard: units of the subtree (1), findings per unit (1), per rule (1) and per month (1),
-line summaries per unit and year (1) and their first-digit counts (1); see
+Counts come from per-unit statistics (:class:`.models.FindingStat`) restricted with the same roles
+and scope helper as the queue, minus the viewer's hidden findings counted live (:func:`hidden_findings`).
+Queries per dashboard: units of the subtree (1), statistics per unit, rule and month (3), hidden
+findings (2), line summaries per unit and year (1) and their first-digit counts (1); see
 docs/finance-dashboards.md for the risk score and the Benford test.
 """
 
@@ -21,18 +23,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cleangov.core.access import get_or_404, restrict
+from cleangov.core.access import conflicted_person_ids, get_or_404, restrict
 from cleangov.finance.access import FINDING_VIEW_ROLES, findings_for
 from cleangov.finance.choices import FindingSeverityChoices, FindingStatusChoices, ImportBatchStatusChoices
 from cleangov.finance.exports.labels import rule_zh
-from cleangov.finance.models import Finding
+from cleangov.finance.models import Finding, FindingPerson
 from cleangov.orgs.models import Unit
 
-from .models import BatchLineSummary, ExpenseGroupChoices
+from .models import BatchLineSummary, ExpenseGroupChoices, FindingMonthStat, FindingStat
 from .summaries import DIGITS
 
 DASHBOARD_ROLES = FINDING_VIEW_ROLES
@@ -194,6 +196,52 @@ class Dashboard:
     benford: Benford
 
 
+def hidden_findings(user, unit: Unit, *, year: int | None = None) -> list[dict]:
+    """The findings in the dashboard's scope that the findings queue hides from this viewer: in scope
+    for the viewer's roles but naming the viewer or a registered relative (the complement of
+    ``exclude_conflicts`` in :func:`cleangov.finance.access.findings_for`). Driven from the subject
+    people's index, so it costs what the viewer's own conflicts cost, not what the county's do."""
+    ids = conflicted_person_ids(user)
+    if not ids:
+        return []
+    qs = restrict(Finding.objects.filter(unit__path__startswith=unit.path), user, roles=DASHBOARD_ROLES,
+                  path_field="unit__path").filter(
+        pk__in=FindingPerson.objects.filter(person_id__in=ids).values("finding_id"))
+    if year:
+        qs = qs.filter(year=year)
+    return list(qs.values("unit_id", "rule", "severity", "status", "amount_at_stake", "dash_month__month"))
+
+
+def _subtract(f: dict, per_unit: dict, per_rule: dict, per_month: dict) -> None:
+    dismissed = f["status"] == FindingStatusChoices.DISMISSED
+    stake = f["amount_at_stake"] or Decimal(0)
+    g = per_unit.get(f["unit_id"])
+    if g is not None:
+        if dismissed:
+            g["dismissed"] = (g["dismissed"] or 0) - 1
+        else:
+            g["n"] = (g["n"] or 0) - 1
+            g["weighted"] = (g["weighted"] or 0) - SEVERITY_WEIGHT.get(f["severity"], 1)
+            g["stake"] = (g["stake"] or Decimal(0)) - stake
+            if f["status"] in (FindingStatusChoices.OPEN, FindingStatusChoices.ESCALATED):
+                g["waiting"] = (g["waiting"] or 0) - 1
+            if f["status"] == FindingStatusChoices.ESCALATED:
+                g["escalated"] = (g["escalated"] or 0) - 1
+            if f["status"] == FindingStatusChoices.CONFIRMED:
+                g["confirmed"] = (g["confirmed"] or 0) - 1
+    if dismissed:
+        return
+    r = per_rule.get(f["rule"])
+    if r is not None:
+        r["n"] = (r["n"] or 0) - 1
+        r["stake"] = (r["stake"] or Decimal(0)) - stake
+        if f["status"] in (FindingStatusChoices.OPEN, FindingStatusChoices.ESCALATED):
+            r["waiting"] = (r["waiting"] or 0) - 1
+    month = f["dash_month__month"]
+    if month in per_month:
+        per_month[month] -= 1
+
+
 def _child_key(unit_path: str, path: str) -> str | None:
     """The direct child of the dashboard unit that ``path`` lies under (None: the unit itself)."""
     rest = path[len(unit_path):].strip("/")
@@ -207,45 +255,57 @@ def build_dashboard(user, unit: Unit, *, year: int | None = None) -> Dashboard:
     by_code = {u.code: u for u in units.values()}
     rows = {pk: UnitRow(unit=u) for pk, u in units.items()}
 
-    # 1. Findings (scope + conflict of interest via findings_for): per unit and per rule, counted by
-    # conditional aggregation so each query returns one row per unit or rule, whatever the volume.
-    findings = scoped_findings(user, unit, year=year)  # evaluated three times below; built (and scoped) once
+    # 1. Findings, from the per-unit statistics restricted exactly like the findings queue (same roles,
+    # same scope helper), minus the findings the viewer may not see: those naming the viewer or a
+    # relative. Those are few and counted live, so every number equals the conflict-free queue's.
+    stats = restrict(FindingStat.objects.filter(unit__path__startswith=unit.path), user, roles=DASHBOARD_ROLES,
+                     path_field="unit__path")
+    mstats = restrict(FindingMonthStat.objects.filter(unit__path__startswith=unit.path), user,
+                      roles=DASHBOARD_ROLES, path_field="unit__path")
+    if year:
+        stats, mstats = stats.filter(year=year), mstats.filter(year=year)
     kept = ~Q(status=FindingStatusChoices.DISMISSED)
     waiting = Q(status__in=[FindingStatusChoices.OPEN, FindingStatusChoices.ESCALATED])
-    weight = Case(*[When(severity=s, then=Value(w)) for s, w in SEVERITY_WEIGHT.items()], default=Value(1),
+    weight = Case(*[When(severity=sv, then=Value(w)) for sv, w in SEVERITY_WEIGHT.items()], default=Value(1),
                   output_field=IntegerField())
-    per_unit = (findings.values("unit_id").annotate(
-        n=Count("pk", filter=kept), waiting=Count("pk", filter=waiting),
-        escalated=Count("pk", filter=Q(status=FindingStatusChoices.ESCALATED)),
-        confirmed=Count("pk", filter=Q(status=FindingStatusChoices.CONFIRMED)),
-        dismissed=Count("pk", filter=~kept), weighted=Sum(weight, filter=kept),
-        stake=Sum("amount_at_stake", filter=kept)).order_by())
+    per_unit = {g["unit_id"]: g for g in stats.values("unit_id").annotate(
+        n=Sum("findings", filter=kept), waiting=Sum("findings", filter=waiting),
+        escalated=Sum("findings", filter=Q(status=FindingStatusChoices.ESCALATED)),
+        confirmed=Sum("findings", filter=Q(status=FindingStatusChoices.CONFIRMED)),
+        dismissed=Sum("findings", filter=~kept), weighted=Sum(weight * F("findings"), filter=kept),
+        stake=Sum("stake", filter=kept)).order_by()}
+    per_rule = {g["rule"]: g for g in stats.filter(kept).values("rule").annotate(
+        n=Sum("findings"), waiting=Sum("findings", filter=waiting), stake=Sum("stake")).order_by()}
+    per_month = dict(mstats.filter(kept).values("month").annotate(n=Sum("findings")).order_by()
+                     .values_list("month", "n"))
+    for f in hidden_findings(user, unit, year=year):
+        _subtract(f, per_unit, per_rule, per_month)
+
     totals = {"findings": 0, "open": 0, "escalated": 0, "confirmed": 0, "dismissed": 0, "stake": Decimal(0)}
-    for g in per_unit:
+    for uid, g in per_unit.items():
         stake = g["stake"] or Decimal(0)
-        totals["findings"] += g["n"]
-        totals["open"] += g["waiting"] - g["escalated"]
-        totals["escalated"] += g["escalated"]
-        totals["confirmed"] += g["confirmed"]
-        totals["dismissed"] += g["dismissed"]
+        totals["findings"] += g["n"] or 0
+        totals["open"] += (g["waiting"] or 0) - (g["escalated"] or 0)
+        totals["escalated"] += g["escalated"] or 0
+        totals["confirmed"] += g["confirmed"] or 0
+        totals["dismissed"] += g["dismissed"] or 0
         totals["stake"] += stake
-        row = rows.get(g["unit_id"])
+        row = rows.get(uid)
         if row is None:  # a finding on a villager group: counted in the totals only
             continue
-        row.findings, row.open, row.confirmed = g["n"], g["waiting"], g["confirmed"]
+        row.findings, row.open, row.confirmed = g["n"] or 0, g["waiting"] or 0, g["confirmed"] or 0
         row.weighted, row.stake = g["weighted"] or 0, stake
     by_rule = []
-    for g in (findings.filter(kept).values("rule").annotate(
-            n=Count("pk"), waiting=Count("pk", filter=waiting), stake=Sum("amount_at_stake")).order_by()):
-        rule = E.RULES.get(g["rule"])
-        by_rule.append({"rule": g["rule"], "findings": g["n"], "open": g["waiting"], "stake": g["stake"] or Decimal(0),
-                        "title": rule.title if rule else g["rule"], "title_zh": rule_zh(g["rule"])})
+    for code, g in per_rule.items():
+        if not g["n"]:
+            continue
+        rule = E.RULES.get(code)
+        by_rule.append({"rule": code, "findings": g["n"], "open": g["waiting"] or 0, "stake": g["stake"] or Decimal(0),
+                        "title": rule.title if rule else code, "title_zh": rule_zh(code)})
     by_rule.sort(key=lambda r: (-r["findings"], r["rule"]))
 
-    # 2. Findings over time: month of the earliest voucher line (summaries.FindingMonth).
-    months = (findings.exclude(status=FindingStatusChoices.DISMISSED)
-              .values("dash_month__month").annotate(n=Count("pk")).order_by("dash_month__month"))
-    by_month = _fill_months({m["dash_month__month"]: m["n"] for m in months if m["dash_month__month"]})
+    # 2. Findings over time: month of the earliest voucher line.
+    by_month = _fill_months({m: n for m, n in per_month.items() if m and n})
 
     # 3. Voucher lines, pre-aggregated per immutable batch; superseded batches left out. One row per
     # unit and year (the expense groups as conditional sums), and one row of first-digit counts.

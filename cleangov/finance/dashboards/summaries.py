@@ -19,7 +19,15 @@ from django.utils import timezone
 
 from cleangov.finance.models import Finding, FindingLine, ImportBatch, VoucherLine
 
-from .models import BatchLineSummary, ExpenseGroupChoices, FindingMonth, SummarizedBatch
+from .models import (
+    BatchLineSummary,
+    ExpenseGroupChoices,
+    FindingMonth,
+    FindingMonthStat,
+    FindingStat,
+    StaleUnit,
+    SummarizedBatch,
+)
 
 DIGITS = range(1, 10)
 # Amounts are below 10^16 yuan (18 digits, 2 decimal places); the Benford population is amounts ≥ 10,
@@ -92,19 +100,64 @@ def _give_months(finding_ids: list[int]) -> int:
     return len(objs)
 
 
+def _give_missing_months(unit_ids: list[int] | None = None) -> int:
+    dated = FindingMonth.objects.filter(finding_id=OuterRef("pk"))
+    qs = Finding.objects.filter(~Exists(dated))
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=unit_ids)
+    finding_ids = list(qs.order_by("pk").values_list("pk", flat=True))
+    months = 0
+    for i in range(0, len(finding_ids), FINDING_CHUNK):
+        months += _give_months(finding_ids[i:i + FINDING_CHUNK])
+    return months
+
+
+def rebuild_finding_stats(unit_ids: list[int] | None = None) -> int:
+    """Recount the findings of ``unit_ids`` (all units when None) into FindingStat/FindingMonthStat.
+
+    The stale markers are cleared first, inside the same transaction, so a decision saved while the
+    recount runs marks its unit again and is counted by the next rebuild."""
+    with transaction.atomic():
+        markers = StaleUnit.objects.all() if unit_ids is None else StaleUnit.objects.filter(unit_id__in=unit_ids)
+        markers.delete()
+        stats = FindingStat.objects.all() if unit_ids is None else FindingStat.objects.filter(unit_id__in=unit_ids)
+        stats.delete()
+        mstats = (FindingMonthStat.objects.all() if unit_ids is None
+                  else FindingMonthStat.objects.filter(unit_id__in=unit_ids))
+        mstats.delete()
+        findings = Finding.objects.all() if unit_ids is None else Finding.objects.filter(unit_id__in=unit_ids)
+        rows = [FindingStat(unit_id=r["unit_id"], year=r["year"], rule=r["rule"], severity=r["severity"],
+                            status=r["status"], findings=r["n"], stake=r["s"] or Decimal(0))
+                for r in findings.values("unit_id", "year", "rule", "severity", "status")
+                .annotate(n=Count("pk"), s=Sum("amount_at_stake")).order_by()]
+        FindingStat.objects.bulk_create(rows, batch_size=2000)
+        mrows = [FindingMonthStat(unit_id=r["unit_id"], year=r["year"], month=r["dash_month__month"],
+                                  status=r["status"], findings=r["n"])
+                 for r in findings.values("unit_id", "year", "dash_month__month", "status")
+                 .annotate(n=Count("pk")).order_by()]
+        FindingMonthStat.objects.bulk_create(mrows, batch_size=2000)
+    return len(rows) + len(mrows)
+
+
 def refresh_summaries() -> dict[str, int]:
-    """Summarise new batches and date new findings; returns how many rows were added."""
+    """Summarise new batches, date new findings and recount every unit's findings (after a run)."""
     done = SummarizedBatch.objects.filter(batch_id=OuterRef("pk"))
     batch_ids = list(ImportBatch.objects.filter(~Exists(done)).order_by("pk").values_list("pk", flat=True))
     summary_rows = 0
     for i in range(0, len(batch_ids), BATCH_CHUNK):
         summary_rows += _summarise_batches(batch_ids[i:i + BATCH_CHUNK])
-    dated = FindingMonth.objects.filter(finding_id=OuterRef("pk"))
-    finding_ids = list(Finding.objects.filter(~Exists(dated)).order_by("pk").values_list("pk", flat=True))
-    months = 0
-    for i in range(0, len(finding_ids), FINDING_CHUNK):
-        months += _give_months(finding_ids[i:i + FINDING_CHUNK])
-    return {"batches": len(batch_ids), "summary_rows": summary_rows, "finding_months": months}
+    months = _give_missing_months()
+    stats = rebuild_finding_stats()
+    return {"batches": len(batch_ids), "summary_rows": summary_rows, "finding_months": months, "stat_rows": stats}
+
+
+def refresh_stale_units() -> int:
+    """Recount the units marked stale since the last rebuild (review decisions)."""
+    unit_ids = list(StaleUnit.objects.values_list("unit_id", flat=True))
+    if not unit_ids:
+        return 0
+    _give_missing_months(unit_ids)
+    return rebuild_finding_stats(unit_ids)
 
 
 def is_stale() -> bool:
@@ -117,3 +170,12 @@ def is_stale() -> bool:
         return True
     newest = Finding.objects.order_by("-pk").values("pk")[:1]
     return Finding.objects.filter(pk=Subquery(newest), dash_month__isnull=True).exists()
+
+
+def ensure_fresh() -> None:
+    """Before a dashboard is drawn: the safety net behind the refresh after audit runs, and the
+    recount of units whose findings were decided since (three cheap queries when nothing is due)."""
+    if is_stale():
+        refresh_summaries()
+    elif StaleUnit.objects.exists():
+        refresh_stale_units()

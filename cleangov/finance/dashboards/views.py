@@ -28,7 +28,7 @@ from .queries import (
     dashboard_units,
     scoped_findings,
 )
-from .summaries import is_stale, refresh_summaries
+from .summaries import ensure_fresh
 
 PAGE_SIZE = 50
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -48,9 +48,8 @@ def parse_year(value) -> int | None:
 
 
 def ensure_summaries() -> None:
-    """The safety net behind the refresh after audit runs (see summaries.is_stale)."""
-    if is_stale():
-        refresh_summaries()
+    """Bring the summaries up to date before drawing (see summaries.ensure_fresh)."""
+    ensure_fresh()
 
 
 @login_required

@@ -42,7 +42,7 @@ def _styles():
         "sub": ParagraphStyle("sub", fontName=f, fontSize=9.5, leading=13, alignment=TA_CENTER,
                               textColor=colors.HexColor("#4a5360")),
         "h2": ParagraphStyle("h2", fontName=f, fontSize=13, leading=18, spaceBefore=10, spaceAfter=4,
-                             textColor=BRAND),
+                             textColor=BRAND, keepWithNext=1),
         "body": ParagraphStyle("body", fontName=f, fontSize=9.5, leading=14),
         "cell": ParagraphStyle("cell", fontName=f, fontSize=8, leading=10.5),
         "note": ParagraphStyle("note", fontName=f, fontSize=8, leading=11, textColor=colors.HexColor("#6b7480")),
@@ -122,8 +122,8 @@ def report_pdf(dash, findings, *, author: str = "") -> bytes:
                             bottomMargin=16 * mm, title=f"{unit.name}财务审计报告", author=author or "CleanGov")
     now = timezone.localtime()
     story = [Paragraph(_esc(f"{unit.name}财务审计报告"), s["title"]),
-             Paragraph(_esc(f"单位代码 {unit.code} · 年度 {dash.year or '全部'} · 生成于 {now:%Y-%m-%d %H:%M}"
-                            + (f" · {author}" if author else "")), s["sub"]), Spacer(1, 6 * mm)]
+             Paragraph(_esc(f"单位代码 {unit.code}，年度 {dash.year or '全部'}，生成于 {now:%Y-%m-%d %H:%M}"
+                            + (f"，{author}" if author else "")), s["sub"]), Spacer(1, 6 * mm)]
 
     t = dash.totals
     story += [Paragraph("一、概况", s["h2"]), _table([
@@ -162,13 +162,14 @@ def report_pdf(dash, findings, *, author: str = "") -> bytes:
         story.append(Paragraph("无凭证数据。", s["body"]))
 
     b = dash.benford
-    story.append(Paragraph("五、本福特首位数字检验", s["h2"]))
+    heading = Paragraph("五、本福特首位数字检验", s["h2"])
     if b.refused:
+        story.append(heading)
         story.append(Paragraph(_esc(f"样本不足：金额 ≥ 10 元的凭证行只有 {b.n} 条，少于 {b.min_n} 条，不作本福特检验"
                                     "（小样本的偏差多由偶然造成，见 regulations.md §8.4）。"), s["body"]))
     else:
         story.append(KeepTogether([
-            benford_drawing(b.actual, b.expected),
+            heading, benford_drawing(b.actual, b.expected),
             Paragraph(_esc(f"样本量 N = {b.n}，MAD = {b.mad:.4f}，结论：{CONFORMITY_ZH.get(b.conformity, '')}"
                            f"（Nigrini 阈值 {b.thresholds[0]} / {b.thresholds[1]} / {b.thresholds[2]}）。"
                            "不符合只是进一步核查的理由，不是舞弊的证据。"), s["body"])]))
@@ -180,7 +181,7 @@ def report_pdf(dash, findings, *, author: str = "") -> bytes:
                      SEVERITY_ZH.get(f.severity, f.severity), _money(f.amount_at_stake),
                      STATUS_ZH.get(f.status, f.status), Paragraph(_esc(f.message_zh[:300]), s["cell"])])
     if len(rows) > 1:
-        story.append(_table(rows, [13 * mm, 25 * mm, 22 * mm, 13 * mm, 20 * mm, 17 * mm, 64 * mm]))
+        story.append(_table(rows, [13 * mm, 31 * mm, 22 * mm, 13 * mm, 20 * mm, 17 * mm, 58 * mm]))
     else:
         story.append(Paragraph("无问题。", s["body"]))
 
@@ -188,7 +189,7 @@ def report_pdf(dash, findings, *, author: str = "") -> bytes:
         canvas.saveState()
         canvas.setFont(FONT, 8)
         canvas.setFillColor(colors.HexColor("#6b7480"))
-        canvas.drawString(18 * mm, 9 * mm, f"{unit.name}财务审计报告 · CleanGov")
+        canvas.drawString(18 * mm, 9 * mm, f"{unit.name}财务审计报告　CleanGov")
         canvas.drawRightString(A4[0] - 18 * mm, 9 * mm, f"第 {doc_.page} 页")
         canvas.restoreState()
 
