@@ -177,3 +177,22 @@ def test_conflict_of_interest_on_every_finding_route(county, tmp_path, login):
     client = login(county.persona("county_commission"))
     assert client.get(f"/finance/findings/{iou.pk}/").status_code == 200
     assert clean_ids
+
+
+def test_metrics_count_confirmed_findings_per_unit(county, finding):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cleangov.core.metrics import registry
+
+    spec = registry()["finance.findings_confirmed"]
+    today = timezone.localdate()
+    village, other = county.villages["a"].pk, county.villages["b"].pk
+    assert spec.compute([village, other], today, today)[village].value == 0
+    do_confirm_finding(finding, acting_user=county.persona("township_discipline"), reason="属实",
+                       responsible_person=county.persona("village_secretary").person, due_date=today + timedelta(5))
+    with CaptureQueriesContext(connection) as queries:
+        result = spec.compute([village, other], today, today)
+    assert len(queries) == 1
+    assert (result[village].value, result[other].value) == (1, 0)
+    assert result[village].evidence[0][1] == f"/finance/findings/{finding.pk}/"
