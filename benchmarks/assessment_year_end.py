@@ -28,16 +28,15 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
-
     from cleangov.assessment.actions import do_compute_assessment
     from cleangov.assessment.compute import period_for, select_units
     from cleangov.assessment.models import Framework
     from cleangov.core.metrics import registry
     from cleangov.ledgers.models import LedgerEntry
     from cleangov.orgs.models import Unit
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
     county = Unit.objects.filter(parent__isnull=True, level="county").first()
     framework = Framework.objects.select_related("current_version").filter(code=args.framework).first()
