@@ -43,6 +43,9 @@ def nav_links(context):
         duties = optional_url("duties:my_duties")
         if duties:
             links.append(("duties", duties, _("Duties")))
+        assessment = optional_url("assessment:run_list")
+        if assessment and _sees_assessments(assignments):
+            links.append(("assessment", assessment, _("Assessments")))
     if can_view_audit_trail(user):
         links.append(("audit", reverse("core:audit_event_list"), _("Audit trail")))
     links.append(("security", reverse("accounts:security"), _("Security")))
@@ -61,3 +64,12 @@ def minutes(duration):
     """Whole minutes in a timedelta, rounded up (a lock of 30 minutes reads "30")."""
     seconds = int(duration.total_seconds())
     return max(1, -(-seconds // 60))
+
+
+def _sees_assessments(assignments) -> bool:
+    """Only roles that read assessment results get the link (the page answers 404 to the others)."""
+    try:
+        from cleangov.assessment.access import VIEW_ROLES
+    except ImportError:  # the assessment app is not installed
+        return False
+    return any(a.role in VIEW_ROLES for a in assignments)
