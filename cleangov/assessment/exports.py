@@ -27,6 +27,11 @@ def _num(value) -> str:
     return "" if value is None else str(value)
 
 
+def _weight(value) -> str:
+    """65.00 → "65": weights are whole numbers in practice, and the PDF column is narrow."""
+    return str(value.to_integral()) if value == value.to_integral() else str(value)
+
+
 def _indicator_columns(run, snapshots) -> list[tuple[str, str]]:
     """(id, Chinese name) of every indicator of the run's framework, in framework order."""
     return [(i.id, i.name) for i in run.framework_version.parsed.indicators]
@@ -117,7 +122,7 @@ def run_pdf(run, snapshots) -> bytes:
         by_id = {i["id"]: i for i in snap.indicators}
         values = [LEVEL_ZH.get(snap.unit_level, snap.unit_level), str(snap.rank or ""), snap.unit.name,
                   _num(snap.computed_score) or NA, _num(snap.adjustment_total), _num(snap.final_score) or NA,
-                  f"{snap.available_weight}/{snap.total_weight}"]
+                  f"{_weight(snap.available_weight)}/{_weight(snap.total_weight)}"]
         for ind_id, _name in indicators:
             ind = by_id.get(ind_id)
             values.append("—" if ind is None else (ind["score"] if ind["score"] is not None else NA))
