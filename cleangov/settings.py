@@ -75,8 +75,9 @@ INSTALLED_APPS = [
     "cleangov.deadlines",
     "cleangov.duties",
     "cleangov.ledgers",
-    "cleangov.assessment",
+    # finance before assessment: demo contributors run in this order, and the assessment reads finance metrics.
     "cleangov.finance",
+    "cleangov.assessment",
     "cleangov.finance.dashboards",  # dashboards' summary tables (docs/finance-dashboards.md)
 ]
 
