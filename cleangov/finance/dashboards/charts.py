@@ -71,9 +71,9 @@ def bar_chart(bars: Sequence[Bar], *, title: str, desc: str = "", color: str = B
         tip = f"{b.label}: {shown}" + (f" ({b.tooltip})" if b.tooltip else "")
         parts.append(
             f'<g><title>{escape(tip)}</title>'
-            f'<text x="0" y="{y + label_h - 3}" font-size="12" fill="{INK}" {FONT}>{escape(_clip(b.label, 30))}</text>'
+            f'<text x="0" y="{y + label_h - 3}" font-size="13" fill="{INK}" {FONT}>{escape(_clip(b.label, 28))}</text>'
             f'<rect x="0" y="{y + label_h}" width="{w:.1f}" height="{bar_h}" rx="2" fill="{color}"/>'
-            f'<text x="{w + 4:.1f}" y="{y + label_h + bar_h - 3}" font-size="11" fill="{MUTED}" {FONT}>'
+            f'<text x="{w + 4:.1f}" y="{y + label_h + bar_h - 3}" font-size="12" fill="{MUTED}" {FONT}>'
             f"{escape(shown)}</text></g>")
     parts.append(tail)
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
