@@ -188,5 +188,14 @@ def main(argv: list[str] | None = None, prog: str = "cleangov audit") -> int:
     return _run(args)
 
 
+def console(argv: list[str] | None = None) -> int:
+    """``python -m voucher_audit.cli audit …`` / ``… standards …``: the words of the cleangov console script,
+    for an engine-only install without the cleangov package; without a leading word it is ``audit``."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("audit", "standards"):
+        return main(argv[1:], prog=f"cleangov {argv[0]}")
+    return main(argv)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(console())

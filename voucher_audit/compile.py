@@ -61,7 +61,12 @@ def status_select(rules: list[LineRule], ctx: Ctx) -> str:
     return ", ".join(f"{r.status_sql(ctx)} AS s_{r.id}" for r in rules)
 
 
-def fused_coverage_sql(rules: list[LineRule], ctx: Ctx) -> str:
+def fused_status_sql(rules: list[LineRule], ctx: Ctx) -> str:
+    """Every line's key and its status under each line rule: evaluated once, read for coverage and findings."""
+    return f"SELECT line_id, {status_select(rules, ctx)} FROM l"
+
+
+def fused_coverage_sql(rules: list[LineRule], ctx: Ctx, status_table: str | None = None) -> str:
     aggs = ["COUNT(*) AS n_lines"]
     for r in rules:
         s = f"s_{r.id}"
@@ -70,7 +75,8 @@ def fused_coverage_sql(rules: list[LineRule], ctx: Ctx) -> str:
                  f"SUM(CASE WHEN {s} = 2 THEN 1 ELSE 0 END) AS {r.id}__flagged"]
         aggs += [f"SUM(CASE WHEN {s} = {10 + i} THEN 1 ELSE 0 END) AS {r.id}__ne_{i}"
                  for i in range(len(r.reasons(ctx)))]
-    return f"SELECT {', '.join(aggs)} FROM (SELECT {status_select(rules, ctx)} FROM l) AS st"
+    src = status_table or f"(SELECT {status_select(rules, ctx)} FROM l)"
+    return f"SELECT {', '.join(aggs)} FROM {src} AS st"
 
 
 _FIELD_REF = re.compile(r"""\br(?:\[|\.get\()\s*["']([a-z_][a-z0-9_]*)["']""")
@@ -86,7 +92,7 @@ def message_fields(rule: LineRule) -> tuple[str, ...]:
     return tuple(sorted(n for n in names if not n.startswith("x_")))
 
 
-def fused_findings_sql(rules: list[LineRule], ctx: Ctx) -> str:
+def fused_findings_sql(rules: list[LineRule], ctx: Ctx, status_table: str | None = None) -> str:
     """The flagged lines of the given rules, narrow: keys, status, the message fields and the detail columns.
 
     Only the columns the messages need leave the engine, so the cost is proportional to the findings,
@@ -102,5 +108,10 @@ def fused_findings_sql(rules: list[LineRule], ctx: Ctx) -> str:
     any_flag = " OR ".join(f"s_{r.id} = 2" for r in rules) or "FALSE"
     statuses = ", ".join(f"s_{r.id}" for r in rules)
     extra = (", " + ", ".join(details)) if details else ""
-    return (f"SELECT {', '.join(base)}, {statuses}{extra} "
-            f"FROM (SELECT l.*, {status_select(rules, ctx)} FROM l) AS t WHERE {any_flag}")
+    if status_table:
+        # the flagged keys are few: join them back to the enriched lines for the message columns
+        src = (f"(SELECT l.*, {', '.join(f'f.s_{r.id}' for r in rules)} FROM l "
+               f"JOIN (SELECT * FROM {status_table} WHERE {any_flag}) AS f ON f.line_id = l.line_id)")
+    else:
+        src = f"(SELECT l.*, {status_select(rules, ctx)} FROM l)"
+    return f"SELECT {', '.join(base)}, {statuses}{extra} FROM {src} AS t WHERE {any_flag}"

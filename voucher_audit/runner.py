@@ -118,7 +118,8 @@ def run_audit(lines: pa.Table, std: stds.Standards, engine, units: pa.Table | No
     n_lines = lines.num_rows
     if lrules:
         t = time.perf_counter()
-        agg = engine.query(C.fused_coverage_sql(lrules, ctx))[0]
+        engine.materialize("_line_status", C.fused_status_sql(lrules, ctx))
+        agg = engine.query(C.fused_coverage_sql(lrules, ctx, "_line_status"))[0]
         for r in lrules:
             coverage[r.id] = {"rule": r.id, "applicable": _int(agg[f"{r.id}__applicable"]),
                               "evaluated": _int(agg[f"{r.id}__evaluated"]), "flagged": _int(agg[f"{r.id}__flagged"])}
@@ -129,14 +130,18 @@ def run_audit(lines: pa.Table, std: stds.Standards, engine, units: pa.Table | No
         t = time.perf_counter()
         flagged = [r for r in lrules if coverage[r.id]["flagged"]]
         if flagged:
-            table = engine.query_arrow(C.fused_findings_sql(flagged, ctx))
+            table = engine.query_arrow(C.fused_findings_sql(flagged, ctx, "_line_status"))
             for r in flagged:
                 findings.extend(_line_findings(r, table, ctx))
+        engine.drop("_line_status")
         timings["fused_findings"] = time.perf_counter() - t
         if progress:
             progress("line rules: findings")
     for r in C.set_rules(rules):
         t = time.perf_counter()
+        prepared = r.prepare(ctx)
+        for name, sql in prepared:
+            engine.materialize(name, sql)
         base = None
         if r.base is not None and (r.coverage is None or r.findings is None):
             # the base query feeds both coverage and findings: evaluate it once
@@ -148,8 +153,9 @@ def run_audit(lines: pa.Table, std: stds.Standards, engine, units: pa.Table | No
         reasons[r.id] = {reason: _int(agg.get(f"ne_{i}")) for i, reason in enumerate(r.reasons(ctx))}
         if coverage[r.id]["flagged"] or r.id == "benford_nonconformity":
             findings.extend(r.build(engine.query(r.findings_sql(ctx, base)), ctx))
-        if base:
-            engine.drop(base)
+        for name in [base, *(n for n, _ in prepared)]:
+            if name:
+                engine.drop(name)
         timings[r.id] = time.perf_counter() - t
         if progress:
             progress(r.id)

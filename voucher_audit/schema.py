@@ -166,12 +166,17 @@ class TableSchema:
     name: str
     columns: tuple[Column, ...]
     unique: tuple[str, ...] = field(default=())
+    # text columns whose values repeat (codes, people, enum values): held dictionary-encoded in memory
+    repetitive: tuple[str, ...] = field(default=())
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
 
-LINES = TableSchema("lines", LINE_COLUMNS, unique=("line_id",))
+LINES = TableSchema("lines", LINE_COLUMNS, unique=("line_id",), repetitive=(
+    "org_code", "category", "payee", "invoice_code", "invoice_type", "person_code", "person_rank", "destination",
+    "travel_mode", "travel_class", "handler", "witness", "approver", "guest_origin_city", "vehicle_plate",
+    "payment_method"))
 UNITS = TableSchema("units", UNIT_COLUMNS, unique=("org_code",))
 FLEET = TableSchema("fleet", FLEET_COLUMNS)
 

@@ -28,11 +28,15 @@ def _doc(result):
 
 
 def _prefixed(table, prefix, columns):
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     for name in columns:
         i = table.column_names.index(name)
-        table = table.set_column(i, name, pc.binary_join_element_wise(prefix, table.column(name), ""))
+        col = table.column(name)
+        if pa.types.is_dictionary(col.type):
+            col = col.cast(pa.string())
+        table = table.set_column(i, name, pc.binary_join_element_wise(prefix, col, ""))
     return table
 
 

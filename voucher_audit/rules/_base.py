@@ -127,6 +127,9 @@ class SetRule:
     base: Callable[[Ctx], str] | None = None
     coverage: Callable[[Ctx], str] | None = None
     findings: Callable[[Ctx], str] | None = None
+    # (name, query) pairs the runner materialises (temp table / Spark cache) before coverage and findings,
+    # so that work both need is done once; dropped afterwards
+    prepare: Callable[[Ctx], list[tuple[str, str]]] = field(default=lambda ctx: [])
     kind: str = "set"
 
     def coverage_sql(self, ctx: Ctx, base_table: str | None = None) -> str:

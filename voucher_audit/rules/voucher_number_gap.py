@@ -2,11 +2,16 @@
 
 from voucher_audit.rules._base import WARN, SetRule, finding
 
-Q = """
+# the sequence numbers, extracted once (prepared) for both the coverage and the findings query
+PREPARED = "_voucher_number_gap_q"
+PREPARE = """
+SELECT line_id, org_code, CAST(EXTRACT(YEAR FROM voucher_date) AS INTEGER) AS yr,
+       regexp_extract(voucher_no, '([0-9]{1,18})$', 1) AS sq
+FROM lines
+"""
+Q = f"""
 WITH q AS (
-  SELECT line_id, org_code, CAST(EXTRACT(YEAR FROM voucher_date) AS INTEGER) AS yr,
-         regexp_extract(voucher_no, '([0-9]{1,18})$', 1) AS sq
-  FROM lines
+  SELECT * FROM {PREPARED}
 ), n AS (
   SELECT line_id, org_code, yr, TRY_CAST(sq AS BIGINT) AS n FROM q WHERE sq <> ''
 ), d AS (
@@ -50,6 +55,7 @@ def _build(rows, ctx):
 RULE = SetRule(
     id="voucher_number_gap", severity=WARN, title="Voucher number gap",
     coverage=_coverage, findings=lambda ctx: Q + "SELECT * FROM hit",
+    prepare=lambda ctx: [(PREPARED, PREPARE)],
     reasons=lambda ctx: ["voucher_no has no trailing sequence number"],
     build=_build,
     source=lambda ctx: "会计基础工作规范 第五十一条 (记账凭证应当连续编号)",
