@@ -260,7 +260,7 @@ def test_dashboard_renders_svg_charts_without_scripts(county, login):
     client = login(county.persona("county_commission"))
     html = client.get(reverse("finance:dash_unit", args=[county.county.pk])).content.decode()
     assert html.count('<svg class="chart') >= 5
-    assert 'viewBox="0 0 400' in html and 'width="100%"' in html and "<title" in html
+    assert 'viewBox="0 0 320' in html and 'width="100%"' in html and "<title" in html
     assert "<script>" not in html and "style=\"" not in html.split("<main", 1)[-1]
     assert 'id="benford-result"' in html and "benford-refused" not in html
 

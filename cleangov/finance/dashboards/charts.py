@@ -2,7 +2,7 @@
 
 No JavaScript and no CDN (the app runs offline under a CSP without inline scripts or styles): each
 chart is an inline ``<svg>`` with a ``viewBox`` and ``width="100%"``, so it scales to a 360 px phone.
-The coordinate system is about as wide as a phone (400 units), so 12-unit text stays readable there.
+The coordinate system is about as wide as a phone (320 units), so 12-unit text stays readable there.
 Every mark carries a ``<title>`` (the browser's tooltip, read by screen readers); the chart itself
 has ``role="img"`` with a title and a description, and each page shows the same numbers in a table.
 Colours are SVG presentation attributes, not ``style=""``, which the CSP would block.
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 400
+WIDTH = 320
 BRAND = "#a4262c"
 ACCENT = "#1f5fa8"
 INK = "#1b1f24"
@@ -62,7 +62,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, desc: str = "", color: str = B
     height = top + row * len(bars) + 4
     head, tail = _open(height, title, desc, "chart-bars")
     peak = max((b.value for b in bars), default=0) or 1
-    usable = WIDTH - 70  # room for the printed value after the longest bar
+    usable = WIDTH - 62  # room for the printed value after the longest bar
     parts = [head]
     for i, b in enumerate(bars):
         y = top + i * row
@@ -71,7 +71,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, desc: str = "", color: str = B
         tip = f"{b.label}: {shown}" + (f" ({b.tooltip})" if b.tooltip else "")
         parts.append(
             f'<g><title>{escape(tip)}</title>'
-            f'<text x="0" y="{y + label_h - 3}" font-size="13" fill="{INK}" {FONT}>{escape(_clip(b.label, 28))}</text>'
+            f'<text x="0" y="{y + label_h - 3}" font-size="12" fill="{INK}" {FONT}>{escape(_clip(b.label, 24))}</text>'
             f'<rect x="0" y="{y + label_h}" width="{w:.1f}" height="{bar_h}" rx="2" fill="{color}"/>'
             f'<text x="{w + 4:.1f}" y="{y + label_h + bar_h - 3}" font-size="12" fill="{MUTED}" {FONT}>'
             f"{escape(shown)}</text></g>")
@@ -102,12 +102,21 @@ def line_chart(points: Sequence[tuple[str, float]], *, title: str, desc: str = "
     coords = [xy(i, v) for i, (_, v) in enumerate(points)]
     parts.append('<polyline fill="none" stroke="{c}" stroke-width="2" points="{p}"/>'.format(
         c=color, p=" ".join(f"{x:.1f},{y:.1f}" for x, y in coords)))
-    every = max(1, -(-len(points) // 6))  # at most about six labels on the axis
+    # At most about four axis labels (a month label is ~45 units wide); the last point always gets one,
+    # replacing the regular label just before it when they would collide.
+    every = max(1, -(-len(points) // 4))
+    labelled = set(range(0, len(points), every))
+    last = len(points) - 1
+    if last not in labelled:
+        labelled.discard(max(labelled))
+        labelled.add(last)
     for i, ((label, v), (x, y)) in enumerate(zip(points, coords, strict=True)):
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{color}"><title>{escape(label)}: '
                      f"{escape(_num(v))}</title></circle>")
-        if i % every == 0 or i == len(points) - 1:
-            parts.append(f'<text x="{x:.1f}" y="{height - bottom + 16}" font-size="10" text-anchor="middle" '
+        if i in labelled:
+            # The end labels are anchored inwards so they never run past the chart's edges.
+            anchor = "end" if i == last and i else "start" if i == 0 and last else "middle"
+            parts.append(f'<text x="{x:.1f}" y="{height - bottom + 16}" font-size="10" text-anchor="{anchor}" '
                          f'fill="{MUTED}" {FONT}>{escape(label)}</text>')
     parts.append(tail)
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
@@ -125,9 +134,9 @@ def benford_chart(actual: Sequence[float], expected: Sequence[float], *, title: 
     parts = [head,
              f'<rect x="{left}" y="4" width="10" height="10" fill="{ACCENT}"/>'
              f'<text x="{left + 14}" y="13" font-size="11" fill="{INK}" {FONT}>{escape(actual_label)}</text>'
-             f'<line x1="{left + 150}" x2="{left + 170}" y1="9" y2="9" stroke="{BRAND}" stroke-width="2"/>'
-             f'<circle cx="{left + 160}" cy="9" r="3" fill="{BRAND}"/>'
-             f'<text x="{left + 176}" y="13" font-size="11" fill="{INK}" {FONT}>{escape(expected_label)}</text>']
+             f'<line x1="{left + 110}" x2="{left + 130}" y1="9" y2="9" stroke="{BRAND}" stroke-width="2"/>'
+             f'<circle cx="{left + 120}" cy="9" r="3" fill="{BRAND}"/>'
+             f'<text x="{left + 136}" y="13" font-size="11" fill="{INK}" {FONT}>{escape(expected_label)}</text>']
     for frac in (0, 0.5, 1):
         y = top + plot_h * (1 - frac)
         parts.append(f'<line x1="{left}" x2="{WIDTH - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'

@@ -3,10 +3,10 @@
 Scope: a dashboard is drawn for one unit (the county, a township, a department or a village) inside
 the user's scope for the finance roles that see findings, and covers that unit's subtree. Lists of
 findings (drill-downs, exports) come from :func:`cleangov.finance.access.findings_for`, the same
-scoped, conflict-free queryset as the findings queue: a finding naming the user or a registered relative (DESIGN.md §3) is left out
-of every count, chart, drill-down and export, so an aggregate never differs from its drill-down
-and cannot hint at a hidden finding. Dismissed findings (false positives) are left out of the
-charts, amounts and risk scores and shown as a separate count.
+scoped, conflict-free queryset as the findings queue: a finding naming the user or a registered
+relative (DESIGN.md §3) is left out of every count, chart, drill-down and export, so an aggregate
+never differs from its drill-down and cannot hint at a hidden finding. Dismissed findings (false
+positives) are left out of the charts, amounts and risk scores and shown as a separate count.
 
 Counts come from per-unit statistics (:class:`.models.FindingStat`) restricted with the same roles
 and scope helper as the queue, minus the viewer's hidden findings counted live (:func:`hidden_findings`).
