@@ -45,7 +45,6 @@ def lines_sql(n: int) -> str:
     cats = "[" + ", ".join(f"'{c}'" for c in CATS) + "]"
     wd = _working_days()
     days = "[" + ", ".join(f"DATE '{d.isoformat()}'" for d in wd) + "]"
-    n_payees = max(50, n // 40)
     # lines i, i+200, i+400 of one unit are consecutive vouchers: planted clusters use blocks of three of them
     blk = f"(i // {N_UNITS}) // 3"
     return f"""
@@ -118,7 +117,8 @@ SELECT 'L' || CAST(i AS VARCHAR) AS line_id, 'U' || lpad(CAST(k AS VARCHAR), 4, 
        CASE WHEN split THEN '拆分供应商' || CAST(k AS VARCHAR) || '-' || CAST({blk} AS VARCHAR)
             WHEN consec THEN '连号供应商' || CAST(k AS VARCHAR) || '-' || CAST({blk} AS VARCHAR)
             WHEN category = 'travel_intercity' THEN '铁路客运站' || CAST(i % 20 AS VARCHAR)
-            ELSE '供应商' || CAST(hash(i, 23) % {n_payees} AS VARCHAR) END AS payee,
+            -- each unit pays about 300 regular suppliers
+            ELSE '供应商' || CAST(k AS VARCHAR) || '-' || CAST(hash(i, 23) % 300 AS VARCHAR) END AS payee,
        CASE WHEN dup THEN '11008' WHEN consec THEN '11009' ELSE '1100' || CAST(i % 3 AS VARCHAR) END AS invoice_code,
        CASE WHEN dup THEN CAST(90000000 + i // 2 AS VARCHAR)
             WHEN consec THEN CAST(60000000 + seq AS VARCHAR)

@@ -58,7 +58,8 @@ def set_rules(selected: list[str] | None = None) -> list[SetRule]:
 
 
 def status_select(rules: list[LineRule], ctx: Ctx) -> str:
-    return ", ".join(f"{r.status_sql(ctx)} AS s_{r.id}" for r in rules)
+    # statuses are 0, 1, 2 or 10 + i: one byte each in the materialised status table
+    return ", ".join(f"CAST({r.status_sql(ctx)} AS TINYINT) AS s_{r.id}" for r in rules)
 
 
 def fused_status_sql(rules: list[LineRule], ctx: Ctx) -> str:

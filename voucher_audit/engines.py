@@ -25,6 +25,8 @@ class DuckDBEngine:
         self.con = con or duckdb.connect()
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
+        # no query result here depends on row order (findings are sorted in Python): let DuckDB stream
+        self.con.execute("SET preserve_insertion_order = false")
         self._tables: dict[str, pa.Table] = {}
 
     def register(self, name: str, table: pa.Table) -> None:
