@@ -44,45 +44,46 @@ class Module:
     """A part of the platform a role works with, shown on the home page."""
 
     app: str  # app label under cleangov.<app>
+    entry: str  # the URL name of the module's landing page
     title: object
     offer: object  # what the module will do for this user, one sentence
     roles: frozenset
 
 
 MODULES = (
-    Module("duties", _("Duty lists and letters of responsibility"),
+    Module("duties", "duties:my_duties", _("Duty lists and letters of responsibility"),
            _("Duties decomposed to named leaders with deadlines and evidence, and signed letters of responsibility."),
            frozenset({R.COUNTY_LEADER, R.COUNTY_COMMISSION, R.TOWNSHIP_SECRETARY, R.TOWNSHIP_LEADER,
                       R.DEPARTMENT_HEAD, R.VILLAGE_SECRETARY, R.AUDITOR})),
-    Module("ledgers", _("Record books"),
+    Module("ledgers", "ledgers:index", _("Record books"),
            _("Record books kept as things happen, with server-recorded entry times and late entries exposed."),
            frozenset({R.TOWNSHIP_SECRETARY, R.TOWNSHIP_LEADER, R.TOWNSHIP_DISCIPLINE, R.DEPARTMENT_HEAD,
                       R.DEPARTMENT_STAFF, R.VILLAGE_SECRETARY, R.COMMITTEE_DIRECTOR, R.LIAISON_CADRE,
                       R.COUNTY_COMMISSION, R.AUDITOR})),
-    Module("finance", _("Voucher audit"),
+    Module("finance", "finance:home", _("Voucher audit"),
            _("Every voucher line checked against the spending standards; findings explain rule, numbers and "
              "regulation."),
            frozenset({R.ACCOUNTANT, R.COUNTY_COMMISSION, R.TOWNSHIP_DISCIPLINE, R.TOWNSHIP_SECRETARY,
                       R.DEPARTMENT_HEAD, R.SUPERVISION_MEMBER, R.AUDITOR})),
-    Module("disclosure", _("Village-affairs disclosure"),
+    Module("disclosure", "disclosure:index", _("Village-affairs disclosure"),
            _("The mandatory disclosure catalog with due dates, supervision sign-off and villagers' questions."),
            frozenset({R.VILLAGE_SECRETARY, R.COMMITTEE_DIRECTOR, R.SUPERVISION_MEMBER, R.LIAISON_CADRE,
                       R.TOWNSHIP_SECRETARY, R.TOWNSHIP_DISCIPLINE, R.COUNTY_COMMISSION})),
-    Module("whistleblowing", _("Reports (tip-offs)"),
+    Module("whistleblowing", "whistleblowing:index", _("Reports (tip-offs)"),
            _("Anonymous reports with receipt codes, triage and disposal, with the accused and relatives excluded."),
            frozenset({R.COUNTY_COMMISSION, R.TOWNSHIP_DISCIPLINE})),
-    Module("rectification", _("Rectification"),
+    Module("rectification", "rectification:index", _("Rectification"),
            _("Every finding becomes a rectification item with owner, deadline and evidence; recurrences escalate."),
            frozenset({R.COUNTY_COMMISSION, R.TOWNSHIP_SECRETARY, R.TOWNSHIP_LEADER, R.TOWNSHIP_DISCIPLINE,
                       R.DEPARTMENT_HEAD, R.VILLAGE_SECRETARY, R.COMMITTEE_DIRECTOR, R.AUDITOR})),
-    Module("cases", _("Accountability cases"),
+    Module("cases", "cases:index", _("Accountability cases"),
            _("A staged accountability workflow with the regulation's forms, time limits and appeals."),
            frozenset({R.COUNTY_COMMISSION, R.TOWNSHIP_DISCIPLINE})),
-    Module("democracy", _("Democratic management"),
+    Module("democracy", "democracy:index", _("Democratic management"),
            _("Four discussions, two disclosures; one-matter-one-discussion levies; meetings with quorum checks."),
            frozenset({R.VILLAGE_SECRETARY, R.COMMITTEE_DIRECTOR, R.SUPERVISION_MEMBER, R.VILLAGER_REPRESENTATIVE,
                       R.LIAISON_CADRE})),
-    Module("assessment", _("Year-end assessment"),
+    Module("assessment", "assessment:run_list", _("Year-end assessment"),
            _("Assessment scores computed from the evidence in every module, not from self-reports."),
            frozenset({R.COUNTY_LEADER, R.COUNTY_COMMISSION, R.TOWNSHIP_SECRETARY, R.DEPARTMENT_HEAD})),
 )
@@ -105,7 +106,7 @@ def _modules_for(roles: set[str]) -> list[dict]:
         out.append({
             "module": module,
             "installed": installed,
-            "url": optional_reverse(f"{module.app}:index") if installed else "",
+            "url": optional_reverse(module.entry) if installed else "",
         })
     return out
 
