@@ -75,9 +75,20 @@ def tick_deadlines_task(day: str | None = None) -> dict:
     """The deadline tick (see cleangov.deadlines.tick.run_tick); ``day`` is an ISO date or None."""
     from datetime import date
 
+    from django.apps import apps
+
     from cleangov.deadlines.tick import run_tick
 
-    return run_tick(today=date.fromisoformat(day) if day else None).as_dict()
+    today = date.fromisoformat(day) if day else None
+    result = run_tick(today=today).as_dict()
+    # The periodic tick also signs the record books' monthly checkpoints that have fallen due, so a
+    # county running only `cleangov worker` still publishes them (the step is idempotent: catches up).
+    if apps.is_installed("cleangov.ledgers"):
+        from cleangov.ledgers.actions import do_create_ledger_checkpoints
+
+        summary = do_create_ledger_checkpoints(acting_user=None, today=today)
+        result["ledger_checkpoints"] = summary.created
+    return result
 
 
 def tick_interval_seconds() -> int:
