@@ -111,6 +111,9 @@ def read_upload(path: Path, *, file_name: str | None = None, mapping: dict[str, 
     reason = sniff_not_spreadsheet(path)
     if reason:
         return Parsed(fname, [], 0, errors=[RowError(fname, None, None, None, reason)], error_total=1)
+    fast = _read_csv_arrow(path) if path.suffix.lower() in (".csv", ".txt") else None
+    if fast is not None:
+        return _check(fname, *fast, mapping=mapping, progress=progress)
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             rows = vio.read_xlsx_rows(path)
@@ -132,6 +135,49 @@ def read_upload(path: Path, *, file_name: str | None = None, mapping: dict[str, 
                       error_total=1)
     headers = ["" if h is None else str(h) for h in rows[0]]
     body = rows[1:]
+    columns = {i: pa.array([(r[i] if i < len(r) else None) for r in body], pa.string()) for i in range(len(headers))}
+    return _check(fname, headers, columns, len(body), mapping=mapping, progress=progress)
+
+
+def _read_csv_arrow(path: Path) -> tuple[list[str], dict[int, pa.Array], int] | None:
+    """UTF-8 CSV through Arrow's C++ reader (every cell as text): the fast path for large files.
+    None when the file needs the engine's reader (GBK, ragged rows, anything unusual)."""
+    import csv as pycsv
+
+    import pyarrow.csv as pacsv
+
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            header = next(pycsv.reader(f), None)
+        if not header:
+            return None
+        names = [f"c{i}" for i in range(len(header))]
+        table = pacsv.read_csv(
+            path, read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=64 << 20),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (UnicodeDecodeError, pa.ArrowInvalid, OSError, StopIteration):
+        return None
+    n = table.num_rows
+    # trailing rows of empty cells are not rows (as in the engine's reader)
+    import pyarrow.compute as pc
+
+    if n and all(not str(col[n - 1].as_py()).strip() for col in table.columns):
+        filled = None
+        for col in table.columns:
+            part = pc.not_equal(pc.utf8_trim_whitespace(col), "")
+            filled = part if filled is None else pc.or_(filled, part)
+        idx = pc.indices_nonzero(filled)
+        last = idx[len(idx) - 1].as_py() + 1 if len(idx) else 0
+        if last < n:
+            table, n = table.slice(0, last), last
+    columns = {i: table.column(i).combine_chunks() for i in range(len(names))}
+    return [h.replace("\ufeff", "") for h in header], columns, n
+
+
+def _check(fname: str, headers: list[str], columns: dict[int, pa.Array], n_rows: int, *, mapping: dict[str, str],
+           progress: Callable[[str], None] | None) -> Parsed:
     positions: dict[str, int] = {}
     ignored: list[str] = []
     mapped: dict[str, str] = {}
@@ -148,13 +194,12 @@ def read_upload(path: Path, *, file_name: str | None = None, mapping: dict[str, 
         positions[name] = i
         mapped[h] = name
     missing = [c for c in REQUIRED_FIELDS if c not in positions]
-    parsed = Parsed(fname, headers, len(body), missing_columns=missing, ignored_columns=ignored, mapped=mapped)
+    parsed = Parsed(fname, headers, n_rows, missing_columns=missing, ignored_columns=ignored, mapped=mapped)
     if errors or missing:
         parsed.errors, parsed.error_total = errors, len(errors)
         return parsed
-    cols = {name: pa.array([(r[i] if i < len(r) else None) for r in body], pa.string())
-            for name, i in positions.items()}
-    cols["_row"] = pa.array(range(2, len(body) + 2), pa.int64())
+    cols = {name: columns[i] for name, i in positions.items()}
+    cols["_row"] = pa.array(range(2, n_rows + 2), pa.int64())
     raw = pa.table(cols)
     con = duckdb.connect()
     try:

@@ -107,8 +107,12 @@ class VoucherLine(models.Model):
     line number and is unique among the unit's active lines, so ``org_code|line_id`` names a line across
     corrected batches and keeps findings stable."""
 
-    batch = models.ForeignKey(ImportBatch, verbose_name=_("batch"), on_delete=models.CASCADE, related_name="lines")
-    unit = models.ForeignKey("orgs.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    # No single-column indexes: the unique (batch, line_id) and the (unit, voucher_date) indexes lead with
+    # these columns, and every extra index slows a million-line import.
+    batch = models.ForeignKey(ImportBatch, verbose_name=_("batch"), on_delete=models.CASCADE, related_name="lines",
+                              db_index=False)
+    unit = models.ForeignKey("orgs.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+",
+                             db_index=False)
     row_no = models.PositiveIntegerField(_("row in the file"))
     line_id = models.CharField(_("line id"), max_length=100)
     org_code = models.CharField(_("unit code"), max_length=40)

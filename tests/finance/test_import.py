@@ -218,3 +218,19 @@ def test_cli_import_vouchers(county, tmp_path, capsys):
     with pytest.raises(CommandError):
         call_command("import_vouchers", str(path), "--unit", "T2", "--user", "accountant_a", "--quiet")
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_gbk_and_trailing_blank_rows_read_like_the_engine(county, tmp_path):
+    """Large UTF-8 CSVs take Arrow's reader; GBK and odd files fall back to the engine's reader.
+    Both give the same rows."""
+    from cleangov.finance import engine as E
+    from cleangov.finance.testing import csv_bytes
+
+    rows = sample_rows(county.villages["a"].code)
+    utf8 = tmp_path / "utf8.csv"
+    utf8.write_bytes(csv_bytes(rows) + b",,,,,,,,,,,,,,,,,\r\n,,,,,,,,,,,,,,,,,\r\n")
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes(csv_bytes(rows).decode("utf-8").encode("gbk"))
+    a, b = E.read_upload(utf8), E.read_upload(gbk)
+    assert a.rows_read == b.rows_read == 6 and not a.errors and not b.errors
+    assert a.table.drop_columns(["_row"]).to_pylist() == b.table.drop_columns(["_row"]).to_pylist()
