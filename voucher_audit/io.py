@@ -288,8 +288,29 @@ def _fw(expr: str) -> str:
             f"THEN translate({expr}, {quote_str(FULLWIDTH)}, {quote_str(HALFWIDTH)}) ELSE {expr} END)")
 
 
-def _text(expr: str) -> str:
-    return f"NULLIF(TRIM({_fw(f'CAST({expr} AS VARCHAR)')}), '')"
+def _text(expr: str, fullwidth: bool = True) -> str:
+    value = f"CAST({expr} AS VARCHAR)"
+    return f"NULLIF(TRIM({_fw(value) if fullwidth else value}), '')"
+
+
+FW_PATTERN = "[\uFF01-\uFF5E\u3000]"
+
+
+def _fullwidth_columns(con: duckdb.DuckDBPyConnection, present: dict[str, pa.DataType]) -> set[str]:
+    """The text columns of ``_raw`` holding any full-width character.
+
+    One regular-expression match per block of 65,536 values (joined) instead of one per value: most files
+    have no full-width character at all, and their columns then skip the per-value test and translation.
+    """
+    names = [n for n, t in present.items() if pa.types.is_string(t) or pa.types.is_large_string(t)]
+    found = set()
+    for n in names:
+        c = quote_ident(n)
+        hit = con.sql(f"SELECT bool_or(m) FROM (SELECT regexp_matches(string_agg({c}, ' '), '{FW_PATTERN}') AS m "
+                      f"FROM _raw WHERE {c} IS NOT NULL GROUP BY _row // 65536) AS b").fetchall()[0][0]
+        if hit:
+            found.add(n)
+    return found
 
 
 def _is_typed(col: S.Column, arrow_type: pa.DataType) -> bool:
@@ -304,7 +325,8 @@ def _is_typed(col: S.Column, arrow_type: pa.DataType) -> bool:
     return False
 
 
-def _column_sql(col: S.Column, arrow_type: pa.DataType | None) -> tuple[str, str, list[tuple[str, str]]]:
+def _column_sql(col: S.Column, arrow_type: pa.DataType | None,
+                fullwidth: bool = True) -> tuple[str, str, list[tuple[str, str]]]:
     """(stage-1 expression T over the raw column, stage-2 normalised expression over T, [(reason, invalid-if)]).
 
     Stage 2 and the checks refer to the stage-1 value as {T}, to the normalised value as {N} and, for
@@ -315,7 +337,7 @@ def _column_sql(col: S.Column, arrow_type: pa.DataType | None) -> tuple[str, str
         return ("CAST(NULL AS VARCHAR)", f"CAST(NULL AS {SQL_TYPES[col.kind]})",
                 [("required value missing", "TRUE")] if col.required else [])
     typed = _is_typed(col, arrow_type)
-    t = r if typed else _text(r)
+    t = r if typed else _text(r, fullwidth)
     checks: list[tuple[str, str]] = []
     if col.kind == "text":
         norm = "{T}"
@@ -431,9 +453,10 @@ def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table | ParquetSource, tab
     else:
         con.register("_raw", raw)
     try:
+        fw_cols = _fullwidth_columns(con, present)
         s1, s2, s3, bad_terms, checks_by_col = [], [], [], [], {}
         for col in table_schema.columns:
-            t, norm, checks = _column_sql(col, present.get(col.name))
+            t, norm, checks = _column_sql(col, present.get(col.name), col.name in fw_cols)
             name = col.name
             s1.append(f"{t} AS {quote_ident('t__' + name)}")
             s2.append(quote_ident("t__" + name))
@@ -445,7 +468,7 @@ def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table | ParquetSource, tab
         stage1 = f"SELECT _row, {', '.join(s1)} FROM _raw"
         norms = []
         for col in table_schema.columns:
-            _t, norm, _c = _column_sql(col, present.get(col.name))
+            _t, norm, _c = _column_sql(col, present.get(col.name), col.name in fw_cols)
             norms.append(f"{_fill(norm, col.name)} AS {quote_ident('n__' + col.name)}")
         stage2_inner = f"SELECT _row, {', '.join(s2)} FROM ({stage1}) AS s1"
         stage2 = f"SELECT s2.*, {', '.join(norms)} FROM ({stage2_inner}) AS s2"
