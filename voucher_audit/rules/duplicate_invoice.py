@@ -7,7 +7,7 @@ from voucher_audit.rules._base import BLOCK, SetRule, blank, finding
 BASE = f"""
 SELECT d.line_id, d.org_code, d.amount, d.voucher_date, d.invoice_code, d.invoice_no,
        CASE WHEN {blank('d.invoice_no')} THEN 10 WHEN g.ck IS NOT NULL THEN 2 ELSE 1 END AS s,
-       d.ck || '|' || d.nk AS ik
+       CASE WHEN g.ck IS NOT NULL THEN d.ck || '|' || d.nk END AS ik
 FROM (
   SELECT line_id, org_code, amount, voucher_date, invoice_code, invoice_no,
          COALESCE(TRIM(invoice_code), '') AS ck, TRIM(invoice_no) AS nk

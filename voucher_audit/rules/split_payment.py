@@ -8,23 +8,28 @@ from voucher_audit.rules._base import WARN, SetRule, blank, finding, money
 
 def _base(ctx):
     t, w = ctx.p("approval.threshold"), int(ctx.std.get("split.window_days")) - 1
+    eligible = f"amount < {t} AND NOT {blank('payee')}"
+    # lines under the threshold with a payee go through the windows; the others are passed (or not evaluable:
+    # no payee) directly, so no join over all lines is needed
     return f"""
-SELECT b.line_id, b.org_code, b.amount, b.pk, b.d,
-       CASE WHEN {blank('b.pk')} THEN 10 WHEN q.qstart IS NOT NULL THEN 2 ELSE 1 END AS s
-FROM (SELECT line_id, org_code, amount, TRIM(payee) AS pk, COALESCE(invoice_date, voucher_date) AS d FROM lines) AS b
-LEFT JOIN (
-  SELECT line_id,
+SELECT line_id, org_code, amount, pk, d, CASE WHEN qstart IS NOT NULL THEN 2 ELSE 1 END AS s
+FROM (
+  SELECT line_id, org_code, amount, pk, d,
          MAX(CASE WHEN wcnt >= 2 AND wsum >= {t} THEN dn END) OVER (
              PARTITION BY org_code, pk ORDER BY dn RANGE BETWEEN {w} PRECEDING AND CURRENT ROW) AS qstart
   FROM (
-    SELECT line_id, org_code, pk, dn,
+    SELECT line_id, org_code, amount, pk, d, dn,
            SUM(amount) OVER (PARTITION BY org_code, pk ORDER BY dn RANGE BETWEEN CURRENT ROW AND {w} FOLLOWING) AS wsum,
            COUNT(*) OVER (PARTITION BY org_code, pk ORDER BY dn RANGE BETWEEN CURRENT ROW AND {w} FOLLOWING) AS wcnt
-    FROM (SELECT line_id, org_code, TRIM(payee) AS pk, amount,
+    FROM (SELECT line_id, org_code, TRIM(payee) AS pk, amount, COALESCE(invoice_date, voucher_date) AS d,
                  date_diff('day', DATE '1970-01-01', COALESCE(invoice_date, voucher_date)) AS dn
-          FROM lines WHERE amount < {t} AND NOT {blank('payee')}) AS c
+          FROM lines WHERE {eligible}) AS c
   ) AS w
-) AS q ON q.line_id = b.line_id
+) AS q
+UNION ALL
+SELECT line_id, org_code, amount, TRIM(payee) AS pk, COALESCE(invoice_date, voucher_date) AS d,
+       CASE WHEN {blank('payee')} THEN 10 ELSE 1 END AS s
+FROM lines WHERE NOT ({eligible})
 """
 
 
