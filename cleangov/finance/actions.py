@@ -426,6 +426,43 @@ def _select_sql(unit_ids: list[int]) -> tuple[str, list]:
     return sql, [ImportBatchStatusChoices.ACTIVE, *unit_ids]
 
 
+def _copy_out(unit_ids: list[int], names: list[str]) -> dict[str, list]:
+    """PostgreSQL: the same SELECT through ``COPY … TO STDOUT (FORMAT csv)`` parsed by Arrow's C++ CSV
+    reader, several times faster than fetching a million rows as Python tuples. COPY takes no bind
+    parameters: the values inlined here are integers and a constant."""
+    import io
+
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    buf = io.BytesIO()
+    with connection.cursor() as cursor:
+        for chunk in _chunks(unit_ids, 500):
+            sql, params = _select_sql(chunk)
+            inline = sql.replace("%s", "{}").format("'" + ImportBatchStatusChoices.ACTIVE.value + "'",
+                                                    *[int(p) for p in params[1:]])
+            with cursor.cursor.copy(f"COPY ({inline}) TO STDOUT (FORMAT csv)") as copy:
+                for block in copy:
+                    buf.write(block)
+    if not buf.tell():
+        return {n: [] for n in names}
+    buf.seek(0)
+    text_like = {n: pa.string() for n in names}
+    text_like["id"] = text_like["unit_id"] = pa.int64()
+    table = pacsv.read_csv(buf, read_options=pacsv.ReadOptions(column_names=names, block_size=64 << 20),
+                           parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                           convert_options=pacsv.ConvertOptions(column_types=text_like, strings_can_be_null=True,
+                                                                quoted_strings_can_be_null=False))
+    out = {}
+    for n in names:
+        col = table.column(n)
+        typ = E.LINE_SCHEMA.field(n).type if n in E.LINE_FIELDS else pa.int64()
+        if pa.types.is_integer(typ) or pa.types.is_boolean(typ):
+            col = col.cast(pa.int64())
+        out[n] = col.combine_chunks()
+    return out
+
+
 def load_run_input(run: AuditRun, progress: Callable[[str], None] | None = None):
     """The active lines of the run's units as the engine's table, plus what is needed to store findings.
 
@@ -438,42 +475,50 @@ def load_run_input(run: AuditRun, progress: Callable[[str], None] | None = None)
     unit_ids = [u.pk for u in units]
     by_id = {u.pk: u for u in units}
     names = ["id", "unit_id", *E.LINE_FIELDS]
-    data: dict[str, list] = {n: [] for n in names}
-    with connection.cursor() as cursor:
-        for chunk in _chunks(unit_ids, 500):
-            sql, params = _select_sql(chunk)
-            cursor.execute(sql, params)
-            while True:
-                block = cursor.fetchmany(50000)
-                if not block:
-                    break
-                for n, values in zip(names, zip(*block, strict=True), strict=True):
-                    data[n].extend(values)
+    if connection.vendor == "postgresql":
+        data = _copy_out(unit_ids, names)
+    else:
+        data = {n: [] for n in names}
+        with connection.cursor() as cursor:
+            for chunk in _chunks(unit_ids, 500):
+                sql, params = _select_sql(chunk)
+                cursor.execute(sql, params)
+                while True:
+                    block = cursor.fetchmany(50000)
+                    if not block:
+                        break
+                    for n, values in zip(names, zip(*block, strict=True), strict=True):
+                        data[n].extend(values)
     if progress:
         progress("lines loaded")
     arrays = {}
     for c in E.LINE_FIELDS:
         typ = E.LINE_SCHEMA.field(c).type
         values = data[c]
+        if not isinstance(values, pa.Array):  # SQLite: Python values → Arrow (text or integers)
+            raw_type = pa.int64() if pa.types.is_integer(typ) or pa.types.is_boolean(typ) else pa.string()
+            values = pa.array([v if v is None or raw_type == pa.int64() else str(v) for v in values], raw_type)
         if pa.types.is_string(typ):
-            arr = pc.if_else(pc.equal(pa.array(values, pa.string()), ""), pa.scalar(None, pa.string()),
-                             pa.array(values, pa.string()))
+            arr = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
         elif pa.types.is_boolean(typ):
-            arr = pa.array(values, pa.int64()).cast(pa.bool_())
+            arr = values.cast(pa.bool_())
         elif pa.types.is_integer(typ):
-            arr = pa.array(values, pa.int64())
+            arr = values
         elif pa.types.is_decimal(typ):
             # SQLite hands back "320" or "320.5" for a decimal column; Arrow parses both exactly
-            arr = pa.array(values, pa.string()).cast(pa.decimal128(38, 10)).cast(typ)
+            arr = values.cast(pa.decimal128(38, 10)).cast(typ)
         else:
-            arr = pa.array([None if v is None else str(v)[:10] for v in values], pa.string()).cast(typ)
+            arr = pc.utf8_slice_codeunits(values, 0, 10).cast(typ)
         arrays[c] = arr
     keys = pc.binary_join_element_wise(arrays["org_code"], arrays["line_id"], E.KEY_SEPARATOR)
     arrays["line_id"] = keys
     lines = pa.table(arrays, schema=E.LINE_SCHEMA)
     years = pc.year(arrays["voucher_date"]).to_pylist()
-    lookup = LineLookup(keys.to_pylist(), data["id"], data["unit_id"], years,
-                        {c: data[c] for c in ("person_code", "handler", "witness", "approver")},
+    def plain(values):
+        return values.to_pylist() if isinstance(values, pa.Array) else values
+
+    lookup = LineLookup(keys.to_pylist(), plain(data["id"]), plain(data["unit_id"]), years,
+                        {c: plain(data[c]) for c in ("person_code", "handler", "witness", "approver")},
                         _people_index(unit_ids))
     unit_rows = []
     fleet = []
@@ -608,13 +653,19 @@ def do_fail_audit_run(run: AuditRun, *, acting_user, message: str) -> AuditRun:
 def execute_audit_run(run: AuditRun, *, acting_user=None, progress: Callable[[str], None] | None = None,
                       pack: str | None = None) -> AuditRun:
     """Load → engine → store. Used by the worker task, the CLI, the demo and tests."""
+    import time
+
     from django.conf import settings
 
     AuditRun.objects.filter(pk=run.pk).update(status=AuditRunStatusChoices.RUNNING)
+    started = time.perf_counter()
     lines, units_t, fleet_t, index, units = load_run_input(run, progress)
+    loaded = time.perf_counter()
     as_of = timezone.localdate()
     std = E.load_standards(pack or getattr(settings, "CLEANGOV_STANDARDS_PACK", "central"), as_of)
     result = E.audit(lines, std, units=units_t, fleet=fleet_t, progress=progress)
+    result.timings["load_from_database"] = loaded - started
+    result.timings["engine_total"] = time.perf_counter() - loaded
     return do_record_findings(run, result, index, units, acting_user=acting_user,
                               std_version=E.standards_version(std), standards_chain=" → ".join(std.chain),
                               as_of=as_of)
