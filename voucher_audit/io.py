@@ -407,7 +407,7 @@ def _d10(name: str) -> str:
             f"THEN TRY_CAST({s} AS DECIMAL(38,10)) END)")
 
 
-def _compact(result: Any, table_schema: S.TableSchema) -> pa.Table:
+def _compact(result: Any, table_schema: S.TableSchema | None) -> pa.Table:
     """The query result as an Arrow table, batch by batch, with the repetitive text columns dictionary-encoded.
 
     Ten million voucher lines take about 3 GB as plain strings; codes, people and enum values repeat, and as
@@ -418,7 +418,8 @@ def _compact(result: Any, table_schema: S.TableSchema) -> pa.Table:
         schema = result.schema
     else:
         batches, schema = result, result.schema
-    dict_cols = [i for i, f in enumerate(schema) if f.name in table_schema.repetitive and pa.types.is_string(f.type)]
+    repetitive = table_schema.repetitive if table_schema is not None else ()
+    dict_cols = [i for i, f in enumerate(schema) if f.name in repetitive and pa.types.is_string(f.type)]
     out = []
     for batch in batches:
         if dict_cols:
@@ -439,8 +440,12 @@ def _dict_schema(schema: pa.Schema, cols: list[int]) -> pa.Schema:
 
 
 def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table | ParquetSource, table_schema: S.TableSchema, fname: str,
-              skip_invalid: bool = False) -> tuple[pa.Table, list[RowError]]:
-    """Raw Arrow table (or Parquet file) → typed canonical table. Raises InputError unless ``skip_invalid``."""
+              skip_invalid: bool = False, compact: bool = False) -> tuple[pa.Table, list[RowError]]:
+    """Raw Arrow table (or Parquet file) → typed canonical table. Raises InputError unless ``skip_invalid``.
+
+    ``compact``: repetitive text columns come back dictionary-encoded (same values, less memory); the
+    default keeps plain strings for callers that compute on the columns.
+    """
     if isinstance(raw, ParquetSource):
         present = raw.types()
     else:
@@ -474,7 +479,7 @@ def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table | ParquetSource, tab
         stage2 = f"SELECT s2.*, {', '.join(norms)} FROM ({stage2_inner}) AS s2"
         bad = " OR ".join(bad_terms) or "FALSE"
         sql = f"SELECT _row, {', '.join(s3)}, ({bad}) AS _bad FROM ({stage2}) AS s3"
-        typed = _compact(con.sql(sql).arrow(), table_schema)
+        typed = _compact(con.sql(sql).arrow(), table_schema if compact else None)
         errors: list[RowError] = []
         bad_mask = typed.column("_bad")
         n_bad = pc.sum(pc.cast(bad_mask, pa.int64())).as_py() or 0
@@ -545,7 +550,7 @@ def load_tables(con: duckdb.DuckDBPyConnection, paths: list[str | Path], table_s
         path = Path(p)
         try:
             raw, ign = read_raw(path, table_schema)
-            typed, errs = normalise(con, raw, table_schema, path.name, skip_invalid)
+            typed, errs = normalise(con, raw, table_schema, path.name, skip_invalid, compact=True)
         except InputError as exc:
             errors.extend(exc.errors)
             continue
