@@ -150,6 +150,7 @@ def main() -> None:
     p.add_argument("--xlsx-lines", type=int, default=None, help="default: --lines")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--skip-xlsx", action="store_true")
+    p.add_argument("--skip-csv", action="store_true")
     p.add_argument("--skip-baseline", action="store_true")
     args = p.parse_args()
     setup_django()
@@ -162,13 +163,15 @@ def main() -> None:
     tag = f"{int(time.time()) % 100000:05d}"
     print(f"database: {connection.vendor}; lines: {args.lines:,}")
     results = []
-    kinds = [("csv", args.lines)] + ([] if args.skip_xlsx else [("xlsx", args.xlsx_lines or args.lines)])
+    kinds = ([] if args.skip_csv else [("csv", args.lines)]) + (
+        [] if args.skip_xlsx else [("xlsx", args.xlsx_lines or args.lines)])
     county = None
     for kind, n in kinds:
         county, town, orgs = units(f"B{kind[0].upper()}{tag}", 20)
         path = tmp / f"vouchers.{kind}"
         t = time.perf_counter()
-        (write_csv if kind == "csv" else write_xlsx)(path, n, orgs, args.seed)
+        # each file its own seed: the same invoices in both files would be duplicate invoices
+        (write_csv if kind == "csv" else write_xlsx)(path, n, orgs, args.seed + (kind == "xlsx"))
         print(f"{kind}: wrote {n:,} lines ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f} s")
         ids = dict(Unit.objects.filter(code__in=orgs).values_list("code", "pk"))
         base = None if args.skip_baseline else baseline(path, ids)

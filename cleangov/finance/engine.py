@@ -111,7 +111,9 @@ def read_upload(path: Path, *, file_name: str | None = None, mapping: dict[str, 
     reason = sniff_not_spreadsheet(path)
     if reason:
         return Parsed(fname, [], 0, errors=[RowError(fname, None, None, None, reason)], error_total=1)
-    fast = _read_csv_arrow(path) if path.suffix.lower() in (".csv", ".txt") else None
+    suffix = path.suffix.lower()
+    fast = _read_csv_arrow(path) if suffix in (".csv", ".txt") else _read_xlsx_calamine(path) if suffix in (
+        ".xlsx", ".xlsm") else None
     if fast is not None:
         return _check(fname, *fast, mapping=mapping, progress=progress)
     try:
@@ -174,6 +176,70 @@ def _read_csv_arrow(path: Path) -> tuple[list[str], dict[int, pa.Array], int] | 
             table, n = table.slice(0, last), last
     columns = {i: table.column(i).combine_chunks() for i in range(len(names))}
     return [h.replace("\ufeff", "") for h in header], columns, n
+
+
+def _has_formulas(path: Path) -> bool:
+    """True when any worksheet holds a formula: those files go to the engine's reader, which evaluates
+    simple formulas that have no cached value (Calamine would see them as empty)."""
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            tail = b""
+            with z.open(name) as f:
+                while chunk := f.read(1 << 20):
+                    window = tail + chunk
+                    if b"<f>" in window or b"<f " in window or b"<f/>" in window:
+                        return True
+                    tail = chunk[-8:]
+    return False
+
+
+def _xlsx_cell(value) -> str | None:
+    """A Calamine cell as the text the engine's XLSX reader would give."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
+    if isinstance(value, dt.timedelta):
+        return None
+    return str(value)
+
+
+def _read_xlsx_calamine(path: Path) -> tuple[list[str], dict[int, pa.Array], int] | None:
+    """The first worksheet through Calamine (Rust), one pass: the fast path for large workbooks.
+    None (→ the engine's openpyxl reader) for workbooks with formulas or anything Calamine refuses."""
+    try:
+        import python_calamine
+
+        if not zipfile.is_zipfile(path) or _has_formulas(path):
+            return None
+        sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        rows = sheet.to_python(skip_empty_area=False)
+    except Exception:  # any reader failure means "use the engine's reader"
+        return None
+    while rows and all(c is None or str(c).strip() == "" for c in rows[-1]):
+        rows.pop()
+    if not rows:
+        return None
+    header = [_xlsx_cell(h) or "" for h in rows[0]]
+    body = rows[1:]
+    columns = {}
+    for i in range(len(header)):
+        values = [r[i] if i < len(r) else None for r in body]
+        if all(type(v) is str for v in values):
+            columns[i] = pa.array([v or None for v in values], pa.string())
+        else:
+            columns[i] = pa.array([_xlsx_cell(v) for v in values], pa.string())
+    return header, columns, len(body)
 
 
 def _check(fname: str, headers: list[str], columns: dict[int, pa.Array], n_rows: int, *, mapping: dict[str, str],

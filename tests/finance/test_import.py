@@ -234,3 +234,35 @@ def test_gbk_and_trailing_blank_rows_read_like_the_engine(county, tmp_path):
     a, b = E.read_upload(utf8), E.read_upload(gbk)
     assert a.rows_read == b.rows_read == 6 and not a.errors and not b.errors
     assert a.table.drop_columns(["_row"]).to_pylist() == b.table.drop_columns(["_row"]).to_pylist()
+
+
+def test_fast_xlsx_reader_reads_like_the_engine(county, tmp_path):
+    """Large workbooks take Calamine; workbooks with formulas take the engine's openpyxl reader
+    (which evaluates formulas without cached values). Typed cells (numbers, dates) read the same."""
+    import datetime as dt
+
+    import openpyxl
+
+    from cleangov.finance import engine as E
+    from cleangov.finance.testing import HEADER_ZH
+
+    rows = sample_rows(county.villages["a"].code)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER_ZH)
+    for r in rows:
+        typed = list(r)
+        typed[3] = dt.date.fromisoformat(r[3])  # a real date cell
+        typed[5] = float(r[5])  # a number cell
+        typed[9] = int(r[9])
+        ws.append(typed)
+    plain = tmp_path / "typed.xlsx"
+    wb.save(plain)
+    ws["F2"] = "=300+20"  # a formula without a cached value
+    with_formula = tmp_path / "formula.xlsx"
+    wb.save(with_formula)
+    assert E._read_xlsx_calamine(plain) is not None and E._read_xlsx_calamine(with_formula) is None
+    fast, slow = E.read_upload(plain), E.read_upload(with_formula)
+    assert not fast.errors and not slow.errors
+    assert fast.table.drop_columns(["_row"]).to_pylist() == slow.table.drop_columns(["_row"]).to_pylist()
+    assert str(fast.table.column("amount")[0].as_py()) == "320.00"
