@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from cleangov.core.audit import verify_chain
 from cleangov.core.models import AuditEvent
@@ -30,6 +31,13 @@ from .files import (
     people_rows,
     workbook_bytes,
 )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Reasons are asserted in English here; test_import_report_in_chinese checks the Chinese report."""
+    with translation.override("en"):
+        yield
 
 pytestmark = pytest.mark.django_db
 
@@ -321,3 +329,14 @@ def test_cli_imports_and_summarises(tmp_path, capsys):
     call_command("import_orgs", *paths, "--quiet")
     assert "imported units: 5, people: 3, posts: 4, relations: 2" in capsys.readouterr().out
     assert Relation.objects.count() == 2
+
+
+def test_import_report_in_chinese(db, tmp_path):
+    """The same report reads in Chinese when the user's language is zh-Hans."""
+    path = tmp_path / "units.csv"
+    path.write_text("单位代码,单位名称,层级,上级单位代码,所在城市\nX1,某村,村,NOPE,南宁市\n", encoding="utf-8")
+    with translation.override("zh-hans"):
+        result = run_import([ImportFile.from_path(path)], acting_user=None)
+        text = " ".join(p.reason for p in result.report.errors)
+    assert not result.imported
+    assert "NOPE" in text and any("\u4e00" <= ch <= "\u9fff" for ch in text)
