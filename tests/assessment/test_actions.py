@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cleangov.assessment.actions import (
     do_adjust_score,
@@ -85,7 +85,7 @@ def test_no_adjustment_where_the_user_or_a_relative_holds_a_leading_post(county)
     do_add_relation(acting_user=None, person=commission.person, relative=sibling, kind="sibling")
     post = do_start_post(acting_user=None, person=sibling, unit=county.villages["a"],
                          post_type="village_party_secretary", start_date=date(2026, 1, 1))
-    with pytest.raises(ValidationError, match="relative"):
+    with translation.override("en"), pytest.raises(ValidationError, match="relative"):
         do_adjust_score(snap, points=3, reason="关联人员调整测试", acting_user=commission)
     # A non-leading post of a relative is no conflict; a leading post of the user themselves is.
     from cleangov.orgs.models import Post

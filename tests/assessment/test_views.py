@@ -41,8 +41,9 @@ def make_run(county, side="a", *, published=False):
 def test_explain_page_goes_down_to_the_records(county, login):
     run = make_run(county)
     snap = run.snapshots.get(unit=county.villages["a"])
-    page = login(county.persona("township_discipline")).get(
-        reverse("assessment:snapshot_detail", args=[snap.pk])).content.decode()
+    client = login(county.persona("township_discipline"))
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("assessment:snapshot_detail", args=[snap.pk])).content.decode()
     assert "T-LEDGER" in page and "100 * ledgers.completeness" in page  # indicator → formula
     assert "0.8" in page  # → metric value
     assert '<a href="/ledgers/e/17/">支委会记录 2026-03-05</a>' in page  # → the record, linked

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import Http404
+from django.utils import translation
 
 from cleangov.core.models import AuditEvent
 from cleangov.deadlines.access import access_deadline_by_id, visible_deadlines
@@ -61,7 +62,10 @@ def test_no_calendar_for_the_year_is_noted_on_the_deadline_and_fixed_by_loading_
     # Tue 29, Wed 30, Thu 31 Dec 2026, then 2027 has no calendar: Fri 1 Jan counts, Mon 4 Jan.
     assert deadline.due_date == date(2027, 1, 4)
     assert deadline.calendar_fallback_years == [2027] and deadline.uses_fallback_calendar
-    assert "No holiday calendar is loaded for 2027" in deadline.calendar_note
+    with translation.override("en"):
+        assert "No holiday calendar is loaded for 2027" in deadline.calendar_note
+    with translation.override("zh-hans"):
+        assert "2027" in deadline.calendar_note and "节假日" in deadline.calendar_note
     text = "# source: 国务院办公厅关于2027年部分节假日安排的通知\ndate,kind,name\n2027-01-01,holiday,元旦\n"
     _cy, moved = do_load_calendar_year(parse_calendar_text(text), acting_user=county.persona("sysadmin"))
     assert moved == 1

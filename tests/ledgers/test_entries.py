@@ -6,7 +6,7 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cleangov.core.audit import verify_chain
 from cleangov.core.models import AuditEvent
@@ -45,7 +45,7 @@ def test_future_event_dates_only_for_before_event_kinds(county, record, persona)
 
 
 def test_kind_must_fit_the_unit_level_and_required_attachments(county, record):
-    with pytest.raises(ValidationError, match="not kept by units of this level"):
+    with translation.override("en"), pytest.raises(ValidationError, match="not kept by units of this level"):
         record(county.townships["a"], "cadre_duty")
     with pytest.raises(ValidationError) as exc:
         record(county.townships["a"], "party_committee_meeting",
@@ -63,10 +63,10 @@ def test_attendees_come_from_the_people_register_and_absentees_need_a_reason(cou
                    absentees=[{"person": director, "reason": "因病请假"}], allowed_people=allowed)
     rev = entry.revisions.get()
     assert rev.attendees == [secretary] and rev.absentees == [{"person": director, "reason": "因病请假"}]
-    with pytest.raises(ValidationError, match="people register"):
+    with translation.override("en"), pytest.raises(ValidationError, match="people register"):
         record(village, "branch_committee_meeting", values={"topic": "x"}, attendees=[stranger],
                allowed_people=allowed)
-    with pytest.raises(ValidationError, match="reason"):
+    with translation.override("en"), pytest.raises(ValidationError, match="reason"):
         record(village, "branch_committee_meeting", values={"topic": "x"},
                absentees=[{"person": director, "reason": ""}], allowed_people=allowed)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import stat
-import time
 
 import pytest
 from django.core.management import call_command
@@ -108,9 +107,8 @@ def test_planted_conflicts_link_demo_logins(fast_demo):
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_normal_size_meets_the_minimum_counts(fast_demo):
-    started = time.monotonic()
+    # Its build time is measured by `cleangov demo` itself (it prints it), not asserted here.
     outcome = build_demo(log=lambda line: None)
-    assert time.monotonic() - started < 60
     assert outcome.created
     assert Unit.objects.filter(level="county").count() == 1
     assert Unit.objects.filter(level="township").count() >= 12
