@@ -1,6 +1,5 @@
 """The organisation pages over HTTP: tree, search, children partial, unit page, person page."""
 
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -108,10 +107,9 @@ def test_tree_queries_do_not_grow_with_the_number_of_units(county, persona, logi
         response = client.get(reverse("orgs:tree"), {"q": "测试村"})
     assert "测试村1999" not in response.content.decode()  # capped at the search limit
     assert len(search_many) == len(search_few)
-    started = time.perf_counter()
+    # Speed is for benchmarks; here the pages must answer at this size with the fixed query counts above.
     for page in (reverse("orgs:tree"), url, reverse("orgs:unit_detail", args=[township.pk])):
         assert client.get(page).status_code == 200
-    assert time.perf_counter() - started < 3.0  # generous for a shared CI machine; typically ~0.3 s
 
 
 def _make_history(county):
