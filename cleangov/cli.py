@@ -12,7 +12,7 @@ import sys
 
 # subcommand → (management command, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "setup": ("cleangov_setup", "Create or upgrade the database, compile translations, load reference data."),
+    "setup": ("cleangov_setup", "Create or upgrade the database and load reference data (idempotent)."),
     "migrate": ("migrate", "Apply database migrations only."),
     "demo": ("demo", "Build the deterministic demo county and print one login per role."),
     "serve": ("serve", "Serve the web app with the Waitress production WSGI server."),
