@@ -153,3 +153,31 @@ def do_mark_notification_read(notification, *, acting_user) -> None:
         subject=notification,
         after={"read_at": notification.read_at},
     )
+
+
+# What the audit trail records of a user: never the password hash (a change is noted as a flag).
+USER_AUDIT_FIELDS = ("username", "email", "first_name", "last_name", "is_active", "is_staff", "is_superuser",
+                     "person", "preferred_language")
+
+
+@transaction.atomic
+def do_save_user_from_admin(user: User, *, acting_user, save) -> User:
+    """The Django admin's user form, made an action: ``save`` performs the form's own save, and the
+    change is recorded with before/after values in the same transaction."""
+    from cleangov.core.audit import snapshot
+
+    created = user.pk is None
+    before = None if created else snapshot(User.objects.get(pk=user.pk), USER_AUDIT_FIELDS)
+    save()
+    after = snapshot(user, USER_AUDIT_FIELDS)
+    if created or after != before:
+        record_event(
+            acting_user=acting_user,
+            event_code="accounts.user_created" if created else "accounts.user_updated",
+            subject=user,
+            before=before,
+            after=after,
+            unit=getattr(user.person, "home_unit", None) if user.person_id else None,
+            subject_people=[user.person_id] if user.person_id else [],
+        )
+    return user

@@ -4,11 +4,14 @@ Role assignments are granted and revoked through the actions (so each writes its
 an existing assignment is not edited in place: revoke it and grant a new one.
 """
 
+import threading
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from .actions import do_assign_role, do_revoke_role
+from .actions import do_assign_role, do_revoke_role, do_save_user_from_admin, do_set_password
 from .models import RoleAssignment, User
 
 
@@ -24,8 +27,23 @@ class RoleAssignmentInline(admin.TabularInline):
         return False
 
 
+# Django builds the set-password form itself, without the request; the acting admin is handed over
+# per thread (each request is served by one thread), never through shared admin state.
+_acting = threading.local()
+
+
+class AuditedPasswordChangeForm(AdminPasswordChangeForm):
+    """The admin's set-password form, saving through do_set_password so the change is audited."""
+
+    def save(self, commit=True):
+        do_set_password(self.user, acting_user=getattr(_acting, "user", None),
+                        password=self.cleaned_data["password1"])
+        return self.user
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    change_password_form = AuditedPasswordChangeForm
     list_display = ("username", "person", "email", "preferred_language", "is_active", "is_superuser", "last_login")
     list_filter = ("is_active", "is_superuser", "role_assignments__role")
     search_fields = ("username", "email", "person__name", "person__code")
@@ -36,6 +54,17 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         (_("CleanGov"), {"fields": ("person", "preferred_language")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        do_save_user_from_admin(obj, acting_user=request.user,
+                                save=lambda: super(UserAdmin, self).save_model(request, obj, form, change))
+
+    def user_change_password(self, request, id, form_url=""):
+        _acting.user = request.user
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            _acting.user = None
 
 
 @admin.register(RoleAssignment)

@@ -53,3 +53,37 @@ def test_non_staff_cannot_open_admin(login, county):
     client = login(county.persona(RoleChoices.SYSADMIN))
     response = client.get(reverse("admin:accounts_user_changelist"))
     assert response.status_code == 302 and "login" in response.url
+
+
+def test_editing_a_user_in_admin_is_audited_without_the_password(client, county):
+    client, admin = _superuser_client(client)
+    user = county.persona(RoleChoices.ACCOUNTANT, "a")
+    page = client.get(reverse("admin:accounts_user_change", args=[user.pk]))
+    form = page.context["adminform"].form
+    data = {name: ("" if value is None else value) for name, value in form.initial.items()
+            if name not in {"password", "groups", "user_permissions", "last_login", "date_joined"}}
+    data.update({"email": "new@example.org", "is_active": "on", "date_joined_0": "2024-01-01",
+                 "date_joined_1": "08:00:00", "role_assignments-TOTAL_FORMS": "1",
+                 "role_assignments-INITIAL_FORMS": "1", "role_assignments-MIN_NUM_FORMS": "0",
+                 "role_assignments-MAX_NUM_FORMS": "1000",
+                 "role_assignments-0-id": user.role_assignments.get().pk, "role_assignments-0-user": user.pk})
+    data = {k: v for k, v in data.items() if v is not False}
+    response = client.post(reverse("admin:accounts_user_change", args=[user.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    event = AuditEvent.objects.filter(event_code="accounts.user_updated").get()
+    assert event.actor_id == admin.pk
+    assert event.before["email"] == "" and event.after["email"] == "new@example.org"
+    assert "password" not in event.after
+
+
+def test_setting_a_password_in_admin_is_audited(client, county):
+    client, admin = _superuser_client(client)
+    user = county.persona(RoleChoices.ACCOUNTANT, "a")
+    url = reverse("admin:auth_user_password_change", args=[user.pk])
+    response = client.post(url, {"password1": "Another-long-pass-77", "password2": "Another-long-pass-77",
+                                 "usable_password": "true"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    user.refresh_from_db()
+    assert user.check_password("Another-long-pass-77")
+    event = AuditEvent.objects.filter(event_code="accounts.password_set").order_by("-seq").first()
+    assert event.actor_id == admin.pk and event.subject_id == str(user.pk)
