@@ -11,13 +11,12 @@ from django.urls import reverse
 
 from cleangov.assessment.actions import do_compute_assessment
 from cleangov.assessment.models import ScoreAdjustment
-from cleangov.core.testing import PASSWORD
 from tests.assessment.helpers import FakeMetrics, load_test_framework
 
 pytestmark = pytest.mark.browser
 
 
-def test_explain_and_adjust_a_score_on_a_phone(browser, live_server, artifacts, county):
+def test_explain_and_adjust_a_score_on_a_phone(phone, live_server, county):
     township, village = county.townships["a"], county.villages["a"]
     fake = FakeMetrics({"ledgers.completeness": {township.pk: "0.5", village.pk: "0.8"},
                         "ledgers.burst_count": {township.pk: "0", village.pk: "0"}},
@@ -25,41 +24,23 @@ def test_explain_and_adjust_a_score_on_a_phone(browser, live_server, artifacts, 
     run = do_compute_assessment(framework_version=load_test_framework(), year=2026, scope_unit=township,
                                 selection="all", acting_user=None, metrics=fake.registry(), as_of=date(2026, 12, 31))
     user = county.persona("township_discipline", "a")
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    session = phone("assessment")
+    page, fits = session.page, session.fits
+    session.login(live_server.url, user.username)
 
-    def fits(name):
-        page.wait_for_load_state("networkidle")
-        page.screenshot(path=str(artifacts / f"phone-assessment-{name}.png"), full_page=True)
-        assert not errors, errors
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 360, f"{name}: page is {width}px wide at 360px"
+    page.goto(live_server.url + reverse("assessment:run_detail", args=[run.pk]))
+    fits("01-ranking")
+    page.get_by_role("link", name=village.name).click()
+    page.wait_for_url(re.compile(r"/assessment/scores/\d+/$"))
+    fits("02-explain")
+    assert page.get_by_text("支委会记录 2026-03-05").is_visible()
 
-    try:
-        page.goto(live_server.url + reverse("accounts:login"))
-        page.fill("input[name=username]", user.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.locator("form.form button[type=submit]").click()
-        page.wait_for_url(re.compile(r"/$"))
-
-        page.goto(live_server.url + reverse("assessment:run_detail", args=[run.pk]))
-        fits("01-ranking")
-        page.get_by_role("link", name=village.name).click()
-        page.wait_for_url(re.compile(r"/assessment/scores/\d+/$"))
-        fits("02-explain")
-        assert page.get_by_text("支委会记录 2026-03-05").is_visible()
-
-        page.fill("input[name=points]", "-2")
-        page.select_option("select[name=indicator_id]", "T-LEDGER")
-        page.fill("textarea[name=reason]", "抽查发现会议记录代签")
-        page.locator("#adjustments form button[type=submit]").click()
-        page.wait_for_url(re.compile(r"/assessment/scores/\d+/$"))
-        fits("03-adjusted")
-        assert page.locator("#ind-T-LEDGER .adjustment").inner_text().count("抽查发现会议记录代签") == 1
-    finally:
-        context.close()
+    page.fill("input[name=points]", "-2")
+    page.select_option("select[name=indicator_id]", "T-LEDGER")
+    page.fill("textarea[name=reason]", "抽查发现会议记录代签")
+    page.locator("#adjustments form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/assessment/scores/\d+/$"))
+    fits("03-adjusted")
+    assert page.locator("#ind-T-LEDGER .adjustment").inner_text().count("抽查发现会议记录代签") == 1
     adjustment = ScoreAdjustment.objects.get()
     assert adjustment.adjusted_by == user and str(adjustment.points) == "-2.00"
