@@ -147,3 +147,18 @@ def test_no_deadlines_empty_state(login, county):
     client = login(county.persona(RoleChoices.VILLAGE_SECRETARY, "a"))
     client.cookies["django_language"] = "en"
     assert "No open deadlines." in client.get(reverse("core:home")).content.decode()
+
+
+def test_navigation_links_only_to_pages_the_role_may_open(login, county):
+    commission = login(county.persona(RoleChoices.COUNTY_COMMISSION)).get(reverse("core:home")).content.decode()
+    assert f'href="{reverse("finance:home")}"' in commission
+    assert f'href="{reverse("ledgers:index")}"' in commission
+    finance_home = login(county.persona(RoleChoices.COUNTY_COMMISSION)).get(reverse("finance:home")).content.decode()
+    assert f'href="{reverse("finance:dash_home")}"' in finance_home
+
+
+def test_navigation_hides_record_books_from_the_system_administrator(client, county):
+    client.force_login(county.persona(RoleChoices.SYSADMIN), backend="django.contrib.auth.backends.ModelBackend")
+    html = client.get(reverse("core:home")).content.decode()
+    assert f'<a href="{reverse("ledgers:index")}"' not in html
+    assert client.get(reverse("ledgers:index")).status_code == 404

@@ -43,6 +43,13 @@ def nav_links(context):
         duties = optional_url("duties:my_duties")
         if duties:
             links.append(("duties", duties, _("Duties")))
+        ledgers = optional_url("ledgers:index")
+        if ledgers and _has_role_in(assignments, "cleangov.ledgers.access", "VIEW_ROLES"):
+            links.append(("ledgers", ledgers, _("Record books")))
+        finance = optional_url("finance:home")
+        if finance and _has_role_in(assignments, "cleangov.finance.access", "BATCH_VIEW_ROLES", "FINDING_VIEW_ROLES",
+                                    "RULE_STATS_ROLES"):
+            links.append(("finance", finance, _("Voucher audit")))
         assessment = optional_url("assessment:run_list")
         if assessment and _sees_assessments(assignments):
             links.append(("assessment", assessment, _("Assessments")))
@@ -73,3 +80,16 @@ def _sees_assessments(assignments) -> bool:
     except ImportError:  # the assessment app is not installed
         return False
     return any(a.role in VIEW_ROLES for a in assignments)
+
+
+def _has_role_in(assignments, module: str, *names: str) -> bool:
+    """Whether one of the user's roles is in the named role tables of an app's access module (False when
+    the app is not installed), so a link is shown only to those whom the page would not answer 404."""
+    import importlib
+
+    try:
+        access = importlib.import_module(module)
+    except ImportError:
+        return False
+    roles = set().union(*(getattr(access, name) for name in names))
+    return any(a.role in roles for a in assignments)
