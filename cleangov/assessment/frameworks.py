@@ -19,6 +19,8 @@ from decimal import Decimal, InvalidOperation
 
 import yaml
 
+from cleangov.core.yamldata import list_item_lines
+
 from .choices import FrameworkKindChoices
 from .formula import Formula, FormulaError, parse_formula
 
@@ -101,19 +103,6 @@ class FrameworkError(ValueError):
         self.errors = errors
 
 
-def _indicator_lines(text: str) -> list[int]:
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return []
-    if not isinstance(root, yaml.MappingNode):
-        return []
-    for key, value in root.value:
-        if key.value == "indicators" and isinstance(value, yaml.SequenceNode):
-            return [item.start_mark.line + 1 for item in value.value]
-    return []
-
-
 def _decimal(value) -> Decimal | None:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
@@ -169,7 +158,7 @@ def parse_framework(text: str) -> FrameworkSpec:
     if not isinstance(items, list) or not items:
         top("indicators", "must be a non-empty list")
         items = []
-    lines = _indicator_lines(text)
+    lines = list_item_lines(text, "indicators")
     indicators: list[IndicatorSpec] = []
     seen: set[str] = set()
     for index, item in enumerate(items):

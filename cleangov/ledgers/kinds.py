@@ -15,6 +15,7 @@ from datetime import date, timedelta
 import yaml
 
 from cleangov.accounts.choices import RoleChoices
+from cleangov.core.yamldata import list_item_lines
 from cleangov.orgs.choices import UnitLevelChoices
 
 from .choices import LedgerFieldTypeChoices, LedgerPeriodChoices, LedgerTimeBasisChoices
@@ -127,20 +128,6 @@ class _Collector:
         self.errors.append(f"{where}, field '{field_name}': {problem}")
 
 
-def _item_lines(text: str) -> list[int]:
-    """1-based line of each item of the top-level ``kinds`` list, for error messages."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return []
-    if not isinstance(root, yaml.MappingNode):
-        return []
-    for key, value in root.value:
-        if key.value == "kinds" and isinstance(value, yaml.SequenceNode):
-            return [item.start_mark.line + 1 for item in value.value]
-    return []
-
-
 def parse_catalog(text: str) -> list[KindSpec]:
     """Parse and validate a kinds catalog (YAML). Raises CatalogError listing every problem."""
     try:
@@ -151,7 +138,7 @@ def parse_catalog(text: str) -> list[KindSpec]:
         raise CatalogError(["the file must be a mapping with a 'kinds' list"])
     if data.get("format", CATALOG_FORMAT) != CATALOG_FORMAT:
         raise CatalogError([f"unknown format {data.get('format')!r}; expected {CATALOG_FORMAT!r}"])
-    lines = _item_lines(text)
+    lines = list_item_lines(text, "kinds")
     out: list[KindSpec] = []
     errors = _Collector()
     seen: set[str] = set()
