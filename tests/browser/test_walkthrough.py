@@ -29,7 +29,14 @@ class Walk:
         self.page.on("console", lambda msg: self.errors.append(f"console: {msg.text}") if msg.type == "error"
                      else None)
         self.page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
-        self.page.on("requestfailed", lambda req: self.errors.append(f"request failed: {req.url}"))
+        self.page.on("requestfailed", self._request_failed)
+
+    def _request_failed(self, request):
+        # A navigation cancels what the previous page still had in flight (the favicon, say): that is the
+        # browser's normal behaviour, not a broken resource. Every other failure is recorded.
+        if request.failure == "net::ERR_ABORTED":
+            return
+        self.errors.append(f"request failed: {request.url} ({request.failure})")
 
     def goto(self, path):
         response = self.page.goto(self.base_url + path)
