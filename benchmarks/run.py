@@ -51,11 +51,11 @@ def _child(kind: str, path: str, units: str, fleet: str) -> dict:
         n = None
     elif kind in ("duckdb", "spark", "duckdb_reference"):
         from voucher_audit import io, schema, standards
-        from voucher_audit.engines import make_engine
+        from voucher_audit.engines import connect, make_engine
         from voucher_audit.runner import run_audit
 
-        con = duckdb.connect()
-        lines = io.load_tables(con, [path], schema.LINES).table
+        con = connect()
+        lines = io.load_tables(con, [path], schema.LINES, into="_lines").table
         u = io.load_tables(con, [units], schema.UNITS).table
         f = io.load_tables(con, [fleet], schema.FLEET).table
         t_load = time.perf_counter() - t0
@@ -65,7 +65,7 @@ def _child(kind: str, path: str, units: str, fleet: str) -> dict:
             rules = ["lodging_over_cap", "duplicate_invoice", "invoice_outside_trip", "missing_signature",
                      "iou_receipt", "post_hoc_approval", "cross_year_invoice", "reception_companions_excess",
                      "split_payment"]
-        eng = make_engine("spark" if kind == "spark" else "duckdb")
+        eng = make_engine("spark" if kind == "spark" else "duckdb", con=con)
         t1 = time.perf_counter()
         res = run_audit(lines, std, eng, units=u, fleet=f, rules=rules)
         n = len(res.findings)

@@ -85,10 +85,9 @@ def _input_error(exc, fmt: str) -> int:
 
 
 def _run(args) -> int:
-    import duckdb
 
     from voucher_audit import io, report, schema, standards
-    from voucher_audit.engines import make_engine
+    from voucher_audit.engines import connect, make_engine
     from voucher_audit.rules import RULES
     from voucher_audit.runner import run_audit
 
@@ -108,9 +107,10 @@ def _run(args) -> int:
     except (standards.StandardsError, OSError) as exc:
         print(f"input error: standards: {exc}", file=sys.stderr)
         return EXIT_INPUT
-    con = duckdb.connect()
+    con = connect()
     try:
-        lines = io.load_tables(con, args.inputs, schema.LINES, args.skip_invalid)
+        # the lines stay inside DuckDB (native storage, spilled past the memory limit), not in Arrow memory
+        lines = io.load_tables(con, args.inputs, schema.LINES, args.skip_invalid, into="_lines")
         units = io.load_tables(con, [args.units], schema.UNITS, args.skip_invalid) if args.units else None
         fleet = io.load_tables(con, [args.fleet], schema.FLEET, args.skip_invalid) if args.fleet else None
     except io.InputError as exc:
@@ -127,7 +127,7 @@ def _run(args) -> int:
             progress = lambda _name: bar.update(1)  # noqa: E731
         except ImportError:  # pragma: no cover - tqdm is an engine requirement
             progress = None
-    engine = make_engine(args.engine, args.spark_master)
+    engine = make_engine(args.engine, args.spark_master, con=con)
     try:
         result = run_audit(lines.table, std, engine, units=units.table if units else None,
                            fleet=fleet.table if fleet else None, rules=selected, progress=progress)

@@ -11,7 +11,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from voucher_audit.sql import quote_ident, to_dialect
+from voucher_audit.io import Stored
+from voucher_audit.sql import quote_ident, quote_str, to_dialect
 
 
 def _rows(table: pa.Table) -> list[dict[str, Any]]:
@@ -22,14 +23,22 @@ class DuckDBEngine:
     name = "duckdb"
 
     def __init__(self, con: duckdb.DuckDBPyConnection | None = None, threads: int | None = None):
-        self.con = con or duckdb.connect()
+        self.con = con or connect()
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         # no query result here depends on row order (findings are sorted in Python): let DuckDB stream
         self.con.execute("SET preserve_insertion_order = false")
         self._tables: dict[str, pa.Table] = {}
+        self._views: list[str] = []
 
-    def register(self, name: str, table: pa.Table) -> None:
+    def register(self, name: str, table: pa.Table | Stored) -> None:
+        if isinstance(table, Stored):
+            if table.con is self.con:
+                # the lines stay in DuckDB's own storage: the rules read them through a view
+                self.view(name, table.select_sql())
+                self._views.append(name)
+                return
+            table = table.to_arrow()
         self._tables[name] = table  # keep a reference: DuckDB scans the Arrow memory in place
         self.con.register(name, table)
 
@@ -61,6 +70,24 @@ class DuckDBEngine:
         for name in self._tables:
             self.con.unregister(name)
         self._tables.clear()
+        for name in self._views:
+            self.con.execute(f"DROP VIEW IF EXISTS {quote_ident(name)}")
+        self._views.clear()
+
+
+def connect(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection for an audit: bounded memory, spilling to a temporary directory beyond it.
+
+    ``memory_limit`` (or ``VOUCHER_AUDIT_MEMORY_LIMIT``, e.g. ``2.5GB``) caps DuckDB's buffer pool — the stored
+    lines and every operator's working memory; DuckDB's default is 80 % of the machine. Order-free loading
+    (``preserve_insertion_order = false``) lets every core write the stored lines; rows keep their ``_row``.
+    """
+    con = duckdb.connect()
+    limit = memory_limit or os.environ.get("VOUCHER_AUDIT_MEMORY_LIMIT")
+    if limit:
+        con.execute(f"SET memory_limit = {quote_str(limit)}")
+    con.execute("SET preserve_insertion_order = false")
+    return con
 
 
 _SPARK = None
@@ -93,10 +120,13 @@ class SparkEngine:
         self.spark = spark_session(master)
         self.tmp = tempfile.mkdtemp(prefix="voucher_audit_spark_")
 
-    def register(self, name: str, table: pa.Table) -> None:
+    def register(self, name: str, table: pa.Table | Stored) -> None:
         # Parquet hand-off keeps DECIMAL(18,2), DATE and BOOLEAN types exact on the Spark side.
         path = os.path.join(self.tmp, f"{name}.parquet")
-        pq.write_table(table, path)
+        if isinstance(table, Stored):
+            table.con.execute(f"COPY ({table.select_sql()}) TO {quote_str(path)} (FORMAT parquet)")
+        else:
+            pq.write_table(table, path)
         self.spark.read.parquet(path).createOrReplaceTempView(name)
 
     def view(self, name: str, sql: str) -> None:
@@ -121,9 +151,10 @@ class SparkEngine:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def make_engine(name: str, master: str | None = None):
+def make_engine(name: str, master: str | None = None, con: duckdb.DuckDBPyConnection | None = None):
+    """``con``: the DuckDB connection holding stored lines (:class:`~voucher_audit.io.Stored`), read in place."""
     if name == "duckdb":
-        return DuckDBEngine()
+        return DuckDBEngine(con)
     if name == "spark":
         return SparkEngine(master)
     raise ValueError(f"unknown engine '{name}' (duckdb or spark)")

@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from voucher_audit import compile as C
 from voucher_audit import standards as stds
-from voucher_audit.io import _empty
+from voucher_audit.io import Stored, _empty
 from voucher_audit.rules import ORDER
 from voucher_audit.rules._base import Ctx, Finding, LineRule
 from voucher_audit.schema import UNITS
@@ -99,13 +99,16 @@ def _int(v: Any) -> int:
     return int(v or 0)
 
 
-def run_audit(lines: pa.Table, std: stds.Standards, engine, units: pa.Table | None = None,
+def run_audit(lines: pa.Table | Stored, std: stds.Standards, engine, units: pa.Table | None = None,
               fleet: pa.Table | None = None, rules: list[str] | None = None,
               progress: Callable[[str], None] | None = None) -> AuditResult:
     ctx = Ctx(std=std, has_units=units is not None, has_fleet=fleet is not None)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    engine.register("lines", lines.drop_columns([c for c in ("_row",) if c in lines.column_names]))
+    if isinstance(lines, Stored):
+        engine.register("lines", lines)
+    else:
+        engine.register("lines", lines.drop_columns([c for c in ("_row",) if c in lines.column_names]))
     for name, table in lookup_tables(std, units, fleet).items():
         engine.register(name, table)
     engine.view("l", C.enriched_view_sql())

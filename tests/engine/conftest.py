@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from voucher_audit import io, schema, standards
-from voucher_audit.engines import DuckDBEngine
+from voucher_audit.engines import DuckDBEngine, connect
 from voucher_audit.runner import run_audit
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -26,11 +26,17 @@ def load_dir(d: Path):
 
 
 def audit_dir(d: Path, engine=None, as_of="2026-01-01", rules=None):
+    """The fixture through the CLI's path: on DuckDB the lines stay stored in the engine's connection."""
     import datetime as dt
 
-    lines, units, fleet = load_dir(d)
     std = standards.load("central", dt.date.fromisoformat(as_of))
-    return run_audit(lines, std, engine or DuckDBEngine(), units=units, fleet=fleet, rules=rules)
+    if engine is None:
+        con = connect()
+        lines = io.load_tables(con, [d / "lines.csv"], schema.LINES, into="_lines").table
+        _, units, fleet = load_dir(d)
+        return run_audit(lines, std, DuckDBEngine(con), units=units, fleet=fleet, rules=rules)
+    lines, units, fleet = load_dir(d)
+    return run_audit(lines, std, engine, units=units, fleet=fleet, rules=rules)
 
 
 def expected(d: Path) -> dict:

@@ -17,8 +17,28 @@ ROW_ZH = ("A1,U1,记-2025-0001,2025年3月10日,住宿费,\"1,280.50\",出差北
           "张三,李四,王五,2025.03.01\n")
 
 
+MODE = "arrow"
+
+
+@pytest.fixture(autouse=True, params=["arrow", "stored"])
+def _mode(request):
+    """Every reading test runs twice: into Arrow (the web workspace) and stored inside DuckDB (the CLI)."""
+    global MODE
+    MODE = request.param
+
+
 def load(paths, skip=False, table=schema.LINES):
-    return io.load_tables(duckdb.connect(), [str(p) for p in paths], table, skip)
+    if MODE == "arrow":
+        return io.load_tables(duckdb.connect(), [str(p) for p in paths], table, skip)
+    con = duckdb.connect()
+    loaded = io.load_tables(con, [str(p) for p in paths], table, skip, into="_t")
+    stored = loaded.table
+    assert isinstance(stored, io.Stored)
+    ordered = "SELECT * FROM _t ORDER BY _file, _row" if len(paths) > 1 else "SELECT * FROM _t ORDER BY _row"
+    rows = con.sql(ordered).arrow()
+    loaded.table = (rows.read_all() if hasattr(rows, "read_all") else rows).select(stored.column_names)
+    assert loaded.table.num_rows == stored.num_rows
+    return loaded
 
 
 def test_chinese_headers_and_formats_utf8(tmp_path):
@@ -145,3 +165,32 @@ def test_parquet_typed_columns(tmp_path):
     pq.write_table(t, p)
     row = load([p]).table.to_pylist()[0]
     assert row["amount"] == Decimal("12.30") and row["nights"] == 2 and row["voucher_date"] == dt.date(2025, 3, 10)
+
+
+HEAD = "line_id,org_code,voucher_no,voucher_date,category,amount\n"
+
+
+def test_duplicates_across_files_name_the_later_file(tmp_path):
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text(HEAD + "A1,U1,V1,2025-03-10,office,1\nA2,U1,V2,2025-03-10,office,2\n", encoding="utf-8")
+    b.write_text(HEAD + "B1,U1,V3,2025-03-10,office,3\nA2,U1,V4,2025-03-11,office,4\n", encoding="utf-8")
+    with pytest.raises(io.InputError) as exc:
+        load([a, b])
+    (err,) = exc.value.errors
+    assert (err.file, err.row, err.column, err.value) == ("b.csv", 3, "line_id", "A2")
+    assert "first at row 3" in err.reason
+    loaded = load([a, b], skip=True)
+    assert sorted(loaded.table.column("line_id").to_pylist()) == ["A1", "A2", "B1"]
+    assert [r["amount"] for r in loaded.table.to_pylist() if r["line_id"] == "A2"] == [Decimal("2.00")]
+
+
+@pytest.mark.parametrize("body", ["A1,U1,V1,2025-03-10,office,abc\n",
+                                  "A1,U1,V1,2025-03-10,office,1\nA1,U1,V2,2025-03-10,office,2\n"])
+def test_a_rejected_input_leaves_no_table_behind(tmp_path, body):
+    p = tmp_path / "bad.csv"
+    p.write_text(HEAD + body, encoding="utf-8")
+    con = duckdb.connect()
+    with pytest.raises(io.InputError):
+        io.load_tables(con, [str(p)], schema.LINES, into="_t")
+    assert con.sql("SELECT table_name FROM duckdb_tables()").fetchall() == []
+    assert con.sql("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall() == []

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pytest
 from voucher_audit import io, schema, standards
-from voucher_audit.engines import DuckDBEngine
+from voucher_audit.engines import DuckDBEngine, connect
 from voucher_audit.runner import run_audit
 
 from tests.engine.conftest import GOLDEN, load_dir
@@ -65,12 +64,13 @@ def test_generated_100k_identical_on_spark(spark_engine, tmp_path):
 
     path, units_p, fleet_p = tmp_path / "g.parquet", tmp_path / "u.csv", tmp_path / "f.csv"
     generate(100_000, path, units_p, fleet_p)
-    con = duckdb.connect()
-    lines = io.load_tables(con, [path], schema.LINES).table
+    # the CLI's path: the lines stored inside DuckDB, handed to Spark as Parquet
+    con = connect()
+    lines = io.load_tables(con, [path], schema.LINES, into="_lines").table
     units = io.load_tables(con, [units_p], schema.UNITS).table
     fleet = io.load_tables(con, [fleet_p], schema.FLEET).table
     std = standards.load("central", dt.date(2026, 1, 1))
-    a = run_audit(lines, std, DuckDBEngine(), units=units, fleet=fleet)
+    a = run_audit(lines, std, DuckDBEngine(con), units=units, fleet=fleet)
     b = run_audit(lines, std, spark_engine, units=units, fleet=fleet)
     assert len(a.findings) > 1000  # the planted anomalies are found
     assert _doc(b) == _doc(a)
