@@ -26,7 +26,8 @@ CATS = ["travel_lodging", "travel_meal", "travel_local_transport", "travel_inter
         "office"]
 LODGING = (("北京", 500), ("西宁", 350), ("南宁", 350))  # the central pack's normal caps for 'other' staff
 MEETING_CAP = {2: 650, 3: 550, 4: 550}
-VILLAGE_EVERY = 20  # every 20th unit is a village (5 %; villages keep zero reception)
+VILLAGE_EVERY = 20
+PAYMENTS_PER_SUPPLIER = 17  # a year, to one regular supplier of one unit  # every 20th unit is a village (5 %; villages keep zero reception)
 
 
 def _u(k: int) -> str:
@@ -47,6 +48,7 @@ def lines_sql(n: int) -> str:
     days = "[" + ", ".join(f"DATE '{d.isoformat()}'" for d in wd) + "]"
     # lines i, i+200, i+400 of one unit are consecutive vouchers: planted clusters use blocks of three of them
     blk = f"(i // {N_UNITS}) // 3"
+    suppliers = max(300, n // (N_UNITS * PAYMENTS_PER_SUPPLIER))
     return f"""
 WITH b0 AS (
   SELECT i, CAST(i % {N_UNITS} AS INTEGER) AS k, CAST(i // {N_UNITS} AS BIGINT) AS seq,
@@ -117,8 +119,11 @@ SELECT 'L' || CAST(i AS VARCHAR) AS line_id, 'U' || lpad(CAST(k AS VARCHAR), 4, 
        CASE WHEN split THEN '拆分供应商' || CAST(k AS VARCHAR) || '-' || CAST({blk} AS VARCHAR)
             WHEN consec THEN '连号供应商' || CAST(k AS VARCHAR) || '-' || CAST({blk} AS VARCHAR)
             WHEN category = 'travel_intercity' THEN '铁路客运站' || CAST(i % 20 AS VARCHAR)
-            -- each unit pays about 300 regular suppliers
-            ELSE '供应商' || CAST(k AS VARCHAR) || '-' || CAST(hash(i, 23) % 300 AS VARCHAR) END AS payee,
+            -- each unit pays regular suppliers about 17 times a year each (300 suppliers a unit at 1 M lines):
+            -- a fixed 300 would pay each one every other working day at 10 M lines, and then ordinary
+            -- payments of 10-5,000 yuan would add up to 5,000 within a week: 18 % of clean lines would be
+            -- split payments
+            ELSE '供应商' || CAST(k AS VARCHAR) || '-' || CAST(hash(i, 23) % {suppliers} AS VARCHAR) END AS payee,
        CASE WHEN dup THEN '11008' WHEN consec THEN '11009' ELSE '1100' || CAST(i % 3 AS VARCHAR) END AS invoice_code,
        CASE WHEN dup THEN CAST(90000000 + i // 2 AS VARCHAR)
             WHEN consec THEN CAST(60000000 + seq AS VARCHAR)
