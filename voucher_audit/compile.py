@@ -16,7 +16,7 @@ from voucher_audit.rules import RULES
 from voucher_audit.rules._base import VEHICLE, Ctx, LineRule, SetRule, in_list
 
 FESTIVAL_CATS = ("allowance", "bonus", "welfare", "condolence", "other")
-PLATE_KEY = "UPPER(REPLACE(REPLACE(REPLACE(TRIM({c}), ' ', ''), '·', ''), '-', ''))"
+PLATE_KEY = "UPPER(REPLACE(REPLACE(REPLACE({c}, ' ', ''), '·', ''), '-', ''))"
 
 
 def plate_key(column: str) -> str:
@@ -37,10 +37,10 @@ SELECT v.*,
        fe.name AS d_fest_name
 FROM lines AS v
 LEFT JOIN units AS u ON u.org_code = v.org_code
-LEFT JOIN lodging_lookup AS lc ON v.category = 'travel_lodging' AND lc.dest = TRIM(v.destination)
+LEFT JOIN lodging_lookup AS lc ON v.category = 'travel_lodging' AND lc.dest = v.destination
      AND lc.rank = v.person_rank AND lc.month = EXTRACT(MONTH FROM v.trip_start)
      AND v.trip_start >= lc.eff_from AND v.trip_start <= lc.eff_to
-LEFT JOIN lodging_dest AS ld ON v.category = 'travel_lodging' AND ld.dest = TRIM(v.destination)
+LEFT JOIN lodging_dest AS ld ON v.category = 'travel_lodging' AND ld.dest = v.destination
 LEFT JOIN class_level AS cl ON v.category = 'travel_intercity' AND cl.mode = v.travel_mode AND cl.cls = v.travel_class
 LEFT JOIN class_max AS cm ON v.category = 'travel_intercity' AND cm.mode = v.travel_mode AND cm.rank = v.person_rank
 LEFT JOIN fleet AS fl ON {veh} AND fl.org_code = v.org_code AND fl.plate_key = {plate_key('v.vehicle_plate')}

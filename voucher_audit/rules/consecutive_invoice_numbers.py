@@ -2,12 +2,12 @@
 
 from voucher_audit.rules._base import WARN, SetRule, blank, finding
 
-NUMERIC = "regexp_matches(TRIM(invoice_no), '^[0-9]{1,38}$')"
+NUMERIC = "regexp_matches(invoice_no, '^[0-9]{1,38}$')"
 
 BASE = f"""
 WITH b AS (
-  SELECT line_id, org_code, voucher_no, TRIM(payee) AS pk, COALESCE(TRIM(invoice_code), '') AS ck,
-         TRIM(invoice_no) AS nt,
+  SELECT line_id, org_code, voucher_no, payee AS pk, COALESCE(invoice_code, '') AS ck,
+         invoice_no AS nt,
          CASE WHEN {blank('payee')} THEN 10 WHEN {blank('invoice_no')} OR NOT {NUMERIC} THEN 11 ELSE 1 END AS s0
   FROM lines
 ), e AS (

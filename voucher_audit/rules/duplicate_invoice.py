@@ -10,13 +10,13 @@ SELECT d.line_id, d.org_code, d.amount, d.voucher_date, d.invoice_code, d.invoic
        CASE WHEN g.ck IS NOT NULL THEN d.ck || '|' || d.nk END AS ik
 FROM (
   SELECT line_id, org_code, amount, voucher_date, invoice_code, invoice_no,
-         COALESCE(TRIM(invoice_code), '') AS ck, TRIM(invoice_no) AS nk
+         COALESCE(invoice_code, '') AS ck, invoice_no AS nk
   FROM lines
 ) AS d
 LEFT JOIN (
   -- the (code, number) pairs seen more than once: a hash aggregate, then a join with a small build side
-  SELECT COALESCE(TRIM(invoice_code), '') AS ck, TRIM(invoice_no) AS nk
-  FROM lines GROUP BY COALESCE(TRIM(invoice_code), ''), TRIM(invoice_no) HAVING COUNT(*) > 1
+  SELECT COALESCE(invoice_code, '') AS ck, invoice_no AS nk
+  FROM lines GROUP BY COALESCE(invoice_code, ''), invoice_no HAVING COUNT(*) > 1
 ) AS g ON g.ck = d.ck AND g.nk = d.nk
 """
 

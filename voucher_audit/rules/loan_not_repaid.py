@@ -5,17 +5,17 @@ from decimal import Decimal
 from voucher_audit.rules._base import WARN, SetRule, blank, finding, money
 
 BASE = f"""
-SELECT v.line_id, v.org_code, v.amount, TRIM(v.person_code) AS pk, EXTRACT(YEAR FROM v.voucher_date) AS yr,
+SELECT v.line_id, v.org_code, v.amount, v.person_code AS pk, EXTRACT(YEAR FROM v.voucher_date) AS yr,
        y.out_amt, y.rep_amt,
        CASE WHEN {blank('v.person_code')} THEN 10 WHEN y.out_amt > y.rep_amt THEN 2 ELSE 1 END AS s
 FROM lines AS v
 LEFT JOIN (
-  SELECT org_code, TRIM(person_code) AS pk, EXTRACT(YEAR FROM voucher_date) AS yr,
+  SELECT org_code, person_code AS pk, EXTRACT(YEAR FROM voucher_date) AS yr,
          SUM(CASE WHEN category = 'loan_out' THEN amount ELSE CAST(0 AS DECIMAL(18,2)) END) AS out_amt,
          SUM(CASE WHEN category = 'loan_repay' THEN amount ELSE CAST(0 AS DECIMAL(18,2)) END) AS rep_amt
   FROM lines WHERE category IN ('loan_out', 'loan_repay') AND NOT {blank('person_code')}
-  GROUP BY org_code, TRIM(person_code), EXTRACT(YEAR FROM voucher_date)
-) AS y ON y.org_code = v.org_code AND y.pk = TRIM(v.person_code) AND y.yr = EXTRACT(YEAR FROM v.voucher_date)
+  GROUP BY org_code, person_code, EXTRACT(YEAR FROM voucher_date)
+) AS y ON y.org_code = v.org_code AND y.pk = v.person_code AND y.yr = EXTRACT(YEAR FROM v.voucher_date)
 WHERE v.category = 'loan_out'
 """
 

@@ -2,8 +2,8 @@
 
 from voucher_audit.rules._base import WARN, LineRule, blank
 
-SAME = ("(TRIM(guest_origin_city) = TRIM(d_unit_city) OR TRIM(guest_origin_city) || '市' = TRIM(d_unit_city) "
-        "OR TRIM(guest_origin_city) = TRIM(d_unit_city) || '市')")
+SAME = ("(guest_origin_city = d_unit_city OR guest_origin_city || '市' = d_unit_city "
+        "OR guest_origin_city = d_unit_city || '市')")
 
 
 def _message(r, ctx):

@@ -13,7 +13,7 @@ RULE = LineRule(
     applies=lambda ctx: "TRUE",
     requires=lambda ctx: [("missing handler", f"NOT {blank('handler')}"),
                           ("missing approver", f"NOT {blank('approver')}")],
-    flag=lambda ctx: "LOWER(TRIM(approver)) = LOWER(TRIM(handler))",
+    flag=lambda ctx: "LOWER(approver) = LOWER(handler)",
     message=_message,
     source=lambda ctx: "会计法 第二十七条 (不相容职务相互分离); regulations.md §8.3 F02",
 )

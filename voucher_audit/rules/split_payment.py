@@ -21,13 +21,13 @@ FROM (
     SELECT line_id, org_code, amount, pk, d, dn,
            SUM(amount) OVER (PARTITION BY org_code, pk ORDER BY dn RANGE BETWEEN CURRENT ROW AND {w} FOLLOWING) AS wsum,
            COUNT(*) OVER (PARTITION BY org_code, pk ORDER BY dn RANGE BETWEEN CURRENT ROW AND {w} FOLLOWING) AS wcnt
-    FROM (SELECT line_id, org_code, TRIM(payee) AS pk, amount, COALESCE(invoice_date, voucher_date) AS d,
+    FROM (SELECT line_id, org_code, payee AS pk, amount, COALESCE(invoice_date, voucher_date) AS d,
                  date_diff('day', DATE '1970-01-01', COALESCE(invoice_date, voucher_date)) AS dn
           FROM lines WHERE {eligible}) AS c
   ) AS w
 ) AS q
 UNION ALL
-SELECT line_id, org_code, amount, TRIM(payee) AS pk, COALESCE(invoice_date, voucher_date) AS d,
+SELECT line_id, org_code, amount, payee AS pk, COALESCE(invoice_date, voucher_date) AS d,
        CASE WHEN {blank('payee')} THEN 10 ELSE 1 END AS s
 FROM lines WHERE NOT ({eligible})
 """

@@ -4,9 +4,9 @@ from voucher_audit.rules._base import WARN, SetRule, blank, finding
 
 BASE = f"""
 WITH b AS (
-  SELECT line_id, org_code, TRIM(payee) AS pk, TRIM(invoice_no) AS nt, invoice_date,
+  SELECT line_id, org_code, payee AS pk, invoice_no AS nt, invoice_date,
          CASE WHEN {blank('payee')} THEN 10
-              WHEN {blank('invoice_no')} OR NOT regexp_matches(TRIM(invoice_no), '^[0-9]{{1,38}}$') THEN 11
+              WHEN {blank('invoice_no')} OR NOT regexp_matches(invoice_no, '^[0-9]{{1,38}}$') THEN 11
               WHEN invoice_date IS NULL THEN 12 ELSE 1 END AS s0
   FROM lines WHERE invoice_type IN ('train_ticket', 'bus_ticket')
 ), e AS (
