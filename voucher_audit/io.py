@@ -497,7 +497,13 @@ def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table | ParquetSource, tab
             s2.append(quote_ident("t__" + name))
             if "{D}" in norm or any("{D}" in c for _, c in checks):
                 s2.append(f"{_d10(name)} AS {quote_ident('d__' + name)}")
-            s3.append(f"{quote_ident('n__' + name)} AS {quote_ident(name)}")
+            n_col = quote_ident("n__" + name)
+            if into and col.kind == "enum":
+                # stored lines keep enumerations as DuckDB ENUMs: one byte a value instead of a string, and
+                # rules compare codes; every normalised value is a member (anything else is invalid)
+                members = ", ".join(quote_str(v) for v in sorted(S.ENUMS[col.enum or col.name]))
+                n_col = f"CAST({n_col} AS ENUM({members}))"
+            s3.append(f"{n_col} AS {quote_ident(name)}")
             checks_by_col[name] = [(reason, _fill(cond, name)) for reason, cond in checks]
             bad_terms += [f"COALESCE({cond}, FALSE)" for _, cond in checks_by_col[name]]
         stage1 = f"SELECT _row, {', '.join(s1)} FROM _raw"
