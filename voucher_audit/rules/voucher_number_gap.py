@@ -2,36 +2,43 @@
 
 from voucher_audit.rules._base import WARN, SetRule, finding
 
-# the sequence numbers, extracted once (prepared) for both the coverage and the findings query
-PREPARED = "_voucher_number_gap_q"
-PREPARE = """
-SELECT line_id, org_code, CAST(EXTRACT(YEAR FROM voucher_date) AS INTEGER) AS yr,
-       regexp_extract(voucher_no, '([0-9]{1,18})$', 1) AS sq
-FROM lines
+# Prepared once for coverage and findings: the distinct sequence numbers of each unit-year with their line
+# counts, then the lines at the edges of each gap. Only unit-years whose numbers do not fill the range from
+# the smallest to the largest (max - min + 1 > distinct count) are sorted to find where the gaps are.
+NUMBERS = "_voucher_number_gap_n"
+HITS = "_voucher_number_gap_hit"
+YEAR = "CAST(EXTRACT(YEAR FROM voucher_date) AS INTEGER)"
+SEQ = "TRY_CAST(regexp_extract(voucher_no, '([0-9]{1,18})$', 1) AS BIGINT)"
+PREPARE_NUMBERS = f"""
+SELECT org_code, {YEAR} AS yr, {SEQ} AS n, COUNT(*) AS cnt FROM lines GROUP BY ALL
 """
-Q = f"""
-WITH q AS (
-  SELECT * FROM {PREPARED}
-), n AS (
-  SELECT line_id, org_code, yr, TRY_CAST(sq AS BIGINT) AS n FROM q WHERE sq <> ''
+PREPARE_HITS = f"""
+WITH g AS (
+  SELECT org_code, yr FROM {NUMBERS} WHERE n IS NOT NULL GROUP BY org_code, yr HAVING MAX(n) - MIN(n) + 1 > COUNT(*)
 ), d AS (
-  SELECT org_code, yr, n, LAG(n) OVER (PARTITION BY org_code, yr ORDER BY n) AS prev
-  FROM (SELECT DISTINCT org_code, yr, n FROM n) AS x
+  SELECT v.org_code, v.yr, v.n, LAG(v.n) OVER (PARTITION BY v.org_code, v.yr ORDER BY v.n) AS prev
+  FROM {NUMBERS} AS v SEMI JOIN g ON g.org_code = v.org_code AND g.yr = v.yr
+  WHERE v.n IS NOT NULL
 ), gaps AS (
   SELECT org_code, yr, prev, n AS nxt FROM d WHERE n - prev > 1
-), hit AS (
-  SELECT n.line_id, n.org_code, n.yr, gaps.prev, gaps.nxt
-  FROM gaps JOIN n ON n.org_code = gaps.org_code AND n.yr = gaps.yr AND (n.n = gaps.prev OR n.n = gaps.nxt)
+), edges AS (
+  SELECT org_code, yr, prev AS n, prev, nxt FROM gaps
+  UNION ALL
+  SELECT org_code, yr, nxt AS n, prev, nxt FROM gaps
 )
+SELECT x.line_id, x.org_code, x.yr, e.prev, e.nxt
+FROM (SELECT line_id, org_code, {YEAR} AS yr, {SEQ} AS n FROM lines
+      WHERE org_code IN (SELECT org_code FROM gaps)) AS x
+JOIN edges AS e ON e.org_code = x.org_code AND e.yr = x.yr AND e.n = x.n
 """
 
 
 def _coverage(ctx):
-    return Q + """
-SELECT COUNT(*) AS applicable, SUM(CASE WHEN sq <> '' THEN 1 ELSE 0 END) AS evaluated,
-       (SELECT COUNT(DISTINCT line_id) FROM hit) AS flagged,
-       SUM(CASE WHEN sq = '' THEN 1 ELSE 0 END) AS ne_0
-FROM q
+    return f"""
+SELECT SUM(cnt) AS applicable, SUM(CASE WHEN n IS NOT NULL THEN cnt ELSE 0 END) AS evaluated,
+       (SELECT COUNT(DISTINCT line_id) FROM {HITS}) AS flagged,
+       SUM(CASE WHEN n IS NULL THEN cnt ELSE 0 END) AS ne_0
+FROM {NUMBERS}
 """
 
 
@@ -54,8 +61,8 @@ def _build(rows, ctx):
 
 RULE = SetRule(
     id="voucher_number_gap", severity=WARN, title="Voucher number gap",
-    coverage=_coverage, findings=lambda ctx: Q + "SELECT * FROM hit",
-    prepare=lambda ctx: [(PREPARED, PREPARE)],
+    coverage=_coverage, findings=lambda ctx: f"SELECT * FROM {HITS}",
+    prepare=lambda ctx: [(NUMBERS, PREPARE_NUMBERS), (HITS, PREPARE_HITS)],
     reasons=lambda ctx: ["voucher_no has no trailing sequence number"],
     build=_build,
     source=lambda ctx: "会计基础工作规范 第五十一条 (记账凭证应当连续编号)",
