@@ -1,37 +1,65 @@
 """Runs of ≥ 3 consecutive invoice numbers from one seller spread over ≥ 2 vouchers (regs §8.3 F10)."""
 
-from voucher_audit.rules._base import WARN, SetRule, blank, finding
+from voucher_audit.rules._base import WARN, SetRule, finding
 
 NUMERIC = "regexp_matches(invoice_no, '^[0-9]{1,38}$')"
 
-BASE = f"""
-WITH b AS (
-  SELECT line_id, org_code, voucher_no, payee AS pk, COALESCE(invoice_code, '') AS ck,
-         invoice_no AS nt,
-         CASE WHEN {blank('payee')} THEN 10 WHEN {blank('invoice_no')} OR NOT {NUMERIC} THEN 11 ELSE 1 END AS s0
-  FROM lines
-), e AS (
-  SELECT line_id, org_code, voucher_no, pk, ck, TRY_CAST(nt AS DECIMAL(38,0)) AS n FROM b WHERE s0 = 1
+# Prepared once for coverage and findings. NUMBERS: each seller's invoice numbers in buckets of two (2m and
+# 2m + 1, keyed by the even number b = n minus the parity of its last digit: exact for 38 digits), with the smallest and largest number and the line count of each bucket, and the lines that
+# cannot be evaluated by reason. Any run of three consecutive numbers holds a full bucket (both 2m and 2m + 1),
+# and every number of a run lies in a full bucket or next to one; so only those few buckets are sorted into
+# runs (HITS: the lines of runs of >= 3 numbers over >= 2 vouchers) and joined back to the lines.
+NUMBERS = "_consecutive_invoice_numbers_n"
+HITS = "_consecutive_invoice_numbers_hit"
+PREPARE_NUMBERS = f"""
+SELECT pk, ck, s0, n - TRY_CAST(right(invoice_no, 1) AS INTEGER) % 2 AS b, MIN(n) AS lo, MAX(n) AS hi, COUNT(*) AS cnt
+FROM (SELECT payee AS pk, COALESCE(invoice_code, '') AS ck, invoice_no,
+             CASE WHEN payee IS NULL THEN 10 WHEN invoice_no IS NULL OR NOT {NUMERIC} THEN 11 ELSE 1 END AS s0,
+             CASE WHEN payee IS NOT NULL AND {NUMERIC} THEN CAST(invoice_no AS DECIMAL(38,0)) END AS n
+      FROM lines) AS l
+GROUP BY pk, ck, s0, b
+"""
+PREPARE_HITS = f"""
+WITH full_b AS (
+  SELECT pk, ck, b FROM {NUMBERS} WHERE s0 = 1 AND hi - lo = 1
+), cand_b AS (
+  SELECT pk, ck, b FROM full_b
+  UNION SELECT pk, ck, b - 2 FROM full_b
+  UNION SELECT pk, ck, b + 2 FROM full_b
+), cand AS (
+  SELECT DISTINCT pk, ck, unnest([v.lo, v.hi]) AS n
+  FROM {NUMBERS} AS v SEMI JOIN cand_b AS c ON c.pk = v.pk AND c.ck = v.ck AND c.b = v.b
+  WHERE v.s0 = 1
 ), x AS (
   SELECT pk, ck, n, LAG(n) OVER (PARTITION BY pk, ck ORDER BY n) AS pn,
          LEAD(n) OVER (PARTITION BY pk, ck ORDER BY n) AS nn
-  FROM (SELECT DISTINCT pk, ck, n FROM e) AS d
+  FROM cand
 ), dn AS (
   -- only numbers with a neighbour (n ± 1) can belong to a run; islands are numbered among those few
   SELECT pk, ck, n, n - dense_rank() OVER (PARTITION BY pk, ck ORDER BY n) AS grp
   FROM x WHERE n - pn = 1 OR nn - n = 1
 ), isl AS (
-  SELECT e.line_id, e.org_code, e.voucher_no, e.pk, e.ck, e.n, dn.grp
-  FROM e JOIN dn ON dn.pk = e.pk AND dn.ck = e.ck AND dn.n = e.n
+  SELECT e.line_id, e.org_code, e.voucher_no, dn.pk, dn.ck, dn.n, dn.grp
+  FROM (SELECT line_id, org_code, voucher_no, payee AS pk, COALESCE(invoice_code, '') AS ck, invoice_no
+        FROM lines WHERE payee IN (SELECT pk FROM dn) AND invoice_no IS NOT NULL AND {NUMERIC}) AS e
+  JOIN dn ON dn.pk = e.pk AND dn.ck = e.ck AND dn.n = CAST(e.invoice_no AS DECIMAL(38,0))
 ), agg AS (
   SELECT pk, ck, grp, COUNT(DISTINCT n) AS k, COUNT(DISTINCT org_code || '|' || voucher_no) AS nv,
          MIN(n) AS lo, MAX(n) AS hi
   FROM isl GROUP BY pk, ck, grp
 )
-SELECT b.line_id, b.org_code, b.pk, b.ck, isl.grp, agg.lo, agg.hi, agg.k, agg.nv,
-       CASE WHEN b.s0 > 1 THEN b.s0 WHEN agg.k >= 3 AND agg.nv >= 2 THEN 2 ELSE 1 END AS s
-FROM b LEFT JOIN isl ON isl.line_id = b.line_id
-LEFT JOIN agg ON agg.pk = isl.pk AND agg.ck = isl.ck AND agg.grp = isl.grp
+SELECT isl.line_id, isl.org_code, isl.pk, isl.ck, isl.grp, agg.lo, agg.hi, agg.k, agg.nv
+FROM isl JOIN agg ON agg.pk = isl.pk AND agg.ck = isl.ck AND agg.grp = isl.grp
+WHERE agg.k >= 3 AND agg.nv >= 2
+"""
+
+
+def _coverage(ctx):
+    return f"""
+SELECT SUM(cnt) AS applicable, SUM(CASE WHEN s0 = 1 THEN cnt ELSE 0 END) AS evaluated,
+       (SELECT COUNT(*) FROM {HITS}) AS flagged,
+       SUM(CASE WHEN s0 = 10 THEN cnt ELSE 0 END) AS ne_0, SUM(CASE WHEN s0 = 11 THEN cnt ELSE 0 END) AS ne_1
+FROM {NUMBERS}
 """
 
 
@@ -53,7 +81,8 @@ def _build(rows, ctx):
 
 RULE = SetRule(
     id="consecutive_invoice_numbers", severity=WARN, title="Consecutive invoice numbers",
-    base=lambda ctx: BASE,
+    coverage=_coverage, findings=lambda ctx: f"SELECT * FROM {HITS}",
+    prepare=lambda ctx: [(NUMBERS, PREPARE_NUMBERS), (HITS, PREPARE_HITS)],
     reasons=lambda ctx: ["missing payee", "invoice_no missing or not numeric"],
     build=_build,
     source=lambda ctx: "regulations.md §8.3 F10 (≥ 3 consecutive numbers from one seller in different claims)",
