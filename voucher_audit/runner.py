@@ -180,11 +180,12 @@ class _Row(dict):
 
 def _line_findings(rule: LineRule, table: pa.Table, ctx: Ctx) -> list[Finding]:
     """Findings of one line rule from the fused result, column-wise: only its flagged rows and its columns."""
-    sub = table.filter(pc.equal(table.column(f"s_{rule.id}"), 2))
     prefix = f"x_{rule.id}__"
     names = {n: n for n in ("line_id", "org_code", *C.message_fields(rule))}
-    names.update({"x_" + c[len(prefix):]: c for c in sub.column_names if c.startswith(prefix)})
+    names.update({"x_" + c[len(prefix):]: c for c in table.column_names if c.startswith(prefix)})
     keys = list(names)
+    # only this rule's columns are filtered (the fused result has every rule's)
+    sub = table.select(list(dict.fromkeys(names.values()))).filter(pc.equal(table.column(f"s_{rule.id}"), 2))
     columns = [sub.column(names[k]).to_pylist() for k in keys]
     source = rule.source(ctx)
     out = []
