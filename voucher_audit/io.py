@@ -74,6 +74,11 @@ class Stored:
     name: str
     num_rows: int
     column_names: list[str]
+    # a view over the raw source(s) rather than a table; ``sources``: (name, Arrow table or None for a view)
+    # that the view reads, kept registered (and referenced) as long as it lives
+    view: bool = False
+    sources: list[tuple[str, pa.Table | None]] = field(default_factory=list)
+    parts: list[Stored] = field(default_factory=list)
 
     def select_sql(self) -> str:
         return f"SELECT {', '.join(quote_ident(c) for c in self.column_names)} FROM {quote_ident(self.name)}"
@@ -83,7 +88,22 @@ class Stored:
         return t.read_all() if hasattr(t, "read_all") else t
 
     def drop(self) -> None:
-        self.con.execute(f"DROP TABLE IF EXISTS {quote_ident(self.name)}")
+        self.con.execute(f"DROP {'VIEW' if self.view else 'TABLE'} IF EXISTS {quote_ident(self.name)}")
+        for name, arrow in self.sources:
+            _drop_source(self.con, name, arrow is None)
+        for part in self.parts:
+            part.drop()
+        self.sources, self.parts = [], []
+
+    def materialize(self) -> None:
+        """Copy a view's rows into a table (needed to delete rows); a table stays as it is."""
+        if not self.view:
+            return
+        q, tmp = quote_ident(self.name), quote_ident(self.name + "__copy")
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {tmp} AS SELECT * FROM {q}")
+        self.drop()
+        self.view = False
+        self.con.execute(f"ALTER TABLE {tmp} RENAME TO {q}")
 
 
 @dataclass
@@ -321,8 +341,8 @@ def _text(expr: str, fullwidth: bool = True) -> str:
 FW_PATTERN = "[\uFF01-\uFF5E\u3000]"
 
 
-def _fullwidth_columns(con: duckdb.DuckDBPyConnection, present: dict[str, pa.DataType]) -> set[str]:
-    """The text columns of ``_raw`` holding any full-width character.
+def _fullwidth_columns(con: duckdb.DuckDBPyConnection, present: dict[str, pa.DataType], src: str = "_raw") -> set[str]:
+    """The text columns of the raw source ``src`` holding any full-width character.
 
     Only values with a multi-byte character can hold one (``strlen`` counts bytes, ``length`` characters),
     and the regular expression runs on their distinct values: codes, names and places repeat, so a
@@ -333,8 +353,8 @@ def _fullwidth_columns(con: duckdb.DuckDBPyConnection, present: dict[str, pa.Dat
     found = set()
     for n in names:
         c = quote_ident(n)
-        hit = con.sql(f"SELECT bool_or(regexp_matches(v, '{FW_PATTERN}')) FROM (SELECT DISTINCT {c} AS v FROM _raw "
-                      f"WHERE strlen({c}) <> length({c})) AS d").fetchall()[0][0]
+        hit = con.sql(f"SELECT bool_or(regexp_matches(v, '{FW_PATTERN}')) FROM (SELECT DISTINCT {c} AS v "
+                      f"FROM {quote_ident(src)} WHERE strlen({c}) <> length({c})) AS d").fetchall()[0][0]
         if hit:
             found.add(n)
     return found
@@ -467,14 +487,16 @@ def _dict_schema(schema: pa.Schema, cols: list[int]) -> pa.Schema:
 
 
 def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table | ParquetSource, table_schema: S.TableSchema, fname: str,
-              skip_invalid: bool = False, compact: bool = False,
-              into: str | None = None) -> tuple[pa.Table | Stored, list[RowError]]:
+              skip_invalid: bool = False, compact: bool = False, into: str | None = None,
+              lazy: bool = False) -> tuple[pa.Table | Stored, list[RowError]]:
     """Raw Arrow table (or Parquet file) → typed canonical table. Raises InputError unless ``skip_invalid``.
 
     ``compact``: repetitive text columns come back dictionary-encoded (same values, less memory); the
     default keeps plain strings for callers that compute on the columns. ``into``: the typed table is
     created inside ``con`` under that name (with ``_row``) and returned as :class:`Stored`; nothing is left
-    behind when the input is rejected.
+    behind when the input is rejected. ``lazy`` (with ``into``): when every row is valid, ``into`` is a view
+    that normalises the raw source as it is read, so no copy of the lines is made at all; a query then pays
+    only for the columns it reads. Inputs with skipped rows are stored as a table.
     """
     if isinstance(raw, ParquetSource):
         present = raw.types()
@@ -483,12 +505,14 @@ def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table | ParquetSource, tab
     missing = [c.name for c in table_schema.columns if c.required and c.name not in present]
     if missing:
         raise InputError([RowError(fname, None, m, None, "required column missing") for m in missing])
+    src = f"{into}__raw" if into and lazy else "_raw"
     if isinstance(raw, ParquetSource):
-        con.execute(f"CREATE OR REPLACE TEMP VIEW _raw AS {raw.view_sql()}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {quote_ident(src)} AS {raw.view_sql()}")
     else:
-        con.register("_raw", raw)
+        con.register(src, raw)
+    keep_source = False
     try:
-        fw_cols = _fullwidth_columns(con, present)
+        fw_cols = _fullwidth_columns(con, present, src)
         s1, s2, s3, bad_terms, checks_by_col = [], [], [], [], {}
         for col in table_schema.columns:
             t, norm, checks = _column_sql(col, present.get(col.name), col.name in fw_cols)
@@ -498,7 +522,7 @@ def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table | ParquetSource, tab
             if "{D}" in norm or any("{D}" in c for _, c in checks):
                 s2.append(f"{_d10(name)} AS {quote_ident('d__' + name)}")
             n_col = quote_ident("n__" + name)
-            if into and col.kind == "enum":
+            if into and not lazy and col.kind == "enum":
                 # stored lines keep enumerations as DuckDB ENUMs: one byte a value instead of a string, and
                 # rules compare codes; every normalised value is a member (anything else is invalid)
                 members = ", ".join(quote_str(v) for v in sorted(S.ENUMS[col.enum or col.name]))
@@ -506,7 +530,7 @@ def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table | ParquetSource, tab
             s3.append(f"{n_col} AS {quote_ident(name)}")
             checks_by_col[name] = [(reason, _fill(cond, name)) for reason, cond in checks]
             bad_terms += [f"COALESCE({cond}, FALSE)" for _, cond in checks_by_col[name]]
-        stage1 = f"SELECT _row, {', '.join(s1)} FROM _raw"
+        stage1 = f"SELECT _row, {', '.join(s1)} FROM {quote_ident(src)}"
         norms = []
         for col in table_schema.columns:
             _t, norm, _c = _column_sql(col, present.get(col.name), col.name in fw_cols)
@@ -515,7 +539,11 @@ def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table | ParquetSource, tab
         stage2 = f"SELECT s2.*, {', '.join(norms)} FROM ({stage2_inner}) AS s2"
         bad = " OR ".join(bad_terms) or "FALSE"
         sql = f"SELECT _row, {', '.join(s3)}, ({bad}) AS _bad FROM ({stage2}) AS s3"
-        if into:
+        if into and lazy:
+            # one pass checks every row; the lines themselves are not copied
+            counts = f"SELECT COUNT(*), COUNT(*) FILTER (WHERE {bad}) FROM ({stage2}) AS s3"
+            n_all, n_bad = con.sql(counts).fetchall()[0]
+        elif into:
             con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(into)} AS {sql}")
             n_bad = con.sql(f"SELECT COUNT(*) FROM {quote_ident(into)} WHERE _bad").fetchall()[0][0]
         else:
@@ -530,7 +558,7 @@ def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table | ParquetSource, tab
                     raw_val = f"CAST(r.{quote_ident(col.name)} AS VARCHAR)" if col.name in present else "NULL"
                     parts.append(f"SELECT s3._row, {quote_str(col.name)} AS col, {raw_val} AS val, "
                                  f"{quote_str(reason)} AS reason FROM ({stage2}) AS s3 "
-                                 f"JOIN _raw AS r ON r._row = s3._row "
+                                 f"JOIN {quote_ident(src)} AS r ON r._row = s3._row "
                                  f"WHERE COALESCE({cond}, FALSE)")
             detail = con.sql(" UNION ALL ".join(parts) + " ORDER BY _row, col").fetchall()
             seen: set[tuple[int, str]] = set()
@@ -540,26 +568,39 @@ def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table | ParquetSource, tab
                 seen.add((row, colname))
                 shown = None if val is None else (val if len(val) <= 200 else val[:200] + "…")
                 errors.append(RowError(fname, row, colname, shown, reason))
+        columns = [c.name for c in table_schema.columns]
         if into:
             q = quote_ident(into)
             if errors and not skip_invalid:
-                con.execute(f"DROP TABLE {q}")
+                con.execute(f"DROP TABLE IF EXISTS {q}")
                 raise InputError(errors[:MAX_ERRORS_LISTED], total=len(errors))
+            if lazy and not n_bad:
+                con.execute(f"CREATE OR REPLACE TEMP VIEW {q} AS SELECT _row, {', '.join(s3)} FROM ({stage2}) AS s3")
+                keep_source = True
+                return Stored(con, into, n_all, columns, view=True,
+                              sources=[(src, raw if not isinstance(raw, ParquetSource) else None)]), errors
+            if lazy:
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {q} AS {sql}")
             if n_bad:
                 con.execute(f"DELETE FROM {q} WHERE _bad")
             con.execute(f"ALTER TABLE {q} DROP COLUMN _bad")
             n = con.sql(f"SELECT COUNT(*) FROM {q}").fetchall()[0][0]
-            return Stored(con, into, n, [c.name for c in table_schema.columns]), errors
+            return Stored(con, into, n, columns), errors
         typed = typed.filter(pc.invert(bad_mask)) if n_bad else typed
         typed = typed.drop_columns(["_bad"])
         if errors and not skip_invalid:
             raise InputError(errors[:MAX_ERRORS_LISTED], total=len(errors))
         return typed, errors
     finally:
-        if isinstance(raw, ParquetSource):
-            con.execute("DROP VIEW IF EXISTS _raw")
-        else:
-            con.unregister("_raw")
+        if not keep_source:
+            _drop_source(con, src, isinstance(raw, ParquetSource))
+
+
+def _drop_source(con: duckdb.DuckDBPyConnection, name: str, is_view: bool) -> None:
+    if is_view:
+        con.execute(f"DROP VIEW IF EXISTS {quote_ident(name)}")
+    else:
+        con.unregister(name)
 
 
 def _dedupe(con: duckdb.DuckDBPyConnection, t: pa.Table, key: str, files: pa.Array | None,
@@ -599,6 +640,7 @@ def _dedupe_stored(con: duckdb.DuckDBPyConnection, t: Stored, key: str, files: l
     n_distinct = con.sql(f"SELECT COUNT(DISTINCT {k}) FROM {q}").fetchall()[0][0]
     if n_distinct == t.num_rows:
         return []
+    t.materialize()  # rows are numbered (rowid) to be reported and removed
     file_col = "_file" if len(files) > 1 else "0"
     ranked = (f"SELECT rowid AS _rid, {file_col} AS _f, _row, {k} AS _key, "
               f"row_number() OVER (PARTITION BY {k} ORDER BY {file_col}, _row) AS _k, "
@@ -621,12 +663,14 @@ def _load_stored(con: duckdb.DuckDBPyConnection, paths: list[str | Path], table_
     parts: list[Stored] = []
     skipped, ignored, names = [], [], []
     errors: list[RowError] = []
+    single = len(paths) == 1
     try:
         for i, p in enumerate(paths):
             path = Path(p)
             try:
                 raw, ign = read_raw(path, table_schema)
-                typed, errs = normalise(con, raw, table_schema, path.name, skip_invalid, into=f"{into}__part{i}")
+                typed, errs = normalise(con, raw, table_schema, path.name, skip_invalid,
+                                        into=into if single else f"{into}__part{i}", lazy=_typed_source(raw))
             except InputError as exc:
                 errors.extend(exc.errors)
                 continue
@@ -640,26 +684,40 @@ def _load_stored(con: duckdb.DuckDBPyConnection, paths: list[str | Path], table_
         for part in parts:
             part.drop()
         raise
-    q = quote_ident(into)
-    con.execute(f"DROP TABLE IF EXISTS {q}")
-    if len(parts) == 1:
-        con.execute(f"ALTER TABLE {quote_ident(parts[0].name)} RENAME TO {q}")
+    if single:
+        table = parts[0]
     else:
-        # several files: one table, each row remembering its file for the duplicate report
-        selects = [f"SELECT *, {i} AS _file FROM {quote_ident(part.name)}" for i, part in enumerate(parts)]
-        if not selects:
+        # several files: one view over them (or one table, if any was stored), each row remembering its file
+        q = quote_ident(into)
+        if not parts:
             raw = pa.table({"_row": pa.array([], pa.int64()), **{c.name: pa.array([], pa.string())
                                                                  for c in table_schema.columns}})
             empty, _ = normalise(con, raw, table_schema, "", into=f"{into}__part0")
-            selects, parts = [f"SELECT *, 0 AS _file FROM {quote_ident(empty.name)}"], [empty]
-        con.execute(f"CREATE TEMP TABLE {q} AS {' UNION ALL '.join(selects)}")
-        for part in parts:
-            part.drop()
-    n = con.sql(f"SELECT COUNT(*) FROM {q}").fetchall()[0][0]
-    table = Stored(con, into, n, [c.name for c in table_schema.columns])
+            parts = [empty]
+        union = " UNION ALL ".join(f"SELECT *, {i} AS _file FROM {quote_ident(part.name)}"
+                                   for i, part in enumerate(parts))
+        columns = [c.name for c in table_schema.columns]
+        if all(part.view for part in parts):
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {q} AS {union}")
+            n = sum(part.num_rows for part in parts)
+            table = Stored(con, into, n, columns, view=True, parts=parts)
+        else:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {q} AS {union}")
+            for part in parts:
+                part.drop()
+            table = Stored(con, into, con.sql(f"SELECT COUNT(*) FROM {q}").fetchall()[0][0], columns)
     if table_schema.unique:
         skipped += _dedupe_stored(con, table, table_schema.unique[0], names or [""], skip_invalid)
     return Loaded(table=table, skipped=skipped, ignored_columns=ignored, files=names)
+
+
+def _typed_source(raw: pa.Table | ParquetSource) -> bool:
+    """A Parquet file whose dates and numbers are typed: cheap to normalise on every read, so it is not copied."""
+    if not isinstance(raw, ParquetSource):
+        return False
+    columns = {c.name: c for c in S.LINES.columns}
+    return all(_is_typed(columns[name], t) for name, t in raw.types().items()
+               if name in columns and columns[name].kind not in ("text", "enum"))
 
 
 def load_tables(con: duckdb.DuckDBPyConnection, paths: list[str | Path], table_schema: S.TableSchema,

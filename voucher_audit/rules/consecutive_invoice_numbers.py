@@ -5,8 +5,9 @@ from voucher_audit.rules._base import WARN, SetRule, finding
 NUMERIC = "regexp_matches(invoice_no, '^[0-9]{1,38}$')"
 
 # Prepared once for coverage and findings. NUMBERS: each seller's invoice numbers in buckets of two (2m and
-# 2m + 1, keyed by the even number b = n minus the parity of its last digit: exact for 38 digits), with the smallest and largest number and the line count of each bucket, and the lines that
-# cannot be evaluated by reason. Any run of three consecutive numbers holds a full bucket (both 2m and 2m + 1),
+# 2m + 1, keyed by the even number b = n minus the parity of its last digit: exact for 38 digits), with the
+# smallest and largest number and the line count of each bucket, and the lines that cannot be evaluated by
+# reason. Any run of three consecutive numbers holds a full bucket (both 2m and 2m + 1),
 # and every number of a run lies in a full bucket or next to one; so only those few buckets are sorted into
 # runs (HITS: the lines of runs of >= 3 numbers over >= 2 vouchers) and joined back to the lines.
 NUMBERS = "_consecutive_invoice_numbers_n"
