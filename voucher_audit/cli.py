@@ -43,6 +43,9 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     run.add_argument("--skip-invalid", action="store_true", help="skip invalid rows and report them")
     run.add_argument("--as-of", type=_date, default=None, help="date the standards are resolved for (default today)")
     run.add_argument("--rules", default=None, help="comma list of rule ids (default all)")
+    run.add_argument("--memory-limit", default=None,
+                     help="DuckDB memory limit, spilling to disk beyond it "
+                          "(default 2GB, or VOUCHER_AUDIT_MEMORY_LIMIT)")
     std = sub.add_parser("standards", prog=f"{prog} standards", help="spending standards")
     ssub = std.add_subparsers(dest="std_cmd", required=True)
     show = ssub.add_parser("show", prog=f"{prog} standards show", help="print every effective value and its source")
@@ -107,7 +110,11 @@ def _run(args) -> int:
     except (standards.StandardsError, OSError) as exc:
         print(f"input error: standards: {exc}", file=sys.stderr)
         return EXIT_INPUT
-    con = connect()
+    try:
+        con = connect(args.memory_limit)
+    except Exception as exc:  # duckdb rejects an unreadable size: "1.5 gigs"
+        print(f"error: --memory-limit: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         # the lines stay inside DuckDB (native storage, spilled past the memory limit), not in Arrow memory
         lines = io.load_tables(con, args.inputs, schema.LINES, args.skip_invalid, into="_lines")

@@ -80,3 +80,9 @@ def test_standards_show_marks_local_examples(env):
     line = next(ln for ln in r.stdout.splitlines() if ln.startswith("reception.meal_cap_per_person"))
     assert "100.00" in line and "LOCAL EXAMPLE" in line
     assert "meeting.cap_per_person_day" in r.stdout and "财行〔2016〕214号" in r.stdout
+
+
+def test_unreadable_memory_limit_is_a_usage_error(tmp_path, env):
+    r = run(["audit", "run", str(GOLDEN / "iou_receipt" / "lines.csv"), "--memory-limit", "lots"], env)
+    assert r.returncode == 2
+    assert "--memory-limit" in r.stderr

@@ -17,6 +17,7 @@ from voucher_audit.sql import literal
 from voucher_audit.standards import Standards
 
 BLOCK, WARN, INFO = "block", "warn", "info"
+CENT = Decimal("0.01")
 TRAVEL = ("travel_lodging", "travel_meal", "travel_local_transport", "travel_intercity")
 VEHICLE = ("vehicle_fuel", "vehicle_repair", "vehicle_toll", "vehicle_parking", "vehicle_insurance")
 
@@ -51,6 +52,13 @@ class Ctx:
 
     def src(self, *keys: str) -> str:
         return "; ".join(dict.fromkeys(self.std.source(k) for k in keys))
+
+    def source_of(self, rule: LineRule | SetRule) -> str:
+        """A rule's source text, worked out once per run (a set rule may report thousands of findings)."""
+        cache = self.__dict__.setdefault("_sources", {})
+        if rule.id not in cache:
+            cache[rule.id] = rule.source(self)
+        return cache[rule.id]
 
 
 @dataclass(frozen=True)
@@ -164,6 +172,6 @@ def finding(rule: LineRule | SetRule, row: dict[str, Any], ctx: Ctx, line_ids: l
             stake: Any = None, zh: str | None = None, en: str | None = None) -> Finding:
     if zh is None or en is None:
         zh, en = rule.message(row, ctx)  # type: ignore[union-attr]
-    st = None if stake is None else Decimal(stake).quantize(Decimal("0.01"))
+    st = None if stake is None else Decimal(stake).quantize(CENT)
     return Finding(rule.id, rule.severity, tuple(sorted(line_ids if line_ids is not None else [row["line_id"]])),
-                   row.get("org_code"), st, zh, en, rule.source(ctx))
+                   row.get("org_code"), st, zh, en, ctx.source_of(rule))
