@@ -333,9 +333,16 @@ def _fw(expr: str) -> str:
             f"THEN translate({expr}, {quote_str(FULLWIDTH)}, {quote_str(HALFWIDTH)}) ELSE {expr} END)")
 
 
-def _text(expr: str, fullwidth: bool = True) -> str:
+def _text(expr: str, fullwidth: bool = True, padded: bool = True) -> str:
+    """Text as the rules see it: full-width characters folded, trimmed, blank as NULL.
+
+    ``padded`` False: the column is known to hold no blank value and no value with a leading or trailing
+    space, so trimming would change nothing (a view over a typed Parquet file reads such columns as they are).
+    """
     value = f"CAST({expr} AS VARCHAR)"
-    return f"NULLIF(TRIM({_fw(value) if fullwidth else value}), '')"
+    if fullwidth:
+        value = _fw(value)
+    return f"NULLIF(TRIM({value}), '')" if padded or fullwidth else value
 
 
 FW_PATTERN = "[\uFF01-\uFF5E\u3000]"
@@ -360,6 +367,28 @@ def _fullwidth_columns(con: duckdb.DuckDBPyConnection, present: dict[str, pa.Dat
     return found
 
 
+def _padded_columns(con: duckdb.DuckDBPyConnection, names: list[str], src: str) -> set[str]:
+    """The text columns of ``src`` holding a blank value or one with a leading or trailing space (one scan)."""
+    if not names:
+        return set()
+    tests = [f"bool_or({c} = '' OR prefix({c}, ' ') OR suffix({c}, ' '))" for c in map(quote_ident, names)]
+    row = con.sql(f"SELECT {', '.join(tests)} FROM {quote_ident(src)}").fetchall()[0]
+    return {n for n, hit in zip(names, row, strict=True) if hit is not False}
+
+
+def _canonical_enums(con: duckdb.DuckDBPyConnection, names: list[str], src: str) -> set[str]:
+    """The enumeration columns of ``src`` whose every value is already canonical (their distinct values)."""
+    out = set()
+    for n in names:
+        col = next(c for c in S.LINES.columns + S.UNITS.columns if c.name == n)
+        canon = set(S.ENUMS[col.enum or col.name])
+        values = con.sql(f"SELECT DISTINCT {quote_ident(n)} FROM {quote_ident(src)} "
+                         f"WHERE {quote_ident(n)} IS NOT NULL").fetchall()
+        if all(v[0] in canon for v in values):
+            out.add(n)
+    return out
+
+
 def _is_typed(col: S.Column, arrow_type: pa.DataType) -> bool:
     if col.kind == "date":
         return pa.types.is_date(arrow_type) or pa.types.is_timestamp(arrow_type)
@@ -372,8 +401,8 @@ def _is_typed(col: S.Column, arrow_type: pa.DataType) -> bool:
     return False
 
 
-def _column_sql(col: S.Column, arrow_type: pa.DataType | None,
-                fullwidth: bool = True) -> tuple[str, str, list[tuple[str, str]]]:
+def _column_sql(col: S.Column, arrow_type: pa.DataType | None, fullwidth: bool = True, padded: bool = True,
+                canonical: bool = False) -> tuple[str, str, list[tuple[str, str]]]:
     """(stage-1 expression T over the raw column, stage-2 normalised expression over T, [(reason, invalid-if)]).
 
     Stage 2 and the checks refer to the stage-1 value as {T}, to the normalised value as {N} and, for
@@ -384,7 +413,7 @@ def _column_sql(col: S.Column, arrow_type: pa.DataType | None,
         return ("CAST(NULL AS VARCHAR)", f"CAST(NULL AS {SQL_TYPES[col.kind]})",
                 [("required value missing", "TRUE")] if col.required else [])
     typed = _is_typed(col, arrow_type)
-    t = r if typed else _text(r, fullwidth)
+    t = r if typed else _text(r, fullwidth, padded)
     checks: list[tuple[str, str]] = []
     if col.kind == "text":
         norm = "{T}"
@@ -428,6 +457,8 @@ def _column_sql(col: S.Column, arrow_type: pa.DataType | None,
             norm = ("(CASE WHEN lower({T}) IN ('true','t','1','yes','y','是','应急') THEN TRUE "
                     "WHEN lower({T}) IN ('false','f','0','no','n','否') THEN FALSE END)")
             checks.append(("not a yes/no value", "{T} IS NOT NULL AND {N} IS NULL"))
+    elif col.kind == "enum" and canonical:
+        norm = "{T}"  # every value is already a canonical member (checked on the distinct values)
     elif col.kind == "enum":
         mapping = S.enum_map(col.enum or col.name)
         canon = sorted(set(mapping.values()))
@@ -513,9 +544,22 @@ def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table | ParquetSource, tab
     keep_source = False
     try:
         fw_cols = _fullwidth_columns(con, present, src)
+        if into and lazy:
+            # the view normalises on every read: skip the work that cannot change a value of this file
+            strings = [n for n, t in present.items() if pa.types.is_string(t) or pa.types.is_large_string(t)]
+            padded = _padded_columns(con, strings, src)
+            canonical = _canonical_enums(con, [c.name for c in table_schema.columns
+                                               if c.kind == "enum" and c.name in strings], src)
+        else:
+            padded, canonical = set(present), set()
+
+        def column_sql(col: S.Column) -> tuple[str, str, list[tuple[str, str]]]:
+            return _column_sql(col, present.get(col.name), col.name in fw_cols, col.name in padded,
+                               col.name in canonical)
+
         s1, s2, s3, bad_terms, checks_by_col = [], [], [], [], {}
         for col in table_schema.columns:
-            t, norm, checks = _column_sql(col, present.get(col.name), col.name in fw_cols)
+            t, norm, checks = column_sql(col)
             name = col.name
             s1.append(f"{t} AS {quote_ident('t__' + name)}")
             s2.append(quote_ident("t__" + name))
@@ -533,7 +577,7 @@ def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table | ParquetSource, tab
         stage1 = f"SELECT _row, {', '.join(s1)} FROM {quote_ident(src)}"
         norms = []
         for col in table_schema.columns:
-            _t, norm, _c = _column_sql(col, present.get(col.name), col.name in fw_cols)
+            _t, norm, _c = column_sql(col)
             norms.append(f"{_fill(norm, col.name)} AS {quote_ident('n__' + col.name)}")
         stage2_inner = f"SELECT _row, {', '.join(s2)} FROM ({stage1}) AS s1"
         stage2 = f"SELECT s2.*, {', '.join(norms)} FROM ({stage2_inner}) AS s2"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -114,11 +115,20 @@ def run_audit(lines: pa.Table | Stored, std: stds.Standards, engine, units: pa.T
     engine.view("l", C.enriched_view_sql())
     timings["register"] = time.perf_counter() - t0
 
+    pool = cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="messages")
+    try:
+        return _run(engine, ctx, rules, lines.num_rows, timings, pool, progress)
+    finally:
+        pool.shutdown(wait=True)
+
+
+def _run(engine, ctx: Ctx, rules: list[str] | None, n_lines: int, timings: dict[str, float],
+         pool: cf.ThreadPoolExecutor, progress: Callable[[str], None] | None) -> AuditResult:
     coverage: dict[str, dict[str, Any]] = {}
     reasons: dict[str, dict[str, int]] = {}
     findings: list[Finding] = []
     lrules = C.line_rules(rules)
-    n_lines = lines.num_rows
+    line_findings: cf.Future | None = None
     if lrules:
         t = time.perf_counter()
         engine.materialize("_line_status", C.fused_status_sql(lrules, ctx))
@@ -134,12 +144,11 @@ def run_audit(lines: pa.Table | Stored, std: stds.Standards, engine, units: pa.T
         flagged = [r for r in lrules if coverage[r.id]["flagged"]]
         if flagged:
             table = engine.query_arrow(C.fused_findings_sql(flagged, ctx, "_line_status"))
-            for r in flagged:
-                findings.extend(_line_findings(r, table, ctx))
+            # the messages are Python work on the fetched rows; the engine releases the GIL while it runs the
+            # set rules below, so a second thread writes them meanwhile and both cores are busy
+            line_findings = pool.submit(lambda: [f for r in flagged for f in _line_findings(r, table, ctx)])
         engine.drop("_line_status")
         timings["fused_findings"] = time.perf_counter() - t
-        if progress:
-            progress("line rules: findings")
     for r in C.set_rules(rules):
         t = time.perf_counter()
         prepared = r.prepare(ctx)
@@ -162,6 +171,12 @@ def run_audit(lines: pa.Table | Stored, std: stds.Standards, engine, units: pa.T
         timings[r.id] = time.perf_counter() - t
         if progress:
             progress(r.id)
+    if line_findings is not None:
+        t = time.perf_counter()
+        findings.extend(line_findings.result())
+        timings["line_messages_wait"] = time.perf_counter() - t
+    if lrules and progress:
+        progress("line rules: findings")
     for rid, c in coverage.items():
         c["not_evaluable"] = c["applicable"] - c["evaluated"]
         reasons[rid] = {k: v for k, v in reasons[rid].items() if v}

@@ -107,3 +107,22 @@ def test_stored_view_and_arrow_paths_give_the_same_audit(tmp_path):
     assert len(arrow.findings) > 500
     assert [f.as_dict() for f in viewed.findings] == [f.as_dict() for f in arrow.findings]
     assert viewed.coverage == arrow.coverage
+
+
+def test_view_still_trims_blanks_and_maps_aliases_where_a_file_needs_it(tmp_path):
+    from decimal import Decimal
+
+    p = tmp_path / "a.parquet"
+    pq.write_table(pa.table({
+        "line_id": ["A1", "A2", "A3"], "org_code": ["U1", "U1", "U1"], "voucher_no": ["V1", "V2", "V3"],
+        "voucher_date": pa.array([dt.date(2025, 3, 10)] * 3, pa.date32()),
+        "category": ["office ", "住宿费", "reception"], "amount": pa.array([Decimal("1.00")] * 3, pa.decimal128(18, 2)),
+        "payee": [" 甲 ", "", "乙"], "handler": ["张三", "张三", "张三"],
+    }), p)
+    con = duckdb.connect()
+    stored = io.load_tables(con, [p], schema.LINES, into="_t").table
+    assert stored.view
+    rows = {r["line_id"]: r for r in stored.to_arrow().to_pylist()}
+    assert [rows[k]["payee"] for k in ("A1", "A2", "A3")] == ["甲", None, "乙"]
+    assert [rows[k]["category"] for k in ("A1", "A2", "A3")] == ["office", "travel_lodging", "reception"]
+    assert rows["A1"]["handler"] == "张三"
