@@ -7,18 +7,24 @@ Non-conformity is a reason to look further, never proof of fraud.
 from voucher_audit.rules._base import INFO, Finding, SetRule
 
 DIGITS = "(VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9)) AS digits(d)"
+# first-digit counts per unit-year, read once from the lines; the unit-year and the county-wide tests are
+# computed from these few rows
+COUNTS = "_benford_nonconformity_dg"
+PREPARE_COUNTS = """
+SELECT org_code, yr, fd, COUNT(*) AS c
+FROM (SELECT org_code, CAST(EXTRACT(YEAR FROM voucher_date) AS INTEGER) AS yr,
+             CAST(SUBSTR(CAST(CAST(FLOOR(amount) AS BIGINT) AS VARCHAR), 1, 1) AS INTEGER) AS fd
+      FROM lines WHERE amount >= 10) AS b
+GROUP BY org_code, yr, fd
+"""
 
 
 def _mad_sql(by_unit: bool) -> str:
     keys = "org_code, yr" if by_unit else "CAST(NULL AS VARCHAR) AS org_code, CAST(NULL AS INTEGER) AS yr"
     group = "GROUP BY org_code, yr, fd" if by_unit else "GROUP BY fd"
     return f"""
-WITH b AS (
-  SELECT org_code, CAST(EXTRACT(YEAR FROM voucher_date) AS INTEGER) AS yr,
-         CAST(SUBSTR(CAST(CAST(FLOOR(amount) AS BIGINT) AS VARCHAR), 1, 1) AS INTEGER) AS fd
-  FROM lines WHERE amount >= 10
-), dg AS (
-  SELECT {keys}, fd, COUNT(*) AS c FROM b {group}
+WITH dg AS (
+  SELECT {keys}, fd, SUM(c) AS c FROM {COUNTS} {group}
 ), g AS (
   SELECT org_code, yr, SUM(c) AS n FROM dg GROUP BY org_code, yr
 )
@@ -70,6 +76,7 @@ def _build(rows, ctx):
 RULE = SetRule(
     id="benford_nonconformity", severity=INFO, title="Benford first-digit nonconformity",
     coverage=_coverage, findings=_findings,
+    prepare=lambda ctx: [(COUNTS, PREPARE_COUNTS)],
     reasons=lambda ctx: ["fewer than the minimum amounts ≥ 10 in the unit-year"],
     build=_build,
     source=lambda ctx: ctx.src("benford.min_n", "benford.mad_thresholds"),

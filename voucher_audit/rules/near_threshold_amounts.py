@@ -2,17 +2,38 @@
 
 from voucher_audit.rules._base import INFO, SetRule, finding, money
 
+YEAR = "CAST(EXTRACT(YEAR FROM voucher_date) AS INTEGER)"
+# per unit-year: lines and amounts in the band, counted in one pass; only the band's lines of the unit-years
+# that qualify are read again for the findings
+GROUPS = "_near_threshold_amounts_g"
 
-def _base(ctx):
-    t, lo, k = ctx.p("approval.threshold"), ctx.p("near_threshold.band_low"), ctx.p("near_threshold.min_count")
+
+def _near(ctx):
+    t, lo = ctx.p("approval.threshold"), ctx.p("near_threshold.band_low")
+    return f"(amount >= {lo} * {t} AND amount < {t})"
+
+
+def _prepare(ctx):
+    return [(GROUPS, f"""
+SELECT org_code, {YEAR} AS yr, COUNT(*) AS n, SUM(CASE WHEN {_near(ctx)} THEN 1 ELSE 0 END) AS k
+FROM lines GROUP BY org_code, {YEAR}
+""")]
+
+
+def _coverage(ctx):
+    k = ctx.p("near_threshold.min_count")
     return f"""
-SELECT b.line_id, b.org_code, b.yr, b.amount, g.k, CASE WHEN b.near AND g.k >= {k} THEN 2 ELSE 1 END AS s
-FROM (SELECT line_id, org_code, CAST(EXTRACT(YEAR FROM voucher_date) AS INTEGER) AS yr, amount,
-             (amount >= {lo} * {t} AND amount < {t}) AS near FROM lines) AS b
-JOIN (SELECT org_code, CAST(EXTRACT(YEAR FROM voucher_date) AS INTEGER) AS yr,
-             SUM(CASE WHEN amount >= {lo} * {t} AND amount < {t} THEN 1 ELSE 0 END) AS k
-      FROM lines GROUP BY org_code, CAST(EXTRACT(YEAR FROM voucher_date) AS INTEGER)) AS g
-  ON g.org_code = b.org_code AND g.yr = b.yr
+SELECT SUM(n) AS applicable, SUM(n) AS evaluated, SUM(CASE WHEN k >= {k} THEN k ELSE 0 END) AS flagged
+FROM {GROUPS}
+"""
+
+
+def _findings(ctx):
+    k = ctx.p("near_threshold.min_count")
+    return f"""
+SELECT b.line_id, b.org_code, b.yr, b.amount, g.k
+FROM (SELECT line_id, org_code, {YEAR} AS yr, amount FROM lines WHERE {_near(ctx)}) AS b
+JOIN (SELECT * FROM {GROUPS} WHERE k >= {k}) AS g ON g.org_code = b.org_code AND g.yr = b.yr
 """
 
 
@@ -33,6 +54,7 @@ def _build(rows, ctx):
 
 RULE = SetRule(
     id="near_threshold_amounts", severity=INFO, title="Amounts just below the threshold",
-    base=_base, reasons=lambda ctx: [], build=_build,
+    coverage=_coverage, findings=_findings, prepare=_prepare,
+    reasons=lambda ctx: [], build=_build,
     source=lambda ctx: ctx.src("approval.threshold", "near_threshold.band_low"),
 )
