@@ -132,11 +132,12 @@ def _run(engine, ctx: Ctx, rules: list[str] | None, n_lines: int, timings: dict[
     if lrules:
         t = time.perf_counter()
         engine.materialize("_line_status", C.fused_status_sql(lrules, ctx))
-        agg = engine.query(C.fused_coverage_sql(lrules, ctx, "_line_status"))[0]
+        counts = C.coverage_counts(lrules, ctx, engine.query(C.fused_coverage_sql(lrules, ctx, "_line_status")))
         for r in lrules:
-            coverage[r.id] = {"rule": r.id, "applicable": _int(agg[f"{r.id}__applicable"]),
-                              "evaluated": _int(agg[f"{r.id}__evaluated"]), "flagged": _int(agg[f"{r.id}__flagged"])}
-            reasons[r.id] = {reason: _int(agg[f"{r.id}__ne_{i}"]) for i, reason in enumerate(r.reasons(ctx))}
+            c = counts[r.id]
+            coverage[r.id] = {"rule": r.id, "applicable": c["applicable"], "evaluated": c["evaluated"],
+                              "flagged": c["flagged"]}
+            reasons[r.id] = {reason: c["ne"][i] for i, reason in enumerate(r.reasons(ctx))}
         timings["fused_coverage"] = time.perf_counter() - t
         if progress:
             progress("line rules: coverage")
