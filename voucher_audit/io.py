@@ -681,9 +681,13 @@ def _dedupe_stored(con: duckdb.DuckDBPyConnection, t: Stored, key: str, files: l
                    skip_invalid: bool) -> list[RowError]:
     """Duplicate keys in a stored table: the first occurrence (file order, then row) stays, the others are errors."""
     q, k = quote_ident(t.name), quote_ident(key)
-    n_distinct = con.sql(f"SELECT COUNT(DISTINCT {k}) FROM {q}").fetchall()[0][0]
+    # distinct 64-bit hashes prove distinct keys (an integer hash table instead of one of strings); only
+    # when some hash repeats are the keys themselves compared
+    n_distinct = con.sql(f"SELECT COUNT(DISTINCT hash({k})) FROM {q}").fetchall()[0][0]
     if n_distinct == t.num_rows:
         return []
+    if not con.sql(f"SELECT 1 FROM {q} GROUP BY {k} HAVING COUNT(*) > 1 LIMIT 1").fetchall():
+        return []  # a hash collision, no duplicate
     t.materialize()  # rows are numbered (rowid) to be reported and removed
     file_col = "_file" if len(files) > 1 else "0"
     ranked = (f"SELECT rowid AS _rid, {file_col} AS _f, _row, {k} AS _key, "

@@ -203,12 +203,15 @@ def _line_findings(rule: LineRule, table: pa.Table, ctx: Ctx) -> list[Finding]:
     # only this rule's columns are filtered (the fused result has every rule's)
     sub = table.select(list(dict.fromkeys(names.values()))).filter(pc.equal(table.column(f"s_{rule.id}"), 2))
     columns = [sub.column(names[k]).to_pylist() for k in keys]
-    source = rule.source(ctx)
+    source = ctx.source_of(rule)
+    rid, severity, message = rule.id, rule.severity, rule.message
+    i_id, i_org = keys.index("line_id"), keys.index("org_code")
+    i_stake = keys.index("x_stake") if "x_stake" in names else None
     out = []
     for values in zip(*columns, strict=True):
-        row = _Row(zip(keys, values, strict=True))
-        zh, en = rule.message(row, ctx)
-        stake = row.get("x_stake") if "x_stake" in row else None
-        out.append(Finding(rule.id, rule.severity, (row["line_id"],), row["org_code"],
-                           None if stake is None else Decimal(stake).quantize(CENT), zh, en, source))
+        zh, en = message(_Row(zip(keys, values, strict=True)), ctx)
+        stake = None if i_stake is None else values[i_stake]
+        if stake is not None:
+            stake = (stake if isinstance(stake, Decimal) else Decimal(stake)).quantize(CENT)
+        out.append(Finding(rid, severity, (values[i_id],), values[i_org], stake, zh, en, source))
     return out
