@@ -126,7 +126,7 @@ def _run(engine, ctx: Ctx, rules: list[str] | None, n_lines: int, timings: dict[
          pool: cf.ThreadPoolExecutor, progress: Callable[[str], None] | None) -> AuditResult:
     coverage: dict[str, dict[str, Any]] = {}
     reasons: dict[str, dict[str, int]] = {}
-    findings: list[Finding] = []
+    by_rule: dict[str, list[Finding]] = {}
     lrules = C.line_rules(rules)
     line_findings: cf.Future | None = None
     if lrules:
@@ -147,7 +147,7 @@ def _run(engine, ctx: Ctx, rules: list[str] | None, n_lines: int, timings: dict[
             table = engine.query_arrow(C.fused_findings_sql(flagged, ctx, "_line_status"))
             # the messages are Python work on the fetched rows; the engine releases the GIL while it runs the
             # set rules below, so a second thread writes them meanwhile and both cores are busy
-            line_findings = pool.submit(lambda: [f for r in flagged for f in _line_findings(r, table, ctx)])
+            line_findings = pool.submit(lambda: {r.id: _sorted(_line_findings(r, table, ctx)) for r in flagged})
         engine.drop("_line_status")
         timings["fused_findings"] = time.perf_counter() - t
     for r in C.set_rules(rules):
@@ -165,7 +165,7 @@ def _run(engine, ctx: Ctx, rules: list[str] | None, n_lines: int, timings: dict[
                           "flagged": _int(agg["flagged"])}
         reasons[r.id] = {reason: _int(agg.get(f"ne_{i}")) for i, reason in enumerate(r.reasons(ctx))}
         if coverage[r.id]["flagged"] or r.id == "benford_nonconformity":
-            findings.extend(r.build(engine.query(r.findings_sql(ctx, base)), ctx))
+            by_rule[r.id] = _sorted(r.build(engine.query(r.findings_sql(ctx, base)), ctx))
         for name in [base, *(n for n, _ in prepared)]:
             if name:
                 engine.drop(name)
@@ -174,17 +174,22 @@ def _run(engine, ctx: Ctx, rules: list[str] | None, n_lines: int, timings: dict[
             progress(r.id)
     if line_findings is not None:
         t = time.perf_counter()
-        findings.extend(line_findings.result())
+        by_rule.update(line_findings.result())
         timings["line_messages_wait"] = time.perf_counter() - t
     if lrules and progress:
         progress("line rules: findings")
     for rid, c in coverage.items():
         c["not_evaluable"] = c["applicable"] - c["evaluated"]
         reasons[rid] = {k: v for k, v in reasons[rid].items() if v}
-    findings.sort(key=lambda f: (ORDER[f.rule], f.sort_key()))
+    # findings in rule order, each rule's sorted by unit, lines and message (line rules sorted on the thread)
+    findings = [f for rid in sorted(by_rule, key=ORDER.__getitem__) for f in by_rule[rid]]
     cov = [coverage[rid] for rid in sorted(coverage, key=ORDER.__getitem__)]
     return AuditResult(findings=findings, coverage=cov, reasons={k: v for k, v in reasons.items() if v},
                        lines=n_lines, engine=engine.name, timings=timings)
+
+
+def _sorted(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=Finding.sort_key)
 
 
 class _Row(dict):
