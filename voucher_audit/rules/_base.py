@@ -167,7 +167,9 @@ class SetRule:
 
 
 def money(value: Any) -> str:
-    return f"{Decimal(value):.2f}" if value is not None else "-"
+    if value is None:
+        return "-"
+    return f"{value if isinstance(value, Decimal) else Decimal(value):.2f}"
 
 
 def finding(rule: LineRule | SetRule, row: dict[str, Any], ctx: Ctx, line_ids: list[str] | None = None,
