@@ -706,32 +706,34 @@ def _dedupe_stored(con: duckdb.DuckDBPyConnection, t: Stored, key: str, files: l
     return errors
 
 
+def _read_each(paths: list[str | Path], table_schema: S.TableSchema, norm) -> tuple[list, list, list, list, list]:
+    """Read and normalise every file (``norm(index, path, raw)``), collecting the errors of all of them."""
+    parts, skipped, ignored, names, errors = [], [], [], [], []
+    for i, p in enumerate(paths):
+        path = Path(p)
+        try:
+            raw, ign = read_raw(path, table_schema)
+            typed, errs = norm(i, path, raw)
+        except InputError as exc:
+            errors.extend(exc.errors)
+            continue
+        ignored += ign
+        skipped += errs
+        parts.append(typed)
+        names.append(path.name)
+    return parts, skipped, ignored, names, errors
+
+
 def _load_stored(con: duckdb.DuckDBPyConnection, paths: list[str | Path], table_schema: S.TableSchema,
                  skip_invalid: bool, into: str) -> Loaded:
-    parts: list[Stored] = []
-    skipped, ignored, names = [], [], []
-    errors: list[RowError] = []
     single = len(paths) == 1
-    try:
-        for i, p in enumerate(paths):
-            path = Path(p)
-            try:
-                raw, ign = read_raw(path, table_schema)
-                typed, errs = normalise(con, raw, table_schema, path.name, skip_invalid,
-                                        into=into if single else f"{into}__part{i}", lazy=_typed_source(raw))
-            except InputError as exc:
-                errors.extend(exc.errors)
-                continue
-            ignored += ign
-            skipped += errs
-            parts.append(typed)
-            names.append(path.name)
-        if errors:
-            raise InputError(errors[:MAX_ERRORS_LISTED], total=len(errors))
-    except InputError:
+    parts, skipped, ignored, names, errors = _read_each(paths, table_schema, lambda i, path, raw: normalise(
+        con, raw, table_schema, path.name, skip_invalid, into=into if single else f"{into}__part{i}",
+        lazy=_typed_source(raw)))
+    if errors:
         for part in parts:
             part.drop()
-        raise
+        raise InputError(errors[:MAX_ERRORS_LISTED], total=len(errors))
     if single:
         table = parts[0]
     else:
@@ -773,23 +775,12 @@ def load_tables(con: duckdb.DuckDBPyConnection, paths: list[str | Path], table_s
     """Read, normalise and check the files of one table; ``into`` keeps the result inside ``con`` (:class:`Stored`)."""
     if into:
         return _load_stored(con, paths, table_schema, skip_invalid, into)
-    parts, skipped, ignored, names, file_col = [], [], [], [], []
-    errors: list[RowError] = []
-    for p in paths:
-        path = Path(p)
-        try:
-            raw, ign = read_raw(path, table_schema)
-            typed, errs = normalise(con, raw, table_schema, path.name, skip_invalid, compact=True)
-        except InputError as exc:
-            errors.extend(exc.errors)
-            continue
-        ignored += ign
-        skipped += errs
-        parts.append(typed)
-        names.append(path.name)
-        file_col += [path.name] * typed.num_rows if len(paths) > 1 else []
+    parts, skipped, ignored, names, errors = _read_each(paths, table_schema, lambda i, path, raw: normalise(
+        con, raw, table_schema, path.name, skip_invalid, compact=True))
     if errors:
         raise InputError(errors[:MAX_ERRORS_LISTED], total=len(errors))
+    file_col = [name for name, part in zip(names, parts, strict=True) for _ in range(part.num_rows)] \
+        if len(paths) > 1 else []
     table = pa.concat_tables(parts) if parts else _empty(table_schema)
     if table_schema.unique:
         files = pa.array(file_col) if file_col else None
