@@ -65,9 +65,10 @@ class InputError(Exception):
 class Stored:
     """A typed canonical table kept inside a DuckDB connection instead of Arrow memory.
 
-    DuckDB's own storage is compressed and is spilled to its temporary directory past the memory limit, so
-    ten million voucher lines fit the engine's memory budget; an Arrow copy of them alone takes about 3 GB.
-    ``_row`` (the row number people see) and, for several files, ``_file`` stay in the table for error reports.
+    For a typed Parquet file it is a view that normalises as it reads (nothing is copied); otherwise a DuckDB
+    temp table, which DuckDB spills to its temporary directory past the memory limit. Either way ten million
+    voucher lines fit the engine's memory budget; an Arrow copy of them alone takes about 3 GB. ``_row`` (the
+    row number people see) and, for several files, ``_file`` stay in the table for error reports.
     """
 
     con: duckdb.DuckDBPyConnection
@@ -376,11 +377,12 @@ def _padded_columns(con: duckdb.DuckDBPyConnection, names: list[str], src: str) 
     return {n for n, hit in zip(names, row, strict=True) if hit is not False}
 
 
-def _canonical_enums(con: duckdb.DuckDBPyConnection, names: list[str], src: str) -> set[str]:
+def _canonical_enums(con: duckdb.DuckDBPyConnection, table_schema: S.TableSchema, names: list[str],
+                     src: str) -> set[str]:
     """The enumeration columns of ``src`` whose every value is already canonical (their distinct values)."""
     out = set()
     for n in names:
-        col = next(c for c in S.LINES.columns + S.UNITS.columns if c.name == n)
+        col = next(c for c in table_schema.columns if c.name == n)
         canon = set(S.ENUMS[col.enum or col.name])
         values = con.sql(f"SELECT DISTINCT {quote_ident(n)} FROM {quote_ident(src)} "
                          f"WHERE {quote_ident(n)} IS NOT NULL").fetchall()
@@ -548,8 +550,8 @@ def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table | ParquetSource, tab
             # the view normalises on every read: skip the work that cannot change a value of this file
             strings = [n for n, t in present.items() if pa.types.is_string(t) or pa.types.is_large_string(t)]
             padded = _padded_columns(con, strings, src)
-            canonical = _canonical_enums(con, [c.name for c in table_schema.columns
-                                               if c.kind == "enum" and c.name in strings], src)
+            canonical = _canonical_enums(con, table_schema, [c.name for c in table_schema.columns
+                                                             if c.kind == "enum" and c.name in strings], src)
         else:
             padded, canonical = set(present), set()
 
@@ -729,7 +731,7 @@ def _load_stored(con: duckdb.DuckDBPyConnection, paths: list[str | Path], table_
     single = len(paths) == 1
     parts, skipped, ignored, names, errors = _read_each(paths, table_schema, lambda i, path, raw: normalise(
         con, raw, table_schema, path.name, skip_invalid, into=into if single else f"{into}__part{i}",
-        lazy=_typed_source(raw)))
+        lazy=_typed_source(raw, table_schema)))
     if errors:
         for part in parts:
             part.drop()
@@ -761,11 +763,11 @@ def _load_stored(con: duckdb.DuckDBPyConnection, paths: list[str | Path], table_
     return Loaded(table=table, skipped=skipped, ignored_columns=ignored, files=names)
 
 
-def _typed_source(raw: pa.Table | ParquetSource) -> bool:
+def _typed_source(raw: pa.Table | ParquetSource, table_schema: S.TableSchema) -> bool:
     """A Parquet file whose dates and numbers are typed: cheap to normalise on every read, so it is not copied."""
     if not isinstance(raw, ParquetSource):
         return False
-    columns = {c.name: c for c in S.LINES.columns}
+    columns = {c.name: c for c in table_schema.columns}
     return all(_is_typed(columns[name], t) for name, t in raw.types().items()
                if name in columns and columns[name].kind not in ("text", "enum"))
 
