@@ -86,3 +86,18 @@ def test_unreadable_memory_limit_is_a_usage_error(tmp_path, env):
     r = run(["audit", "run", str(GOLDEN / "iou_receipt" / "lines.csv"), "--memory-limit", "lots"], env)
     assert r.returncode == 2
     assert "--memory-limit" in r.stderr
+
+
+def test_report_json_is_the_same_document_one_entry_per_line():
+    import datetime as dt
+
+    from voucher_audit import report
+
+    doc = {"findings": [{"rule": "a", "message": {"zh": "第一行\n第二行", "en": "x"}, "line_ids": ["L1", "L2"]},
+                        {"rule": "b", "message": {"zh": "", "en": ""}, "line_ids": []}],
+           "coverage": [], "summary": {"as_of": dt.date(2026, 1, 1), "by_rule": {"a": 1}, "inputs": ["f.csv"]}}
+    text = report.dumps(doc)
+    assert json.loads(text) == json.loads(json.dumps(doc, ensure_ascii=False, default=str))
+    lines = text.splitlines()
+    assert lines[2].startswith('    {"rule": "a"') and lines[3].startswith('    {"rule": "b"')
+    assert "第一行" in text  # not escaped
