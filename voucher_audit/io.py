@@ -126,7 +126,8 @@ def _decode(data: bytes) -> str:
         return data.decode("gb18030")  # a superset of GBK and GB2312
 
 
-def _cell_text(value: Any) -> str | None:
+def cell_text(value: Any) -> str | None:
+    """A spreadsheet cell as the text the readers normalise (dates ISO, whole floats without ".0")."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -243,7 +244,7 @@ def read_xlsx_rows(path: Path) -> list[list[str | None]]:
                 v = f
             if isinstance(v, Decimal):
                 v = format(v.normalize(), "f") if v == v.to_integral() else format(v, "f")
-            cells.append(_cell_text(v))
+            cells.append(cell_text(v))
         out.append(cells)
     return out
 
@@ -349,7 +350,7 @@ def _text(expr: str, fullwidth: bool = True, padded: bool = True) -> str:
 FW_PATTERN = "[\uFF01-\uFF5E\u3000]"
 
 
-def _fullwidth_columns(con: duckdb.DuckDBPyConnection, present: dict[str, pa.DataType], src: str = "_raw") -> set[str]:
+def _fullwidth_columns(con: duckdb.DuckDBPyConnection, present: dict[str, pa.DataType], src: str) -> set[str]:
     """The text columns of the raw source ``src`` holding any full-width character.
 
     Only values with a multi-byte character can hold one (``strlen`` counts bytes, ``length`` characters),

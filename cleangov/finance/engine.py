@@ -196,22 +196,10 @@ def _has_formulas(path: Path) -> bool:
 
 
 def _xlsx_cell(value) -> str | None:
-    """A Calamine cell as the text the engine's XLSX reader would give."""
-    if value is None or value == "":
+    """A Calamine cell as the text the engine's XLSX reader would give (its empty strings and durations: none)."""
+    if value == "" or isinstance(value, dt.timedelta):
         return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
-    if isinstance(value, dt.timedelta):
-        return None
-    return str(value)
+    return vio.cell_text(value)
 
 
 def _read_xlsx_calamine(path: Path) -> tuple[list[str], dict[int, pa.Array], int] | None:

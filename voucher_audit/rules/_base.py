@@ -39,6 +39,8 @@ class Ctx:
     std: Standards
     has_units: bool = False
     has_fleet: bool = False
+    # each rule's source text, worked out once per run (a set rule may report thousands of findings)
+    _sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def p(self, key: str) -> str:
         """A standards value as a safe SQL literal (Decimal stays exact)."""
@@ -54,11 +56,9 @@ class Ctx:
         return "; ".join(dict.fromkeys(self.std.source(k) for k in keys))
 
     def source_of(self, rule: LineRule | SetRule) -> str:
-        """A rule's source text, worked out once per run (a set rule may report thousands of findings)."""
-        cache = self.__dict__.setdefault("_sources", {})
-        if rule.id not in cache:
-            cache[rule.id] = rule.source(self)
-        return cache[rule.id]
+        if rule.id not in self._sources:
+            self._sources[rule.id] = rule.source(self)
+        return self._sources[rule.id]
 
 
 class Finding(NamedTuple):
