@@ -131,8 +131,8 @@ def _run(engine, ctx: Ctx, rules: list[str] | None, n_lines: int, timings: dict[
     line_findings: cf.Future | None = None
     if lrules:
         t = time.perf_counter()
-        engine.materialize("_line_status", C.fused_status_sql(lrules, ctx))
-        counts = C.coverage_counts(lrules, ctx, engine.query(C.fused_coverage_sql(lrules, ctx, "_line_status")))
+        engine.materialize("_line_groups", C.fused_status_sql(lrules, ctx))
+        counts = C.coverage_counts(lrules, ctx, engine.query(C.fused_coverage_sql(lrules, "_line_groups")))
         for r in lrules:
             c = counts[r.id]
             coverage[r.id] = {"rule": r.id, "applicable": c["applicable"], "evaluated": c["evaluated"],
@@ -144,11 +144,15 @@ def _run(engine, ctx: Ctx, rules: list[str] | None, n_lines: int, timings: dict[
         t = time.perf_counter()
         flagged = [r for r in lrules if coverage[r.id]["flagged"]]
         if flagged:
-            table = engine.query_arrow(C.fused_findings_sql(flagged, ctx, "_line_status"))
-            # the messages are Python work on the fetched rows; the engine releases the GIL while it runs the
-            # set rules below, so a second thread writes them meanwhile and both cores are busy
-            line_findings = pool.submit(lambda: {r.id: _sorted(_line_findings(r, table, ctx)) for r in flagged})
-        engine.drop("_line_status")
+            engine.materialize("_line_flagged_keys", C.flagged_keys_sql(lrules, "_line_groups"))
+            engine.materialize("_line_flagged", C.flagged_lines_sql(flagged, "_line_flagged_keys"))
+            table = engine.query_arrow(C.fused_findings_sql(flagged, ctx, "_line_flagged"))
+            for name in ("_line_flagged_keys", "_line_flagged"):
+                engine.drop(name)
+            # the engine rendered the messages; turning the rows into Findings is Python work, done on a second
+            # thread while the engine (which releases the GIL) runs the set rules below
+            line_findings = pool.submit(lambda: {r.id: _line_findings(r, table, ctx) for r in flagged})
+        engine.drop("_line_groups")
         timings["fused_findings"] = time.perf_counter() - t
     for r in C.set_rules(rules):
         t = time.perf_counter()
@@ -192,31 +196,21 @@ def _sorted(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=Finding.sort_key)
 
 
-class _Row(dict):
-    """A flagged line as a message sees it; ``get`` of an unselected column is a bug, not a None."""
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self[key]
+def _cents(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    return (value if isinstance(value, Decimal) else Decimal(value)).quantize(CENT)
 
 
 def _line_findings(rule: LineRule, table: pa.Table, ctx: Ctx) -> list[Finding]:
-    """Findings of one line rule from the fused result, column-wise: only its flagged rows and its columns."""
-    prefix = f"x_{rule.id}__"
-    names = {n: n for n in ("line_id", "org_code", *C.message_fields(rule))}
-    names.update({"x_" + c[len(prefix):]: c for c in table.column_names if c.startswith(prefix)})
-    keys = list(names)
-    # only this rule's columns are filtered (the fused result has every rule's)
-    sub = table.select(list(dict.fromkeys(names.values()))).filter(pc.equal(table.column(f"s_{rule.id}"), 2))
-    columns = [sub.column(names[k]).to_pylist() for k in keys]
-    source = ctx.source_of(rule)
-    rid, severity, message = rule.id, rule.severity, rule.message
-    i_id, i_org = keys.index("line_id"), keys.index("org_code")
-    i_stake = keys.index("x_stake") if "x_stake" in names else None
-    out = []
-    for values in zip(*columns, strict=True):
-        zh, en = message(_Row(zip(keys, values, strict=True)), ctx)
-        stake = None if i_stake is None else values[i_stake]
-        if stake is not None:
-            stake = (stake if isinstance(stake, Decimal) else Decimal(stake)).quantize(CENT)
-        out.append(Finding(rid, severity, (values[i_id],), values[i_org], stake, zh, en, source))
-    return out
+    """Findings of one line rule from the fused result, column-wise, already in :meth:`Finding.sort_key` order
+    (unit, line, message: Arrow sorts strings by code point, as Python does)."""
+    p = f"x_{rule.id}__"
+    cols = ["org_code", "line_id", p + "zh", p + "en"] + ([p + "stake"] if rule.stake is not None else [])
+    sub = table.filter(pc.equal(table.column(f"s_{rule.id}"), 2)).select(cols)
+    sub = sub.sort_by([(c, "ascending") for c in cols[:3]])
+    orgs, ids, zhs, ens = (sub.column(c).to_pylist() for c in cols[:4])
+    stakes = [_cents(v) for v in sub.column(cols[4]).to_pylist()] if len(cols) > 4 else [None] * len(ids)
+    rid, severity, source = rule.id, rule.severity, ctx.source_of(rule)
+    return [Finding(rid, severity, (i,), o, s, zh, en, source)
+            for o, i, zh, en, s in zip(orgs, ids, zhs, ens, stakes, strict=True)]

@@ -1,4 +1,4 @@
-"""Each rule against its golden fixture: findings (line ids, amount at stake) and coverage counts."""
+"""Each rule against its golden fixture: findings (line ids, amount at stake, both messages) and coverage counts."""
 
 from __future__ import annotations
 
@@ -28,9 +28,10 @@ def _outcomes(d):
 def test_golden(rule):
     d = GOLDEN / rule
     result = audit_dir(d, rules=[rule])
-    got = sorted((list(f.line_ids), None if f.amount_at_stake is None else f"{f.amount_at_stake:.2f}")
+    got = sorted((list(f.line_ids), None if f.amount_at_stake is None else f"{f.amount_at_stake:.2f}", f.zh, f.en)
                  for f in result.findings if f.rule == rule)
-    want = sorted((e["line_ids"], e["amount_at_stake"]) for e in expected(d)["findings"])
+    want = sorted((e["line_ids"], e["amount_at_stake"], e["message"]["zh"], e["message"]["en"])
+                  for e in expected(d)["findings"])
     assert got == want
     cov = next(c for c in result.coverage if c["rule"] == rule)
     assert {k: cov[k] for k in ("applicable", "evaluated", "flagged", "not_evaluable")} == _outcomes(d)

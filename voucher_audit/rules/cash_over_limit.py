@@ -1,12 +1,12 @@
 """Cash payment above the cash limit (现金管理暂行条例; regs §8.3 F22)."""
 
-from voucher_audit.rules._base import WARN, LineRule, money
+from voucher_audit.rules._base import WARN, LineRule, Msg, const, money_text
 
-
-def _message(r, ctx):
-    limit = ctx.std.dec("payment.cash_limit")
-    return (f"现金支付 {money(r['amount'])} 元，超过现金结算限额 {limit:.2f} 元",
-            f"Cash payment of {money(r['amount'])} yuan exceeds the cash limit of {limit:.2f} yuan")
+MESSAGE = Msg(
+    "现金支付 {amount} 元，超过现金结算限额 {limit} 元",
+    "Cash payment of {amount} yuan exceeds the cash limit of {limit} yuan",
+    lambda ctx: {"amount": money_text("amount"), "limit": const(f"{ctx.std.dec('payment.cash_limit'):.2f}")},
+)
 
 
 RULE = LineRule(
@@ -15,6 +15,6 @@ RULE = LineRule(
     requires=lambda ctx: [("missing payment_method", "payment_method IS NOT NULL")],
     flag=lambda ctx: f"payment_method = 'cash' AND amount > {ctx.p('payment.cash_limit')}",
     stake=lambda ctx: f"amount - {ctx.p('payment.cash_limit')}",
-    message=_message,
+    message=MESSAGE,
     source=lambda ctx: ctx.src("payment.cash_limit"),
 )

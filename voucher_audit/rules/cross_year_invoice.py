@@ -1,11 +1,11 @@
 """跨年: an invoice from an earlier year booked this year (regs §1.1 T13, §8.3 F04)."""
 
-from voucher_audit.rules._base import WARN, LineRule
+from voucher_audit.rules._base import WARN, LineRule, Msg
 
-
-def _message(r, ctx):
-    return (f"开票日期 {r['invoice_date']} 属于以前年度，于 {r['voucher_date']} 入账（跨年度发票）",
-            f"Invoice dated {r['invoice_date']} (an earlier year) booked on {r['voucher_date']}")
+MESSAGE = Msg(
+    "开票日期 {invoice_date} 属于以前年度，于 {voucher_date} 入账（跨年度发票）",
+    "Invoice dated {invoice_date} (an earlier year) booked on {voucher_date}",
+)
 
 
 RULE = LineRule(
@@ -13,6 +13,6 @@ RULE = LineRule(
     applies=lambda ctx: "TRUE",
     requires=lambda ctx: [("missing invoice_date", "invoice_date IS NOT NULL")],
     flag=lambda ctx: "EXTRACT(YEAR FROM invoice_date) < EXTRACT(YEAR FROM voucher_date)",
-    message=_message,
+    message=MESSAGE,
     source=lambda ctx: "跨年度发票一般不予报销 (unit rules, regulations.md §1.1 T13; §8.3 F04)",
 )

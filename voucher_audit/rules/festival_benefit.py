@@ -1,6 +1,6 @@
 """Holiday benefits: festival keywords in a payment dated near a festival (八项规定; regs §7, §8.3 F18)."""
 
-from voucher_audit.rules._base import WARN, LineRule, blank, money
+from voucher_audit.rules._base import WARN, LineRule, Msg, blank, money_text, text
 from voucher_audit.sql import literal
 
 CATS = "category IN ('allowance', 'bonus', 'welfare', 'condolence', 'other')"
@@ -19,15 +19,27 @@ def _covered(ctx):
             f"AND date_diff('day', d_fest_date, DATE '{years[-1]}-12-31') >= {w})")
 
 
-def _message(r, ctx):
-    words = [k for k in ctx.std.get("festival.keywords") if k in (r.get("summary") or "")]
-    gap = (r["d_fest_date"] - r["d_fest_first"]).days
-    rel_zh = f"前 {-gap} 天" if gap < 0 else f"后 {gap} 天"
-    rel_en = f"{-gap} days before" if gap < 0 else f"{gap} days after"
-    return (f"摘要含“{'、'.join(words)}”，日期 {r['d_fest_date']} 在{r['d_fest_name']}（{r['d_fest_first']}）{rel_zh}，"
-            f"金额 {money(r['amount'])} 元，疑似违规发放节日福利",
-            f"Summary mentions {', '.join(words)} and the date {r['d_fest_date']} is {rel_en} {r['d_fest_name']} "
-            f"({r['d_fest_first']}); {money(r['amount'])} yuan may be an improper holiday benefit")
+def _words(ctx, sep):
+    """The festival keywords the summary holds, in the pack's order."""
+    found = ", ".join(f"CASE WHEN summary LIKE {literal('%' + k + '%')} THEN {literal(k)} END"
+                      for k in ctx.std.get("festival.keywords"))
+    return f"concat_ws({literal(sep)}, {found})"
+
+
+GAP = "date_diff('day', d_fest_first, d_fest_date)"
+MESSAGE = Msg(
+    "摘要含“{words_zh}”，日期 {d_fest_date} 在{d_fest_name}（{d_fest_first}）{rel_zh}，"
+    "金额 {amount} 元，疑似违规发放节日福利",
+    "Summary mentions {words_en} and the date {d_fest_date} is {rel_en} {d_fest_name} ({d_fest_first}); "
+    "{amount} yuan may be an improper holiday benefit",
+    lambda ctx: {
+        "words_zh": _words(ctx, "、"), "words_en": _words(ctx, ", "), "amount": money_text("amount"),
+        "rel_zh": (f"CASE WHEN {GAP} < 0 THEN '前 ' || {text('-' + GAP)} || ' 天' "
+                   f"ELSE '后 ' || {text(GAP)} || ' 天' END"),
+        "rel_en": (f"CASE WHEN {GAP} < 0 THEN {text('-' + GAP)} || ' days before' "
+                   f"ELSE {text(GAP)} || ' days after' END"),
+    },
+)
 
 
 RULE = LineRule(
@@ -41,6 +53,6 @@ RULE = LineRule(
     ],
     flag=lambda ctx: f"CASE WHEN d_fest_first IS NULL THEN FALSE ELSE {_kw(ctx)} END",
     stake=lambda ctx: "amount",
-    message=_message,
+    message=MESSAGE,
     source=lambda ctx: ctx.src("festival.keywords", "festival.window_days"),
 )

@@ -1,11 +1,11 @@
 """Travel invoice dated more than one day outside the trip (regs §8.3 F05)."""
 
-from voucher_audit.rules._base import TRAVEL, WARN, LineRule, in_list
+from voucher_audit.rules._base import TRAVEL, WARN, LineRule, Msg, in_list
 
-
-def _message(r, ctx):
-    return (f"开票日期 {r['invoice_date']} 不在出差期间 {r['trip_start']} 至 {r['trip_end']}（前后各 1 天）内",
-            f"Invoice date {r['invoice_date']} is outside the trip {r['trip_start']} to {r['trip_end']} (±1 day)")
+MESSAGE = Msg(
+    "开票日期 {invoice_date} 不在出差期间 {trip_start} 至 {trip_end}（前后各 1 天）内",
+    "Invoice date {invoice_date} is outside the trip {trip_start} to {trip_end} (±1 day)",
+)
 
 
 RULE = LineRule(
@@ -16,6 +16,6 @@ RULE = LineRule(
         ("missing trip_start or trip_end", "trip_start IS NOT NULL AND trip_end IS NOT NULL"),
     ],
     flag=lambda ctx: "date_diff('day', invoice_date, trip_start) > 1 OR date_diff('day', trip_end, invoice_date) > 1",
-    message=_message,
+    message=MESSAGE,
     source=lambda ctx: "regulations.md §8.3 F05 (invoice_date ∉ [trip_start − 1, trip_end + 1])",
 )

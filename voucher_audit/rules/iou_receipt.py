@@ -1,10 +1,9 @@
 """白条: an IOU instead of an invoice (regs §8.3 F01)."""
 
-from voucher_audit.rules._base import BLOCK, LineRule, money
+from voucher_audit.rules._base import BLOCK, LineRule, Msg, money_text
 
-
-def _message(r, ctx):
-    return (f"以白条入账 {money(r['amount'])} 元", f"{money(r['amount'])} yuan booked on an IOU instead of an invoice")
+MESSAGE = Msg("以白条入账 {amount} 元", "{amount} yuan booked on an IOU instead of an invoice",
+              lambda ctx: {"amount": money_text("amount")})
 
 
 RULE = LineRule(
@@ -13,6 +12,6 @@ RULE = LineRule(
     requires=lambda ctx: [("missing invoice_type", "invoice_type IS NOT NULL")],
     flag=lambda ctx: "invoice_type = 'iou'",
     stake=lambda ctx: "amount",
-    message=_message,
+    message=MESSAGE,
     source=lambda ctx: "会计法 第十四条; 发票管理办法 (不得以白条抵库); regulations.md §8.3 F01",
 )

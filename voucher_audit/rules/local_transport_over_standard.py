@@ -1,16 +1,17 @@
 """市内交通费 above 80 yuan × calendar days (财行〔2013〕531号; regs §1.1 T5)."""
 
-from voucher_audit.rules._base import WARN, LineRule, money
+from voucher_audit.rules._base import WARN, LineRule, Msg, const, money_text, text
 
 DAYS = "(date_diff('day', trip_start, trip_end) + 1)"
 
 
-def _message(r, ctx):
-    days = (r["trip_end"] - r["trip_start"]).days + 1
-    rate = ctx.std.dec("travel.local_transport_per_day")
-    return (f"市内交通费 {money(r['amount'])} 元，超过 {rate:.2f} 元/天 × {days} 天 = {rate * days:.2f} 元",
-            f"Local transport {money(r['amount'])} yuan exceeds {rate:.2f} yuan/day × {days} days = "
-            f"{rate * days:.2f} yuan")
+MESSAGE = Msg(
+    "市内交通费 {amount} 元，超过 {rate} 元/天 × {days} 天 = {limit} 元",
+    "Local transport {amount} yuan exceeds {rate} yuan/day × {days} days = {limit} yuan",
+    lambda ctx: {"amount": money_text("amount"),
+                 "rate": const(f"{ctx.std.dec('travel.local_transport_per_day'):.2f}"), "days": text(DAYS),
+                 "limit": money_text(f"{ctx.p('travel.local_transport_per_day')} * {DAYS}")},
+)
 
 
 RULE = LineRule(
@@ -22,6 +23,6 @@ RULE = LineRule(
     ],
     flag=lambda ctx: f"amount > {ctx.p('travel.local_transport_per_day')} * {DAYS}",
     stake=lambda ctx: f"amount - {ctx.p('travel.local_transport_per_day')} * {DAYS}",
-    message=_message,
+    message=MESSAGE,
     source=lambda ctx: ctx.src("travel.local_transport_per_day"),
 )

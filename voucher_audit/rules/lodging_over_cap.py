@@ -1,21 +1,20 @@
 """住宿费超标: amount per night above the lodging cap for destination, rank and season (财行〔2016〕71号; regs §1.3)."""
 
-from decimal import ROUND_HALF_UP, Decimal
-
-from voucher_audit.rules._base import WARN, LineRule, blank, money
+from voucher_audit.rules._base import WARN, LineRule, Msg, blank, label, money_text, per_unit_text
 
 RANK_ZH = {"provincial": "部级（省级）人员", "bureau": "司局级（厅级）人员", "other": "其他人员"}
 RANK_EN = {"provincial": "ministerial (provincial) rank", "bureau": "bureau rank", "other": "other staff"}
 
 
-def _message(r, ctx):
-    per_night = (Decimal(r["amount"]) / r["nights"]).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    area, rank = r["d_lodging_area"], r["person_rank"]
-    over = money(r["x_stake"])
-    return (f"住宿费 {per_night:.2f} 元/晚，超过{area}{RANK_ZH[rank]}标准 {money(r['d_lodging_cap'])} 元/晚"
-            f"（{r['nights']} 晚，超支 {over} 元由个人负担）",
-            f"Lodging {per_night:.2f} yuan/night exceeds the {area} cap for {RANK_EN[rank]} of "
-            f"{money(r['d_lodging_cap'])} yuan/night ({r['nights']} nights; {over} yuan over, borne by the traveller)")
+STAKE = "amount - d_lodging_cap * nights"
+MESSAGE = Msg(
+    "住宿费 {per_night} 元/晚，超过{d_lodging_area}{rank_zh}标准 {cap} 元/晚（{nights} 晚，超支 {over} 元由个人负担）",
+    "Lodging {per_night} yuan/night exceeds the {d_lodging_area} cap for {rank_en} of {cap} yuan/night "
+    "({nights} nights; {over} yuan over, borne by the traveller)",
+    lambda ctx: {"per_night": per_unit_text("amount", "nights"), "cap": money_text("d_lodging_cap"),
+                 "rank_zh": label("person_rank", RANK_ZH), "rank_en": label("person_rank", RANK_EN),
+                 "over": money_text(STAKE)},
+)
 
 
 RULE = LineRule(
@@ -30,7 +29,7 @@ RULE = LineRule(
         ("no cap for this destination in that season", "d_lodging_cap IS NOT NULL"),
     ],
     flag=lambda ctx: "amount > d_lodging_cap * nights",
-    stake=lambda ctx: "amount - d_lodging_cap * nights",
-    message=_message,
+    stake=lambda ctx: STAKE,
+    message=MESSAGE,
     source=lambda ctx: "财行〔2016〕71号 住宿费限额标准; 财行〔2013〕531号 第十一条",
 )

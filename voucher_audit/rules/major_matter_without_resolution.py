@@ -3,14 +3,16 @@
 Source: 村民委员会组织法 第二十四条; regulations.md §6 and §8.3 F20.
 """
 
-from voucher_audit.rules._base import BLOCK, LineRule, blank, money
+from voucher_audit.rules._base import BLOCK, LineRule, Msg, blank, money_text
 
 CATS = "category IN ('project', 'asset_disposal', 'land_compensation', 'subsidy_distribution')"
 
 
-def _message(r, ctx):
-    return (f"村级重大事项支出 {money(r['amount'])} 元（{r['category']}）无村民会议或代表会议决议",
-            f"Village major-matter payment of {money(r['amount'])} yuan ({r['category']}) has no resolution record")
+MESSAGE = Msg(
+    "村级重大事项支出 {amount} 元（{category}）无村民会议或代表会议决议",
+    "Village major-matter payment of {amount} yuan ({category}) has no resolution record",
+    lambda ctx: {"amount": money_text("amount")},
+)
 
 
 RULE = LineRule(
@@ -20,6 +22,6 @@ RULE = LineRule(
     requires=lambda ctx: [("unit not in the units table", "d_unit_level IS NOT NULL")],
     flag=lambda ctx: blank("resolution_ref"),
     stake=lambda ctx: "amount",
-    message=_message,
+    message=MESSAGE,
     source=lambda ctx: "村民委员会组织法 第二十四条 (须经村民会议讨论决定); 四议两公开 (regulations.md §6.3)",
 )

@@ -1,6 +1,6 @@
 """伙食补助费 above allowance × calendar days (财行〔2013〕531号; regs §1.1 T3–T4)."""
 
-from voucher_audit.rules._base import WARN, LineRule, blank, money
+from voucher_audit.rules._base import WARN, LineRule, Msg, blank, money_text, text
 from voucher_audit.sql import literal
 
 
@@ -18,13 +18,12 @@ def _days():
     return "(date_diff('day', trip_start, trip_end) + 1)"
 
 
-def _message(r, ctx):
-    days = (r["trip_end"] - r["trip_start"]).days + 1
-    return (f"伙食补助费 {money(r['amount'])} 元，超过 {money(r['x_rate'])} 元/天 × {days} 天 = "
-            f"{money(r['x_limit'])} 元"
-            f"（目的地 {r['destination']}）",
-            f"Meal allowance {money(r['amount'])} yuan exceeds {money(r['x_rate'])} yuan/day × {days} days = "
-            f"{money(r['x_limit'])} yuan (destination {r['destination']})")
+MESSAGE = Msg(
+    "伙食补助费 {amount} 元，超过 {rate} 元/天 × {days} 天 = {limit} 元（目的地 {destination}）",
+    "Meal allowance {amount} yuan exceeds {rate} yuan/day × {days} days = {limit} yuan (destination {destination})",
+    lambda ctx: {"amount": money_text("amount"), "rate": money_text(_rate(ctx)), "days": text(_days()),
+                 "limit": money_text(f"{_rate(ctx)} * {_days()}")},
+)
 
 
 RULE = LineRule(
@@ -37,7 +36,6 @@ RULE = LineRule(
     ],
     flag=lambda ctx: f"amount > {_rate(ctx)} * {_days()}",
     stake=lambda ctx: f"amount - {_rate(ctx)} * {_days()}",
-    details=lambda ctx: {"rate": _rate(ctx), "limit": f"{_rate(ctx)} * {_days()}"},
-    message=_message,
+    message=MESSAGE,
     source=lambda ctx: ctx.src("travel.meal_allowance_per_day", "travel.meal_allowance_high_per_day"),
 )

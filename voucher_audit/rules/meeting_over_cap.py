@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from voucher_audit.rules._base import WARN, LineRule, money
+from voucher_audit.rules._base import WARN, LineRule, Msg, money_text
 from voucher_audit.sql import literal
 
 
@@ -12,12 +12,12 @@ def _cap(ctx):
     return f"(CASE meeting_class {whens} END)"
 
 
-def _message(r, ctx):
-    return (f"{r['meeting_class']} 类会议费 {money(r['amount'])} 元，超过 {money(r['x_cap'])} 元 × "
-            f"{r['attendees']} 人 × "
-            f"{r['days']} 天 = {money(r['x_limit'])} 元",
-            f"Class {r['meeting_class']} meeting {money(r['amount'])} yuan exceeds {money(r['x_cap'])} × "
-            f"{r['attendees']} attendees × {r['days']} days = {money(r['x_limit'])} yuan")
+MESSAGE = Msg(
+    "{meeting_class} 类会议费 {amount} 元，超过 {cap} 元 × {attendees} 人 × {days} 天 = {limit} 元",
+    "Class {meeting_class} meeting {amount} yuan exceeds {cap} × {attendees} attendees × {days} days = {limit} yuan",
+    lambda ctx: {"amount": money_text("amount"), "cap": money_text(_cap(ctx)),
+                 "limit": money_text(f"{_cap(ctx)} * attendees * days")},
+)
 
 
 RULE = LineRule(
@@ -30,7 +30,6 @@ RULE = LineRule(
     ],
     flag=lambda ctx: f"amount > {_cap(ctx)} * attendees * days",
     stake=lambda ctx: f"amount - {_cap(ctx)} * attendees * days",
-    details=lambda ctx: {"cap": _cap(ctx), "limit": f"{_cap(ctx)} * attendees * days"},
-    message=_message,
+    message=MESSAGE,
     source=lambda ctx: ctx.src("meeting.cap_per_person_day"),
 )

@@ -1,12 +1,12 @@
 """Nights invoiced exceed the trip's calendar days minus one (regs §1.3, §8.3 F07)."""
 
-from voucher_audit.rules._base import WARN, LineRule
+from voucher_audit.rules._base import WARN, LineRule, Msg, text
 
-
-def _message(r, ctx):
-    allowed = (r["trip_end"] - r["trip_start"]).days
-    return (f"住宿 {r['nights']} 晚，超过出差期间 {r['trip_start']} 至 {r['trip_end']} 可住宿的 {allowed} 晚",
-            f"{r['nights']} nights invoiced but the trip {r['trip_start']} to {r['trip_end']} allows at most {allowed}")
+MESSAGE = Msg(
+    "住宿 {nights} 晚，超过出差期间 {trip_start} 至 {trip_end} 可住宿的 {allowed} 晚",
+    "{nights} nights invoiced but the trip {trip_start} to {trip_end} allows at most {allowed}",
+    lambda ctx: {"allowed": text("date_diff('day', trip_start, trip_end)")},
+)
 
 
 RULE = LineRule(
@@ -18,6 +18,6 @@ RULE = LineRule(
         ("trip_end before trip_start", "trip_end >= trip_start"),
     ],
     flag=lambda ctx: "nights > date_diff('day', trip_start, trip_end)",
-    message=_message,
+    message=MESSAGE,
     source=lambda ctx: "财行〔2016〕71号; regulations.md §1.3 (nights ≤ trip days − 1)",
 )

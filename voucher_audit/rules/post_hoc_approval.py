@@ -1,14 +1,22 @@
 """补批: approval dated after the trip, the event or the invoice (regs §1.1 T2, §8.3 F03)."""
 
-from voucher_audit.rules._base import TRAVEL, WARN, LineRule, in_list
+from voucher_audit.rules._base import TRAVEL, WARN, LineRule, Msg, in_list, text
 
 REF = (f"(CASE WHEN {in_list('category', TRAVEL)} THEN trip_start "
        f"WHEN category IN ('reception', 'meeting', 'training') THEN event_date ELSE invoice_date END)")
 
 
-def _message(r, ctx):
-    return (f"审批日期 {r['approval_date']} 晚于{r['x_what_zh']} {r['x_ref']}（事后补批）",
-            f"Approval dated {r['approval_date']} is after the {r['x_what_en']} {r['x_ref']} (approved after the fact)")
+MESSAGE = Msg(
+    "审批日期 {approval_date} 晚于{what_zh} {ref}（事后补批）",
+    "Approval dated {approval_date} is after the {what_en} {ref} (approved after the fact)",
+    lambda ctx: {
+        "ref": text(REF),
+        "what_zh": (f"CASE WHEN {in_list('category', TRAVEL)} THEN '出差开始日期' "
+                    "WHEN category IN ('reception', 'meeting', 'training') THEN '活动日期' ELSE '开票日期' END"),
+        "what_en": (f"CASE WHEN {in_list('category', TRAVEL)} THEN 'trip start' "
+                    "WHEN category IN ('reception', 'meeting', 'training') THEN 'event date' ELSE 'invoice date' END"),
+    },
+)
 
 
 RULE = LineRule(
@@ -19,13 +27,6 @@ RULE = LineRule(
         ("missing trip_start, event_date or invoice_date", f"{REF} IS NOT NULL"),
     ],
     flag=lambda ctx: f"approval_date > {REF}",
-    details=lambda ctx: {
-        "ref": REF,
-        "what_zh": (f"CASE WHEN {in_list('category', TRAVEL)} THEN '出差开始日期' "
-                    "WHEN category IN ('reception', 'meeting', 'training') THEN '活动日期' ELSE '开票日期' END"),
-        "what_en": (f"CASE WHEN {in_list('category', TRAVEL)} THEN 'trip start' "
-                    "WHEN category IN ('reception', 'meeting', 'training') THEN 'event date' ELSE 'invoice date' END"),
-    },
-    message=_message,
+    message=MESSAGE,
     source=lambda ctx: "财行〔2013〕531号 第四条 (出差须事先审批); 中办发〔2013〕22号 第六条; regulations.md §8.3 F03",
 )

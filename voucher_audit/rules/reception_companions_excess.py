@@ -1,15 +1,20 @@
 """Too many companions at a reception meal (中办发〔2013〕22号 第十条; regs §2 R3)."""
 
-from voucher_audit.rules._base import WARN, LineRule
+from voucher_audit.rules._base import WARN, LineRule, Msg, text
 
 
-def _message(r, ctx):
-    g, h = r["guests"], r["hosts"]
+def _allowed(ctx):
     small = int(ctx.std.get("reception.small_group_max_guests"))
-    allowed = int(ctx.std.get("reception.max_companions_small_group")) if g <= small else \
-        g // int(ctx.std.get("reception.large_group_ratio"))
-    return (f"接待对象 {g} 人，陪餐 {h} 人，超过允许的 {allowed} 人",
-            f"{g} guests with {h} companions; at most {allowed} companions are allowed")
+    few = int(ctx.std.get("reception.max_companions_small_group"))
+    ratio = int(ctx.std.get("reception.large_group_ratio"))
+    return text(f"CASE WHEN guests <= {small} THEN {few} ELSE guests // {ratio} END")
+
+
+MESSAGE = Msg(
+    "接待对象 {guests} 人，陪餐 {hosts} 人，超过允许的 {allowed} 人",
+    "{guests} guests with {hosts} companions; at most {allowed} companions are allowed",
+    lambda ctx: {"allowed": _allowed(ctx)},
+)
 
 
 RULE = LineRule(
@@ -20,6 +25,6 @@ RULE = LineRule(
                       f"AND hosts > {ctx.p('reception.max_companions_small_group')}) OR "
                       f"(guests > {ctx.p('reception.small_group_max_guests')} "
                       f"AND {ctx.p('reception.large_group_ratio')} * hosts > guests)"),
-    message=_message,
+    message=MESSAGE,
     source=lambda ctx: ctx.src("reception.max_companions_small_group", "reception.large_group_ratio"),
 )

@@ -1,14 +1,15 @@
 """Same-city reception (严禁同城吃请; a local rule in many places: regs §2 R13)."""
 
-from voucher_audit.rules._base import WARN, LineRule, blank
+from voucher_audit.rules._base import WARN, LineRule, Msg, blank
 
 SAME = ("(guest_origin_city = d_unit_city OR guest_origin_city || '市' = d_unit_city "
         "OR guest_origin_city = d_unit_city || '市')")
 
 
-def _message(r, ctx):
-    return (f"接待对象来自本单位所在城市 {r['guest_origin_city']}（同城接待）",
-            f"The guests come from {r['guest_origin_city']}, the unit's own city (same-city reception)")
+MESSAGE = Msg(
+    "接待对象来自本单位所在城市 {guest_origin_city}（同城接待）",
+    "The guests come from {guest_origin_city}, the unit's own city (same-city reception)",
+)
 
 
 RULE = LineRule(
@@ -20,6 +21,6 @@ RULE = LineRule(
         ("missing guest_origin_city", f"NOT {blank('guest_origin_city')}"),
     ],
     flag=lambda ctx: SAME,
-    message=_message,
+    message=MESSAGE,
     source=lambda ctx: "严禁同城吃请 (local rule in many counties, regulations.md §2 R13)",
 )

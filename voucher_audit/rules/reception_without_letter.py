@@ -1,11 +1,10 @@
 """Reception without an official letter: 无公函不接待 (中办发〔2013〕22号 第六条; regs §2 R1)."""
 
-from voucher_audit.rules._base import BLOCK, LineRule, blank, money
+from voucher_audit.rules._base import BLOCK, LineRule, Msg, blank, money_text
 
-
-def _message(r, ctx):
-    return (f"公务接待费 {money(r['amount'])} 元无派出单位公函",
-            f"Reception of {money(r['amount'])} yuan has no official letter from the sending unit")
+MESSAGE = Msg("公务接待费 {amount} 元无派出单位公函",
+              "Reception of {amount} yuan has no official letter from the sending unit",
+              lambda ctx: {"amount": money_text("amount")})
 
 
 RULE = LineRule(
@@ -14,6 +13,6 @@ RULE = LineRule(
     requires=lambda ctx: [],
     flag=lambda ctx: blank("official_letter"),
     stake=lambda ctx: "amount",
-    message=_message,
+    message=MESSAGE,
     source=lambda ctx: "中办发〔2013〕22号 第六条 (无公函的公务活动和来访人员一律不予接待)",
 )

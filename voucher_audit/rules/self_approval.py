@@ -1,11 +1,8 @@
 """The approver approved their own claim (separation of duties; regs §8.3 F02)."""
 
-from voucher_audit.rules._base import WARN, LineRule, blank
+from voucher_audit.rules._base import WARN, LineRule, Msg, blank
 
-
-def _message(r, ctx):
-    return (f"审批人 {r['approver']} 与经办人相同（自批自报）",
-            f"Approver {r['approver']} is also the handler (self-approval)")
+MESSAGE = Msg("审批人 {approver} 与经办人相同（自批自报）", "Approver {approver} is also the handler (self-approval)")
 
 
 RULE = LineRule(
@@ -14,6 +11,6 @@ RULE = LineRule(
     requires=lambda ctx: [("missing handler", f"NOT {blank('handler')}"),
                           ("missing approver", f"NOT {blank('approver')}")],
     flag=lambda ctx: "LOWER(approver) = LOWER(handler)",
-    message=_message,
+    message=MESSAGE,
     source=lambda ctx: "会计法 第二十七条 (不相容职务相互分离); regulations.md §8.3 F02",
 )

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from voucher_audit.rules._base import WARN, LineRule, money
+from voucher_audit.rules._base import WARN, LineRule, Msg, money_text
 from voucher_audit.sql import literal
 
 
@@ -17,11 +17,13 @@ def _limit(ctx):
     return f"({_cap(ctx)} * attendees * (LEAST(days, {t}) + {f} * GREATEST(days - {t}, 0)))"
 
 
-def _message(r, ctx):
-    return (f"{r['training_class']} 类培训费 {money(r['amount'])} 元，超过标准 {money(r['x_cap'])} 元/人天 × "
-            f"{r['attendees']} 人 × {r['days']} 天（30 天以上按 70%）= {money(r['x_limit'])} 元",
-            f"Class {r['training_class']} training {money(r['amount'])} yuan exceeds {money(r['x_cap'])} × "
-            f"{r['attendees']} attendees × {r['days']} days (70 % beyond day 30) = {money(r['x_limit'])} yuan")
+MESSAGE = Msg(
+    "{training_class} 类培训费 {amount} 元，超过标准 {cap} 元/人天 × {attendees} 人 × {days} 天"
+    "（30 天以上按 70%）= {limit} 元",
+    "Class {training_class} training {amount} yuan exceeds {cap} × {attendees} attendees × {days} days "
+    "(70 % beyond day 30) = {limit} yuan",
+    lambda ctx: {"amount": money_text("amount"), "cap": money_text(_cap(ctx)), "limit": money_text(_limit(ctx))},
+)
 
 
 RULE = LineRule(
@@ -34,7 +36,6 @@ RULE = LineRule(
     ],
     flag=lambda ctx: f"amount > {_limit(ctx)}",
     stake=lambda ctx: f"amount - {_limit(ctx)}",
-    details=lambda ctx: {"cap": _cap(ctx), "limit": _limit(ctx)},
-    message=_message,
+    message=MESSAGE,
     source=lambda ctx: ctx.src("training.cap_per_person_day", "training.long_course_factor"),
 )

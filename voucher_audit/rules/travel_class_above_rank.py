@@ -1,13 +1,14 @@
 """Seat or cabin class above the rank's entitlement (财行〔2013〕531号 第七条; regs §1.2)."""
 
-from voucher_audit.rules._base import WARN, LineRule
+from voucher_audit.rules._base import WARN, LineRule, Msg
 
 RECEIPT_MODES = "travel_mode IN ('bus', 'other')"
 
 
-def _message(r, ctx):
-    return (f"{r['person_rank']} 职级乘坐 {r['travel_mode']} {r['travel_class']}，超过规定等级",
-            f"Rank {r['person_rank']} travelled {r['travel_mode']} in {r['travel_class']}, above the entitled class")
+MESSAGE = Msg(
+    "{person_rank} 职级乘坐 {travel_mode} {travel_class}，超过规定等级",
+    "Rank {person_rank} travelled {travel_mode} in {travel_class}, above the entitled class",
+)
 
 
 RULE = LineRule(
@@ -20,6 +21,6 @@ RULE = LineRule(
         ("travel_class not defined for travel_mode", f"d_class_level IS NOT NULL OR {RECEIPT_MODES}"),
     ],
     flag=lambda ctx: f"NOT ({RECEIPT_MODES}) AND d_class_level > d_class_max",
-    message=_message,
+    message=MESSAGE,
     source=lambda ctx: "财行〔2013〕531号 第七条 交通工具等级",
 )

@@ -1,13 +1,13 @@
 """Vehicle cost for a plate outside the unit's official fleet: 私车公养 (中办发〔2017〕71号; regs §3 V3, §8.3 F15)."""
 
-from voucher_audit.rules._base import BLOCK, VEHICLE, LineRule, blank, in_list, money
+from voucher_audit.rules._base import BLOCK, VEHICLE, LineRule, Msg, blank, in_list, money_text
 from voucher_audit.sql import literal
 
-
-def _message(r, ctx):
-    return (f"车牌 {r['vehicle_plate']} 不在本单位公务用车名册内，列支车辆费用 {money(r['amount'])} 元",
-            f"Plate {r['vehicle_plate']} is not in the unit's official fleet; "
-            f"{money(r['amount'])} yuan of vehicle cost")
+MESSAGE = Msg(
+    "车牌 {vehicle_plate} 不在本单位公务用车名册内，列支车辆费用 {amount} 元",
+    "Plate {vehicle_plate} is not in the unit's official fleet; {amount} yuan of vehicle cost",
+    lambda ctx: {"amount": money_text("amount")},
+)
 
 
 RULE = LineRule(
@@ -19,6 +19,6 @@ RULE = LineRule(
     ],
     flag=lambda ctx: "NOT d_in_fleet",
     stake=lambda ctx: "amount",
-    message=_message,
+    message=MESSAGE,
     source=lambda ctx: "中办发〔2017〕71号 公务用车管理办法 (严禁私车公养)",
 )

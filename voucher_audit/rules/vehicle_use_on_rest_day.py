@@ -1,14 +1,16 @@
 """Official car costs on a weekend or statutory holiday without an emergency (中办发〔2017〕71号; regs §3 V5–V6)."""
 
-from voucher_audit.rules._base import VEHICLE, WARN, LineRule, in_list
+from voucher_audit.rules._base import VEHICLE, WARN, LineRule, Msg, in_list
 
-
-def _message(r, ctx):
-    kind_zh = f"法定节假日（{r['d_veh_holiday']}）" if r.get("d_veh_holiday") else "周末休息日"
-    kind_en = f"statutory holiday ({r['d_veh_holiday']})" if r.get("d_veh_holiday") else "weekend rest day"
-    plate = r.get("vehicle_plate") or "-"
-    return (f"车辆 {plate} 于 {r['d_veh_date']}（{kind_zh}）发生用车费用，且未标注应急",
-            f"Vehicle {plate} cost dated {r['d_veh_date']}, a {kind_en}, without an emergency tag")
+MESSAGE = Msg(
+    "车辆 {vehicle_plate} 于 {d_veh_date}（{kind_zh}）发生用车费用，且未标注应急",
+    "Vehicle {vehicle_plate} cost dated {d_veh_date}, a {kind_en}, without an emergency tag",
+    lambda ctx: {
+        "kind_zh": "CASE WHEN d_veh_holiday IS NULL THEN '周末休息日' ELSE '法定节假日（' || d_veh_holiday || '）' END",
+        "kind_en": "CASE WHEN d_veh_holiday IS NULL THEN 'weekend rest day' "
+                   "ELSE 'statutory holiday (' || d_veh_holiday || ')' END",
+    },
+)
 
 
 RULE = LineRule(
@@ -19,6 +21,6 @@ RULE = LineRule(
         ("date outside the holiday calendar", "d_veh_rest IS NOT NULL"),
     ],
     flag=lambda ctx: "d_veh_rest AND NOT COALESCE(emergency, FALSE)",
-    message=_message,
+    message=MESSAGE,
     source=lambda ctx: "中办发〔2017〕71号 公务用车管理办法; 国务院办公厅节假日安排通知",
 )

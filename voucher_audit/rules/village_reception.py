@@ -1,11 +1,12 @@
 """Reception booked by a village, which keeps no reception budget (regs §2 R6, §6)."""
 
-from voucher_audit.rules._base import WARN, LineRule, money
+from voucher_audit.rules._base import WARN, LineRule, Msg, money_text
 
-
-def _message(r, ctx):
-    return (f"村级组织列支公务接待费 {money(r['amount'])} 元（村级不安排公务接待费）",
-            f"Village booked {money(r['amount'])} yuan of official reception (villages keep zero reception)")
+MESSAGE = Msg(
+    "村级组织列支公务接待费 {amount} 元（村级不安排公务接待费）",
+    "Village booked {amount} yuan of official reception (villages keep zero reception)",
+    lambda ctx: {"amount": money_text("amount")},
+)
 
 
 RULE = LineRule(
@@ -14,6 +15,6 @@ RULE = LineRule(
     requires=lambda ctx: [("unit not in the units table", "d_unit_known AND d_unit_level IS NOT NULL")],
     flag=lambda ctx: "d_unit_level = 'village'",
     stake=lambda ctx: "amount",
-    message=_message,
+    message=MESSAGE,
     source=lambda ctx: "中办发〔2013〕22号 第十二条 (接待费预算总额控制); villages keep zero reception (regs §6)",
 )
