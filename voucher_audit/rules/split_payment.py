@@ -3,31 +3,56 @@ above it within a 7-day window (regs §2 R9, §8.3 F11)."""
 
 from voucher_audit.rules._base import WARN, SetRule, finding, money
 
+# the candidates' grouping key; two groups sharing it only cost time (tests/engine/test_prefilters.py forces that)
+GROUP_HASH = "hash(org_code, payee)"
+CAND = "_split_payment_cand"
 HITS = "_split_payment_hit"
+
+
+def _lines(ctx):
+    t = ctx.p("approval.threshold")
+    return f"""(SELECT line_id, org_code, payee AS pk, amount, COALESCE(invoice_date, voucher_date) AS d,
+        date_diff('day', DATE '1970-01-01', COALESCE(invoice_date, voucher_date)) AS dn, {GROUP_HASH} AS h
+ FROM lines WHERE amount < {t} AND payee IS NOT NULL)"""
+
+
+def _candidates(ctx):
+    """A superset of the flagged lines, cheaply: windows over a 64-bit hash of unit and payee (one sort by two
+    integers) give the window starts that reach the threshold; the lines inside such a window are candidates.
+
+    Two units or payees that share a hash only add lines to each other's windows, and a window's sum and count
+    only grow with more lines: every truly flagged line is a candidate. :func:`_hits` makes the answer exact."""
+    t, w = ctx.p("approval.threshold"), int(ctx.std.get("split.window_days")) - 1
+    return f"""
+WITH st AS (
+  SELECT DISTINCT h, dn AS s FROM (
+    SELECT h, dn, SUM(amount) OVER win AS wsum, COUNT(*) OVER win AS wcnt FROM {_lines(ctx)} AS c
+    WINDOW win AS (PARTITION BY h ORDER BY dn RANGE BETWEEN CURRENT ROW AND {w} FOLLOWING)
+  ) AS x WHERE wcnt >= 2 AND wsum >= {t}
+)
+SELECT c.line_id, c.org_code, c.pk, c.amount, c.d, c.dn
+FROM {_lines(ctx)} AS c SEMI JOIN st ON st.h = c.h AND c.dn BETWEEN st.s AND st.s + {w}
+"""
 
 
 def _hits(ctx):
     """The flagged lines: in some window [d, d + 6 days] that starts at a line's date and holds >= 2 lines
-    below the threshold adding up to >= the threshold. Unit and payee are numbered first, so the windows sort
-    by two integers instead of two strings."""
+    below the threshold adding up to >= the threshold, by unit and payee exactly, among the candidates.
+
+    Evaluating only the candidates is exact: every line of a unit and payee inside a qualifying window is a
+    candidate, so each qualifying window is found whole, and a window that qualifies among candidates
+    qualifies among all the lines."""
     t, w = ctx.p("approval.threshold"), int(ctx.std.get("split.window_days")) - 1
     return f"""
-WITH c AS (
-  SELECT line_id, org_code, payee AS pk, amount, COALESCE(invoice_date, voucher_date) AS d,
-         date_diff('day', DATE '1970-01-01', COALESCE(invoice_date, voucher_date)) AS dn
-  FROM lines WHERE amount < {t} AND payee IS NOT NULL
-), g AS (
-  SELECT org_code, pk, dense_rank() OVER (ORDER BY org_code, pk) AS gid
-  FROM (SELECT DISTINCT org_code, pk FROM c) AS u
-), w AS (
-  SELECT c.line_id, c.org_code, c.pk, c.amount, c.d, c.dn, g.gid,
-         SUM(c.amount) OVER (PARTITION BY g.gid ORDER BY c.dn RANGE BETWEEN CURRENT ROW AND {w} FOLLOWING) AS wsum,
-         COUNT(*) OVER (PARTITION BY g.gid ORDER BY c.dn RANGE BETWEEN CURRENT ROW AND {w} FOLLOWING) AS wcnt
-  FROM c JOIN g ON g.org_code = c.org_code AND g.pk = c.pk
+WITH w AS (
+  SELECT line_id, org_code, pk, amount, d, dn,
+         SUM(amount) OVER (PARTITION BY org_code, pk ORDER BY dn RANGE BETWEEN CURRENT ROW AND {w} FOLLOWING) AS wsum,
+         COUNT(*) OVER (PARTITION BY org_code, pk ORDER BY dn RANGE BETWEEN CURRENT ROW AND {w} FOLLOWING) AS wcnt
+  FROM {CAND}
 ), q AS (
   SELECT line_id, org_code, pk, amount, d, dn,
          MAX(CASE WHEN wcnt >= 2 AND wsum >= {t} THEN dn END) OVER (
-             PARTITION BY gid ORDER BY dn RANGE BETWEEN {w} PRECEDING AND CURRENT ROW) AS qstart
+             PARTITION BY org_code, pk ORDER BY dn RANGE BETWEEN {w} PRECEDING AND CURRENT ROW) AS qstart
   FROM w
 )
 SELECT line_id, org_code, pk, amount, d, dn FROM q WHERE qstart IS NOT NULL
@@ -74,7 +99,7 @@ def _build(rows, ctx):
 RULE = SetRule(
     id="split_payment", severity=WARN, title="Split payment",
     coverage=_coverage, findings=_findings,
-    prepare=lambda ctx: [(HITS, _hits(ctx))],
+    prepare=lambda ctx: [(CAND, _candidates(ctx)), (HITS, _hits(ctx))],
     reasons=lambda ctx: ["missing payee"],
     build=_build,
     source=lambda ctx: ctx.src("approval.threshold", "split.window_days"),
