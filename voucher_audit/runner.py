@@ -129,6 +129,7 @@ def _run(engine, ctx: Ctx, rules: list[str] | None, n_lines: int, timings: dict[
     by_rule: dict[str, list[Finding]] = {}
     lrules = C.line_rules(rules)
     line_findings: cf.Future | None = None
+    builds: dict[str, cf.Future] = {}
     if lrules:
         t = time.perf_counter()
         engine.materialize("_line_groups", C.fused_status_sql(lrules, ctx))
@@ -169,17 +170,20 @@ def _run(engine, ctx: Ctx, rules: list[str] | None, n_lines: int, timings: dict[
                           "flagged": _int(agg["flagged"])}
         reasons[r.id] = {reason: _int(agg.get(f"ne_{i}")) for i, reason in enumerate(r.reasons(ctx))}
         if coverage[r.id]["flagged"] or r.id == "benford_nonconformity":
-            by_rule[r.id] = _sorted(r.build(engine.query(r.findings_sql(ctx, base)), ctx))
+            # the rows are fetched now (the tables below are dropped); their findings are built on the thread
+            rows = engine.query_arrow(r.findings_sql(ctx, base))
+            builds[r.id] = pool.submit(lambda r=r, rows=rows: _sorted(r.build(rows.to_pylist(), ctx)))
         for name in [base, *(n for n, _ in prepared)]:
             if name:
                 engine.drop(name)
         timings[r.id] = time.perf_counter() - t
         if progress:
             progress(r.id)
+    t = time.perf_counter()
     if line_findings is not None:
-        t = time.perf_counter()
         by_rule.update(line_findings.result())
-        timings["line_messages_wait"] = time.perf_counter() - t
+    by_rule.update({rid: f.result() for rid, f in builds.items()})
+    timings["findings_wait"] = time.perf_counter() - t
     if lrules and progress:
         progress("line rules: findings")
     for rid, c in coverage.items():
