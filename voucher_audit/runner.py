@@ -146,7 +146,7 @@ def _run(engine, ctx: Ctx, rules: list[str] | None, n_lines: int, timings: dict[
         flagged = [r for r in lrules if coverage[r.id]["flagged"]]
         if flagged:
             engine.materialize("_line_flagged_keys", C.flagged_keys_sql(lrules, "_line_groups"))
-            engine.materialize("_line_flagged", C.flagged_lines_sql(flagged, "_line_flagged_keys"))
+            engine.materialize("_line_flagged", C.flagged_lines_sql(flagged, ctx, "_line_flagged_keys"))
             table = engine.query_arrow(C.fused_findings_sql(flagged, ctx, "_line_flagged"))
             for name in ("_line_flagged_keys", "_line_flagged"):
                 engine.drop(name)

@@ -13,7 +13,7 @@ from voucher_audit.rules._base import Ctx
 def test_every_canonical_column_is_read_by_some_rule():
     ctx = Ctx(std=standards.load("central", dt.date(2026, 1, 1)), has_units=True, has_fleet=True)
     lrules = C.line_rules()
-    sql = [C.enriched_view_sql(), C.fused_status_sql(lrules, ctx), C.flagged_lines_sql(lrules, "k"),
+    sql = [C.enriched_view_sql(), C.fused_status_sql(lrules, ctx), C.flagged_lines_sql(lrules, ctx, "k"),
            C.fused_findings_sql(lrules, ctx, "st")]
     for r in C.set_rules():
         sql += [q for _, q in r.prepare(ctx)]
