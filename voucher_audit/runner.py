@@ -152,7 +152,7 @@ def _run(engine, ctx: Ctx, rules: list[str] | None, n_lines: int, timings: dict[
                 engine.drop(name)
             # the engine rendered the messages; turning the rows into Findings is Python work, done on a second
             # thread while the engine (which releases the GIL) runs the set rules below
-            line_findings = pool.submit(lambda: {r.id: _line_findings(r, table, ctx) for r in flagged})
+            line_findings = pool.submit(_line_findings, flagged, table, ctx)
         engine.drop("_line_groups")
         timings["fused_findings"] = time.perf_counter() - t
     for r in C.set_rules(rules):
@@ -206,15 +206,16 @@ def _cents(value: Any) -> Decimal | None:
     return (value if isinstance(value, Decimal) else Decimal(value)).quantize(CENT)
 
 
-def _line_findings(rule: LineRule, table: pa.Table, ctx: Ctx) -> list[Finding]:
-    """Findings of one line rule from the fused result, column-wise, already in :meth:`Finding.sort_key` order
-    (unit, line, message: Arrow sorts strings by code point, as Python does)."""
-    p = f"x_{rule.id}__"
-    cols = ["org_code", "line_id", p + "zh", p + "en"] + ([p + "stake"] if rule.stake is not None else [])
-    sub = table.filter(pc.equal(table.column(f"s_{rule.id}"), 2)).select(cols)
-    sub = sub.sort_by([(c, "ascending") for c in cols[:3]])
-    orgs, ids, zhs, ens = (sub.column(c).to_pylist() for c in cols[:4])
-    stakes = [_cents(v) for v in sub.column(cols[4]).to_pylist()] if len(cols) > 4 else [None] * len(ids)
-    rid, severity, source = rule.id, rule.severity, ctx.source_of(rule)
-    return [Finding(rid, severity, (i,), o, s, zh, en, source)
-            for o, i, zh, en, s in zip(orgs, ids, zhs, ens, stakes, strict=True)]
+def _line_findings(rules: list[LineRule], table: pa.Table, ctx: Ctx) -> dict[str, list[Finding]]:
+    """Each line rule's findings from the rendered rows (:func:`compile.fused_findings_sql`), column-wise, in
+    :meth:`Finding.sort_key` order (unit, line, message: Arrow sorts strings by code point, as Python does)."""
+    out = {}
+    for i, rule in enumerate(rules):
+        sub = table.filter(pc.equal(table.column("r"), i))
+        sub = sub.sort_by([("org_code", "ascending"), ("line_id", "ascending"), ("zh", "ascending")])
+        orgs, ids, zhs, ens = (sub.column(c).to_pylist() for c in ("org_code", "line_id", "zh", "en"))
+        stakes = [_cents(v) for v in sub.column("stake").to_pylist()]
+        rid, severity, source = rule.id, rule.severity, ctx.source_of(rule)
+        out[rule.id] = [Finding(rid, severity, (lid,), o, s, zh, en, source)
+                        for o, lid, zh, en, s in zip(orgs, ids, zhs, ens, stakes, strict=True)]
+    return out

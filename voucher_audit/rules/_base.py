@@ -153,7 +153,7 @@ class Msg:
             if spec or conversion or not _NAME.fullmatch(name):
                 raise ValueError(f"message placeholder {{{name}}}: a plain name is expected")
             parts.append(f"COALESCE({args[name] if name in args else text(name)}, '-')")
-        return "(" + " || ".join(parts) + ")" if parts else "''"
+        return "concat(" + ", ".join(parts) + ")" if parts else "''"
 
 
 @dataclass(frozen=True)
