@@ -8,12 +8,13 @@ import datetime as dt
 import pytest
 from voucher_audit import io, schema, standards
 from voucher_audit.engines import DuckDBEngine, connect
-from voucher_audit.rules import split_payment
+from voucher_audit.rules import consecutive_invoice_numbers, split_payment
 from voucher_audit.runner import run_audit
 
 from tests.engine.conftest import GOLDEN, audit_dir
 
-CASES = [(split_payment, "GROUP_HASH", ["split_payment"])]
+CASES = [(split_payment, "GROUP_HASH", ["split_payment"]),
+         (consecutive_invoice_numbers, "GROUP_HASH", ["consecutive_invoice_numbers"])]
 
 
 def _doc(result, rules):
@@ -40,7 +41,7 @@ def _audit_generated(d, rules):
 
 
 @pytest.mark.parametrize(("module", "name", "rules"), CASES, ids=[c[2][0] for c in CASES])
-@pytest.mark.parametrize("collide", ["0", "hash(org_code)"])
+@pytest.mark.parametrize("collide", ["0", "hash(payee)"])
 def test_colliding_hashes_change_nothing(module, name, rules, collide, generated, monkeypatch):
     golden = GOLDEN / rules[0]
     want_golden = _doc(audit_dir(golden, rules=rules), rules)

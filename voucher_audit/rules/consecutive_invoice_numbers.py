@@ -7,43 +7,61 @@ NUMERIC = "regexp_matches(invoice_no, '^[0-9]{1,38}$')"
 # Prepared once for coverage and findings. NUMBERS: each seller's invoice numbers in buckets of two (2m and
 # 2m + 1, keyed by the even number b = n minus the parity of its last digit: exact for 38 digits), with the
 # smallest and largest number and the line count of each bucket, and the lines that cannot be evaluated by
-# reason. Any run of three consecutive numbers holds a full bucket (both 2m and 2m + 1),
-# and every number of a run lies in a full bucket or next to one; so only those few buckets are sorted into
-# runs (HITS: the lines of runs of >= 3 numbers over >= 2 vouchers) and joined back to the lines.
+# reason. Any run of three consecutive numbers holds a full bucket (both 2m and 2m + 1), and every number of
+# a run lies in a full bucket or next to one; so only those few buckets' numbers are looked up again.
+#
+# The seller (payee and invoice code) is a 64-bit hash in NUMBERS: ten million buckets grouped by integers
+# instead of strings. Sellers sharing a hash only merge buckets, which can add candidates but never lose one;
+# HITS then finds the runs among the candidates' lines by the real payee and code, which is exact
+# (tests/engine/test_prefilters.py forces every seller to collide).
+GROUP_HASH = "hash(payee, COALESCE(invoice_code, ''))"
 NUMBERS = "_consecutive_invoice_numbers_n"
 HITS = "_consecutive_invoice_numbers_hit"
-PREPARE_NUMBERS = f"""
-SELECT pk, ck, s0, n - TRY_CAST(right(invoice_no, 1) AS INTEGER) % 2 AS b, MIN(n) AS lo, MAX(n) AS hi, COUNT(*) AS cnt
-FROM (SELECT payee AS pk, COALESCE(invoice_code, '') AS ck, invoice_no,
-             CASE WHEN payee IS NULL THEN 10 WHEN invoice_no IS NULL OR NOT {NUMERIC} THEN 11 ELSE 1 END AS s0,
-             CASE WHEN payee IS NOT NULL AND {NUMERIC} THEN CAST(invoice_no AS DECIMAL(38,0)) END AS n
-      FROM lines) AS l
-GROUP BY pk, ck, s0, b
+
+
+def _numbers(ctx):
+    return f"""
+SELECT hk, s0, n - TRY_CAST(right(invoice_no, 1) AS INTEGER) % 2 AS b, MIN(n) AS lo, MAX(n) AS hi, COUNT(*) AS cnt
+FROM (SELECT invoice_no, s0, CASE WHEN s0 = 1 THEN {GROUP_HASH} END AS hk,
+             CASE WHEN s0 = 1 THEN CAST(invoice_no AS DECIMAL(38,0)) END AS n
+      FROM (SELECT payee, invoice_code, invoice_no,
+                   CASE WHEN payee IS NULL THEN 10 WHEN invoice_no IS NULL OR NOT {NUMERIC} THEN 11 ELSE 1 END AS s0
+            FROM lines) AS a) AS l
+GROUP BY hk, s0, b
 """
-PREPARE_HITS = f"""
+
+
+def _hits(ctx):
+    return f"""
 WITH full_b AS (
-  SELECT pk, ck, b FROM {NUMBERS} WHERE s0 = 1 AND hi - lo = 1
+  SELECT hk, b FROM {NUMBERS} WHERE s0 = 1 AND hi - lo = 1
 ), cand_b AS (
-  SELECT pk, ck, b FROM full_b
-  UNION SELECT pk, ck, b - 2 FROM full_b
-  UNION SELECT pk, ck, b + 2 FROM full_b
+  SELECT hk, b FROM full_b
+  UNION SELECT hk, b - 2 FROM full_b
+  UNION SELECT hk, b + 2 FROM full_b
 ), cand AS (
-  SELECT DISTINCT pk, ck, unnest([v.lo, v.hi]) AS n
-  FROM {NUMBERS} AS v SEMI JOIN cand_b AS c ON c.pk = v.pk AND c.ck = v.ck AND c.b = v.b
+  SELECT DISTINCT v.hk, unnest([v.lo, v.hi]) AS n
+  FROM {NUMBERS} AS v SEMI JOIN cand_b AS c ON c.hk = v.hk AND c.b = v.b
   WHERE v.s0 = 1
+), e AS (
+  -- the candidates' lines, with their real payee and code
+  SELECT e0.line_id, e0.org_code, e0.voucher_no, e0.pk, e0.ck, e0.n
+  FROM (SELECT line_id, org_code, voucher_no, payee AS pk, COALESCE(invoice_code, '') AS ck,
+               CAST(invoice_no AS DECIMAL(38,0)) AS n, {GROUP_HASH} AS hk
+        FROM lines WHERE payee IS NOT NULL AND invoice_no IS NOT NULL AND {GROUP_HASH} IN (SELECT hk FROM cand)
+              AND {NUMERIC}) AS e0
+  SEMI JOIN cand ON cand.hk = e0.hk AND cand.n = e0.n
 ), x AS (
   SELECT pk, ck, n, LAG(n) OVER (PARTITION BY pk, ck ORDER BY n) AS pn,
          LEAD(n) OVER (PARTITION BY pk, ck ORDER BY n) AS nn
-  FROM cand
+  FROM (SELECT DISTINCT pk, ck, n FROM e) AS d
 ), dn AS (
   -- only numbers with a neighbour (n ± 1) can belong to a run; islands are numbered among those few
   SELECT pk, ck, n, n - dense_rank() OVER (PARTITION BY pk, ck ORDER BY n) AS grp
   FROM x WHERE n - pn = 1 OR nn - n = 1
 ), isl AS (
   SELECT e.line_id, e.org_code, e.voucher_no, dn.pk, dn.ck, dn.n, dn.grp
-  FROM (SELECT line_id, org_code, voucher_no, payee AS pk, COALESCE(invoice_code, '') AS ck, invoice_no
-        FROM lines WHERE payee IN (SELECT pk FROM dn) AND invoice_no IS NOT NULL AND {NUMERIC}) AS e
-  JOIN dn ON dn.pk = e.pk AND dn.ck = e.ck AND dn.n = CAST(e.invoice_no AS DECIMAL(38,0))
+  FROM e JOIN dn ON dn.pk = e.pk AND dn.ck = e.ck AND dn.n = e.n
 ), agg AS (
   SELECT pk, ck, grp, COUNT(DISTINCT n) AS k, COUNT(DISTINCT org_code || '|' || voucher_no) AS nv,
          MIN(n) AS lo, MAX(n) AS hi
@@ -83,7 +101,7 @@ def _build(rows, ctx):
 RULE = SetRule(
     id="consecutive_invoice_numbers", severity=WARN, title="Consecutive invoice numbers",
     coverage=_coverage, findings=lambda ctx: f"SELECT * FROM {HITS}",
-    prepare=lambda ctx: [(NUMBERS, PREPARE_NUMBERS), (HITS, PREPARE_HITS)],
+    prepare=lambda ctx: [(NUMBERS, _numbers(ctx)), (HITS, _hits(ctx))],
     reasons=lambda ctx: ["missing payee", "invoice_no missing or not numeric"],
     build=_build,
     source=lambda ctx: "regulations.md §8.3 F10 (≥ 3 consecutive numbers from one seller in different claims)",
