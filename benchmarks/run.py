@@ -1,9 +1,11 @@
 """Benchmark: the whole rule suite on DuckDB vs a bare scan, vs vectorised pandas for eight reference rules,
 peak memory of each (measured in a child process), and optionally Spark local mode.
 
-    python -m benchmarks.run N [--spark-n 1000000] [--skip-pandas]
+    python -m benchmarks.run N [--runs 3] [--spark-n 1000000] [--skip-pandas]
 
-Each measurement runs in its own subprocess so ru_maxrss is that measurement's peak.
+Each measurement runs in its own subprocess so ru_maxrss is that measurement's peak. Every DuckDB and pandas
+measurement is repeated ``--runs`` times, interleaved (scan, suite, reference rules, pandas, then again), and
+the medians are reported with the range: the 2 cores are shared and a single run can be off by 20 %.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -88,6 +91,18 @@ def measure(kind: str, path: Path, units: Path, fleet: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def median_of(runs: list[dict]) -> dict:
+    """The median of every figure over the runs (the peak: the highest), with each run's wall seconds as ``runs``."""
+    out = {k: statistics.median(r[k] for r in runs) for k in runs[0] if isinstance(runs[0][k], (int, float))}
+    out["peak_mb"] = max(r["peak_mb"] for r in runs)
+    out["runs"] = [round(r["seconds"], 2) for r in runs]
+    return out
+
+
+def _spread(m: dict) -> str:
+    return f"runs {', '.join(f'{x:.2f}' for x in m['runs'])}" if len(m["runs"]) > 1 else "1 run"
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         print(json.dumps(_child(*sys.argv[2:6])))
@@ -96,16 +111,19 @@ def main() -> None:
     p.add_argument("n", type=int)
     p.add_argument("--spark-n", type=int, default=0)
     p.add_argument("--skip-pandas", action="store_true")
+    p.add_argument("--runs", type=int, default=3, help="repeat each measurement, report medians (default 3)")
     a = p.parse_args()
     from benchmarks.generate import generate
 
     tmp = Path(tempfile.mkdtemp(prefix="va_bench_"))
     path, units, fleet = tmp / "lines.parquet", tmp / "units.csv", tmp / "fleet.csv"
     generate(a.n, path, units, fleet)
-    res = {"n": a.n, "scan": measure("scan", path, units, fleet), "duckdb": measure("duckdb", path, units, fleet),
-           "duckdb_reference": measure("duckdb_reference", path, units, fleet)}
-    if not a.skip_pandas:
-        res["pandas"] = measure("pandas", path, units, fleet)
+    kinds = ["scan", "duckdb", "duckdb_reference"] + ([] if a.skip_pandas else ["pandas"])
+    runs: dict[str, list[dict]] = {k: [] for k in kinds}
+    for _ in range(max(1, a.runs)):
+        for k in kinds:
+            runs[k].append(measure(k, path, units, fleet))
+    res = {"n": a.n, "runs": max(1, a.runs), **{k: median_of(v) for k, v in runs.items()}}
     if a.spark_n:
         sp = tmp / "spark.parquet"
         generate(a.spark_n, sp)
@@ -113,18 +131,19 @@ def main() -> None:
         res["spark"]["n"] = a.spark_n
     d, s = res["duckdb"], res["scan"]
     load = os.getloadavg()
-    print(f"N = {a.n:,} lines; load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (2 cores)")
+    print(f"N = {a.n:,} lines; medians of {res['runs']} interleaved runs; load average at the end "
+          f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (2 cores)")
     print(f"whole suite (37 rules, DuckDB): {d['seconds']:.1f} s total ({d['load_seconds']:.1f} s load+validate, "
-          f"{d['rules_seconds']:.1f} s rules; CPU {d['cpu_seconds']:.1f} s), {a.n / d['seconds']:,.0f} rows/s, "
-          f"peak {d['peak_mb']:.0f} MB, {d['findings']:,} findings")
-    print(f"bare DuckDB scan of the used columns: {s['seconds']:.2f} s (CPU {s['cpu_seconds']:.2f} s) → "
+          f"{d['rules_seconds']:.1f} s rules; CPU {d['cpu_seconds']:.1f} s; {_spread(d)}), "
+          f"{a.n / d['seconds']:,.0f} rows/s, peak {d['peak_mb']:.0f} MB, {d['findings']:,.0f} findings")
+    print(f"bare DuckDB scan of the used columns: {s['seconds']:.2f} s (CPU {s['cpu_seconds']:.2f} s; {_spread(s)}) → "
           f"suite / scan = {d['seconds'] / s['seconds']:.1f}× (rules only {d['rules_seconds'] / s['seconds']:.1f}×)")
     r = res["duckdb_reference"]
     print(f"eight reference rules (DuckDB): {r['seconds']:.1f} s ({r['load_seconds']:.1f} s load+validate; "
-          f"CPU {r['cpu_seconds']:.1f} s), peak {r['peak_mb']:.0f} MB")
+          f"CPU {r['cpu_seconds']:.1f} s; {_spread(r)}), peak {r['peak_mb']:.0f} MB")
     if "pandas" in res:
         pd_ = res["pandas"]
-        print(f"eight reference rules (pandas): {pd_['seconds']:.1f} s (CPU {pd_['cpu_seconds']:.1f} s), "
+        print(f"eight reference rules (pandas): {pd_['seconds']:.1f} s (CPU {pd_['cpu_seconds']:.1f} s; {_spread(pd_)}), "
               f"peak {pd_['peak_mb']:.0f} MB → DuckDB is {pd_['seconds'] / r['seconds']:.2f}× faster "
               f"(CPU {pd_['cpu_seconds'] / r['cpu_seconds']:.2f}×) with {r['peak_mb'] / pd_['peak_mb']:.2f} of its memory")
     if "spark" in res:
