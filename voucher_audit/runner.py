@@ -26,7 +26,6 @@ from voucher_audit.schema import UNITS
 
 FAR_FUTURE = dt.date(9999, 12, 31)
 FAR_PAST = dt.date(1900, 1, 1)
-CENT = Decimal("0.01")
 
 
 @dataclass

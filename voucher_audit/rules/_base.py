@@ -139,9 +139,6 @@ class Msg:
     en: str
     args: Callable[[Ctx], dict[str, str]] = field(default=lambda ctx: {})
 
-    def names(self) -> list[str]:
-        return [n for t in (self.zh, self.en) for _, n, _, _ in string.Formatter().parse(t) if n is not None]
-
     def sql(self, ctx: Ctx, lang: str) -> str:
         args = self.args(ctx)
         parts = []
