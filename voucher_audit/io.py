@@ -550,9 +550,10 @@ def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table | ParquetSource, tab
         if into and lazy:
             # the view normalises on every read: skip the work that cannot change a value of this file
             strings = [n for n, t in present.items() if pa.types.is_string(t) or pa.types.is_large_string(t)]
-            padded = _padded_columns(con, strings, src)
             canonical = _canonical_enums(con, table_schema, [c.name for c in table_schema.columns
                                                              if c.kind == "enum" and c.name in strings], src)
+            # a column of canonical values holds no blank or padded one: only the others are scanned for them
+            padded = _padded_columns(con, [n for n in strings if n not in canonical], src)
         else:
             padded, canonical = set(present), set()
 
