@@ -4,9 +4,9 @@ peak memory of each (measured in a child process), and optionally Spark local mo
     python -m benchmarks.run N [--runs 3] [--spark-n 1000000] [--skip-pandas]
 
 Each measurement runs in its own subprocess so ru_maxrss is that measurement's peak, and starts with the file
-in the OS page cache (read through first). Every DuckDB and pandas
-measurement is repeated ``--runs`` times, interleaved (scan, suite, reference rules, pandas, then again), and
-the medians are reported with the range: the 2 cores are shared and a single run can be off by 20 %.
+in the OS page cache (read through first). Every DuckDB and pandas measurement is repeated ``--runs`` times,
+interleaved (scan, suite, reference rules, pandas, then again), and the medians are reported with the range:
+the 2 cores are shared and a single run can be off by 20 %.
 """
 
 from __future__ import annotations
