@@ -30,6 +30,8 @@ WITH st AS (
     WINDOW win AS (PARTITION BY h ORDER BY dn RANGE BETWEEN CURRENT ROW AND {w} FOLLOWING)
   ) AS x WHERE wcnt >= 2 AND wsum >= {t}
 )
+-- the lines are read a second time on purpose: the window above keeps only the key, day and amount of its seven
+-- million rows, and the few hundred thousand candidates take their other columns from this second read
 SELECT c.line_id, c.org_code, c.pk, c.amount, c.d, c.dn
 FROM {_lines(ctx)} AS c SEMI JOIN st ON st.h = c.h AND c.dn BETWEEN st.s AND st.s + {w}
 """
