@@ -89,7 +89,7 @@ def _child(kind: str, path: str, units: str, fleet: str) -> dict:
 
 def _warm(path: Path) -> None:
     """Read the file through once so that every measurement starts from the OS page cache: the pandas run
-    takes 8.8 GB at 10 M lines and evicted the file, which made the scans that followed it 25–30 % slower."""
+    takes 8.8 GB at 10 M lines and may evict the file (the scans after it were 25–30 % slower)."""
     with path.open("rb") as f:
         while f.read(1 << 24):
             pass
