@@ -16,7 +16,7 @@ APP = ROOT / "cleangov"
 
 def main() -> int:
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "zh_Hans", "-l", "en", "--no-obsolete",
+        [sys.executable, "-m", "django", "makemessages", "-l", "zh_Hans", "-l", "en", "--no-obsolete", "--no-location",
          "--settings=cleangov.settings", "-v", "0"],
         cwd=APP, check=True,
     )
