@@ -6,12 +6,21 @@ a missing object and a forbidden one give the same 404 so ids cannot be probed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from cleangov.orgs.models import related_person_ids
+# The people layer (cleangov.orgs) knows who is related to whom; core only asks. It registers its
+# query here when the app registry is ready, so core imports no app.
+_conflict_query: Callable[[object], set[int]] | None = None
+
+
+def register_conflict_query(query: Callable[[object], set[int]]) -> None:
+    """Install the function that returns a user's own person id and their registered relatives' ids."""
+    global _conflict_query
+    _conflict_query = query
 
 
 def scope_q(user, *, roles: Iterable[str] | None = None, path_field: str = "unit__path") -> Q:
@@ -47,13 +56,15 @@ def user_roles(user) -> set[str]:
 
 
 def conflicted_person_ids(user) -> set[int]:
-    """The user's own person and everyone registered as related to them.
+    """The user's own person and everyone registered as related to them (the people layer's query).
 
     Relations are symmetric, so an object about any of these people is an object about the user
-    or one of the user's relatives: the user is excluded from it whatever their role.
+    or one of the user's relatives: the user is excluded from it whatever their role. Without a
+    registered query this fails loudly: silently finding no conflicts would show people their own cases.
     """
-    person_id = getattr(user, "person_id", None)
-    return related_person_ids([person_id]) if person_id else set()
+    if _conflict_query is None:
+        raise ImproperlyConfigured("no conflict-of-interest query registered (is cleangov.orgs installed?)")
+    return _conflict_query(user)
 
 
 def exclude_conflicts(
