@@ -7,7 +7,7 @@ action ``do_compute_assessment`` (every metric for every township, department an
 formulas, the snapshots and their audit events) inside a transaction that is rolled back, so the
 database is left as it was. Prints the median and every run, the units and record-book entries, and
 the number of queries each metric makes for ALL units and for 10 units: equal numbers show the query
-count is fixed per metric, not per unit. Target (issue 5): under 30 s for ≥ 150 villages, ≥ 25 township
+count is fixed per metric, not per unit. Target: under 30 s for ≥ 150 villages, ≥ 25 township
 and department units and ≥ 100,000 record-book entries.
 """
 

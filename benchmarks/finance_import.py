@@ -1,4 +1,4 @@
-"""Voucher import and audit at volume (issue 4, "Performance"): N-line CSV and XLSX files through the
+"""Voucher import and audit at volume: N-line CSV and XLSX files through the
 real import path, each next to a plain baseline, then one audit run of every stored line end to end.
 
     # SQLite (a scratch data directory: the script migrates it)

@@ -1,4 +1,4 @@
-"""Findings list and dashboards at volume: 1,000,000 voucher lines and 50,000 findings (issue 4).
+"""Findings list and dashboards at volume: 1,000,000 voucher lines and 50,000 findings.
 
     # SQLite (a scratch data directory: the script migrates it and fills it)
     CLEANGOV_DATA_DIR=$(mktemp -d) .venv/bin/python -m benchmarks.finance_pages

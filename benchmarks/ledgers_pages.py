@@ -5,7 +5,7 @@
 Runs against an existing demo database (``cleangov setup && cleangov demo``): picks the village with
 the most entries, logs in the township discipline secretary of its township through Django's test
 client (in-process: no network, no server), requests each page ``--runs`` times after one warm-up,
-and prints the median, the 90th percentile and the query count. Target (issue 5): median < 300 ms with
+and prints the median, the 90th percentile and the query count. Target: median < 300 ms with
 a fixed query count.
 """
 

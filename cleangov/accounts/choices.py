@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RoleChoices(models.TextChoices):
-    """Roles of DESIGN.md §3. A role is always assigned to a unit, with or without its subtree."""
+    """Roles of docs/design.md §3. A role is always assigned to a unit, with or without its subtree."""
 
     COUNTY_COMMISSION = "county_commission", _("County discipline commission staff")
     COUNTY_LEADER = "county_leader", _("County party committee leader")

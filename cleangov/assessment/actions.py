@@ -152,7 +152,7 @@ def leading_post_holders(unit: Unit, start: date, end: date) -> set[int]:
 
 def adjustment_conflict(user, snapshot: ScoreSnapshot) -> bool:
     """True when the user, or a registered relative, holds (or held during the period, or holds today) a
-    leading post in the assessed unit: they may not change its score (conflict of interest, DESIGN.md §3)."""
+    leading post in the assessed unit: they may not change its score (conflict of interest, docs/design.md §3)."""
     run = snapshot.run
     today = timezone.localdate()
     holders = leading_post_holders(snapshot.unit, min(run.period_start, today), max(run.period_end, today))

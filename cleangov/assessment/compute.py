@@ -1,7 +1,7 @@
 """Computing scores: metrics for many units at once, formulas per unit, totals over available weights.
 
 One call of each metric's ``compute`` covers every unit of the run that needs it, so the query count
-is fixed per metric, whatever the number of units (issue 5 performance target: the whole county's
+is fixed per metric, whatever the number of units (performance target: the whole county's
 year-end assessment in under 30 s).
 
 The rule for missing metrics (docs/assessment.md): an indicator whose formula needs a metric without

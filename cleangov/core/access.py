@@ -116,7 +116,7 @@ def conflict_free_q(user, *, through_model, object_field: str, person_field: str
     return q
 
 
-# Who may read the audit trail, and how far (DESIGN.md §3). "assignment" means the subtree of the
+# Who may read the audit trail, and how far (docs/design.md §3). "assignment" means the subtree of the
 # role assignment: county-level assignments give the whole county. Only the roles marked
 # ``county_wide`` also read events that belong to no unit (system settings, rank mappings), and only
 # when their assignment is on the root of the tree.
@@ -159,7 +159,7 @@ def _sees_unitless_events(user) -> bool:
 def restrict_audit_events(qs: QuerySet, user) -> QuerySet:
     """Events the user may read: in scope by unit, minus conflicts of interest unless they acted.
 
-    Conflict of interest (DESIGN.md §3): an event naming the user or a registered relative as a
+    Conflict of interest (docs/design.md §3): an event naming the user or a registered relative as a
     subject person is hidden from them whatever their rank, except when they were its actor.
     """
     from .models import AuditEventPerson

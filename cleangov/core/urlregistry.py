@@ -41,7 +41,7 @@ PUBLIC_URL_NAMES = frozenset({
     "finance:api_schema",
     "finance:api_batches",
     "finance:api_batch",
-    "ledgers:checkpoints_json",  # published ledger checkpoints: public by design (issue 5, item 5)
+    "ledgers:checkpoints_json",  # published ledger checkpoints: public by design (docs/ledgers.md)
 })
 # Whole namespaces and path prefixes left out: Django's admin (superusers only, its own
 # permission system), i18n and static files.

@@ -3,7 +3,7 @@
 A day is a working day when it is listed as a make-up working day, or when it is a Monday to
 Friday not listed as a holiday. Years with no calendar (neither shipped nor loaded by an
 administrator) fall back to "weekends only" — and every result says which years did, so a clock
-that reaches an unpublished year is never silently wrong (DESIGN.md §5, "Deadlines").
+that reaches an unpublished year is never silently wrong (docs/design.md §5, "Deadlines").
 
 The engine is the union of the shipped data files and the database-loaded years; the database
 wins for a year it has, so an administrator can correct a shipped year without a release.

@@ -11,7 +11,7 @@ missing, out of scope and conflicted all answer 404.
 | finding: decide | county commission, township discipline — per the workflow table                  |
 | rule statistics | county commission, system administrator (rates only, no finding contents)        |
 
-Conflict of interest (DESIGN.md §3): a finding names its subject people (claimant, handler, witness,
+Conflict of interest (docs/design.md §3): a finding names its subject people (claimant, handler, witness,
 approver) in :class:`FindingPerson`; they and their registered relatives never reach the finding, on
 any route, whatever their role.
 """

@@ -263,7 +263,7 @@ class FindingLine(models.Model):
 
 class FindingPerson(models.Model):
     """A person named on the finding's lines (claimant, handler, witness, approver): they and their
-    registered relatives never see or review the finding (DESIGN.md §3, conflict of interest)."""
+    registered relatives never see or review the finding (docs/design.md §3, conflict of interest)."""
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="subject_links")
     person = models.ForeignKey("orgs.Person", on_delete=models.CASCADE, related_name="+")

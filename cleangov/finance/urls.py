@@ -21,5 +21,5 @@ urlpatterns = [
     path("api/v1/openapi.json", api.schema, name="api_schema"),
     path("api/v1/batches", api.batches, name="api_batches"),
     path("api/v1/batches/<str:batch_id>", api.batch, name="api_batch"),
-    path("dash/", include("cleangov.finance.dashboards.urls")),  # dashboards and exports (issue 4, items 4-5)
+    path("dash/", include("cleangov.finance.dashboards.urls")),  # dashboards and exports (docs/finance-dashboards.md)
 ]

@@ -1,7 +1,7 @@
 """The review workflow of a finding, declared once: actions and templates read this table.
 
 An escalated finding is decided by the county commission only: escalation hands the matter one level
-up (DESIGN.md §3, township discipline staff → county discipline commission).
+up (docs/design.md §3, township discipline staff → county discipline commission).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 | noun                 | roles                                    | reach                                       |
 | -------------------- | ---------------------------------------- | ------------------------------------------- |
-| book (unit's entries)| every role except the system administrator | assignment subtree (DESIGN.md §3)         |
+| book (unit's entries)| every role except the system administrator | assignment subtree (docs/design.md §3)         |
 | entry, attachment    | same as book; minus conflicts of interest | the entry's unit in scope; an entry about |
 |                      |                                          | the user or a relative is hidden (404)      |
 | record / revise      | the kind's ``recorder_roles`` (data)      | an assignment with such a role covering the |
@@ -28,7 +28,7 @@ from .models import LedgerAttachment, LedgerEntry, LedgerEntrySubject, LedgerKin
 
 ALL_ROLES = frozenset(str(r) for r in RoleChoices)
 VIEW_ROLES = ALL_ROLES - {str(RoleChoices.SYSADMIN)}
-# Who reads the township overview (completeness ranking and bursts): the inspectors of DESIGN.md §3.
+# Who reads the township overview (completeness ranking and bursts): the inspectors of docs/design.md §3.
 INSPECTOR_ROLES = frozenset({
     str(RoleChoices.COUNTY_COMMISSION), str(RoleChoices.COUNTY_LEADER), str(RoleChoices.AUDITOR),
     str(RoleChoices.TOWNSHIP_SECRETARY), str(RoleChoices.TOWNSHIP_LEADER), str(RoleChoices.TOWNSHIP_DISCIPLINE),

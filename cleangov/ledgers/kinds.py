@@ -41,7 +41,7 @@ class FieldSpec:
     choices: tuple[tuple[str, str, str], ...] = ()  # (value, label zh, label en)
     help: str = ""
     # A person field naming whom the record is about (the person talked to, the reporting cadre):
-    # that person and their relatives never see the entry (conflict of interest, DESIGN.md §3).
+    # that person and their relatives never see the entry (conflict of interest, docs/design.md §3).
     subject: bool = False
 
     def label_for(self, language: str | None) -> str:

@@ -1,6 +1,6 @@
 """Access gates of the organisation tree: units, people and posts.
 
-Scope rules (DESIGN.md §3, written out in docs/access.md):
+Scope rules (docs/design.md §3, written out in docs/access.md):
 
 * A user sees the units inside their active role assignments (the unit, plus its subtree when the
   assignment includes it).

@@ -1,4 +1,4 @@
-"""The shipped calendars against the State Council table (regulations §10), every day of 2024–2026,
+"""The shipped calendars against the State Council table (docs/regulations.md §10), every day of 2024–2026,
 and the validation of calendar files."""
 
 from datetime import date, timedelta

@@ -1,4 +1,4 @@
-"""First-digit Benford test per unit-year and county-wide, MAD against Nigrini's bands (regs §8.4).
+"""First-digit Benford test per unit-year and county-wide, MAD against Nigrini's bands (docs/regulations.md §8).
 
 Refuses groups with fewer than ``benford.min_n`` amounts ≥ 10 (their lines are reported as not evaluable).
 Non-conformity is a reason to look further, never proof of fraud.

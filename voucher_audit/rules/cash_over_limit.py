@@ -1,4 +1,4 @@
-"""Cash payment above the cash limit (现金管理暂行条例; regs §8.3 F22)."""
+"""Cash payment above the cash limit (现金管理暂行条例; docs/regulations.md F22)."""
 
 from voucher_audit.rules._base import WARN, LineRule, Msg, const, money_text
 

@@ -1,4 +1,4 @@
-"""慰问金 per recipient above the local cap (regs §8.3 F19; the cap is a local example)."""
+"""慰问金 per recipient above the local cap (docs/regulations.md F19; the cap is a local example)."""
 
 from voucher_audit.rules._base import WARN, LineRule, Msg, const, money_text, per_unit_text
 

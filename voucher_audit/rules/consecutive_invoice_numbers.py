@@ -1,4 +1,4 @@
-"""Runs of ≥ 3 consecutive invoice numbers from one seller spread over ≥ 2 vouchers (regs §8.3 F10)."""
+"""Runs of ≥ 3 consecutive invoice numbers from one seller spread over ≥ 2 vouchers (docs/regulations.md F10)."""
 
 from voucher_audit.rules._base import WARN, SetRule, finding
 
@@ -104,5 +104,5 @@ RULE = SetRule(
     prepare=lambda ctx: [(NUMBERS, _numbers(ctx)), (HITS, _hits(ctx))],
     reasons=lambda ctx: ["missing payee", "invoice_no missing or not numeric"],
     build=_build,
-    source=lambda ctx: "regulations.md §8.3 F10 (≥ 3 consecutive numbers from one seller in different claims)",
+    source=lambda ctx: "docs/regulations.md F10 (≥ 3 consecutive numbers from one seller in different claims)",
 )

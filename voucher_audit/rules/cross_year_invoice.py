@@ -1,4 +1,4 @@
-"""跨年: an invoice from an earlier year booked this year (regs §1.1 T13, §8.3 F04)."""
+"""跨年: an invoice from an earlier year booked this year (docs/regulations.md T13, F04)."""
 
 from voucher_audit.rules._base import WARN, LineRule, Msg
 
@@ -14,5 +14,5 @@ RULE = LineRule(
     requires=lambda ctx: [("missing invoice_date", "invoice_date IS NOT NULL")],
     flag=lambda ctx: "EXTRACT(YEAR FROM invoice_date) < EXTRACT(YEAR FROM voucher_date)",
     message=MESSAGE,
-    source=lambda ctx: "跨年度发票一般不予报销 (unit rules, regulations.md §1.1 T13; §8.3 F04)",
+    source=lambda ctx: "跨年度发票一般不予报销 (unit rules, docs/regulations.md T13; docs/regulations.md F04)",
 )

@@ -1,4 +1,4 @@
-"""The same invoice (code + number) on two or more lines, across units and years (regs §8.3 F09)."""
+"""The same invoice (code + number) on two or more lines, across units and years (docs/regulations.md F09)."""
 
 from decimal import Decimal
 
@@ -55,5 +55,5 @@ RULE = SetRule(
     prepare=lambda ctx: [(HITS, PREPARE_HITS)],
     reasons=lambda ctx: ["missing invoice_no"],
     build=_build,
-    source=lambda ctx: "发票管理办法; regulations.md §8.3 F09 (same code + number across vouchers and years)",
+    source=lambda ctx: "发票管理办法; docs/regulations.md F09 (same code + number across vouchers and years)",
 )

@@ -1,4 +1,4 @@
-"""Holiday benefits: festival keywords in a payment dated near a festival (八项规定; regs §7, §8.3 F18)."""
+"""Holiday benefits: festival keywords in a payment dated near a festival (八项规定; docs/regulations.md §7, F18)."""
 
 from voucher_audit.rules._base import WARN, LineRule, Msg, blank, money_text, text
 from voucher_audit.sql import literal

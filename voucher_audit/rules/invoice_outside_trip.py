@@ -1,4 +1,4 @@
-"""Travel invoice dated more than one day outside the trip (regs §8.3 F05)."""
+"""Travel invoice dated more than one day outside the trip (docs/regulations.md F05)."""
 
 from voucher_audit.rules._base import TRAVEL, WARN, LineRule, Msg, in_list
 
@@ -17,5 +17,5 @@ RULE = LineRule(
     ],
     flag=lambda ctx: "date_diff('day', invoice_date, trip_start) > 1 OR date_diff('day', trip_end, invoice_date) > 1",
     message=MESSAGE,
-    source=lambda ctx: "regulations.md §8.3 F05 (invoice_date ∉ [trip_start − 1, trip_end + 1])",
+    source=lambda ctx: "docs/regulations.md F05 (invoice_date ∉ [trip_start − 1, trip_end + 1])",
 )

@@ -1,4 +1,4 @@
-"""白条: an IOU instead of an invoice (regs §8.3 F01)."""
+"""白条: an IOU instead of an invoice (docs/regulations.md F01)."""
 
 from voucher_audit.rules._base import BLOCK, LineRule, Msg, money_text
 
@@ -13,5 +13,5 @@ RULE = LineRule(
     flag=lambda ctx: "invoice_type = 'iou'",
     stake=lambda ctx: "amount",
     message=MESSAGE,
-    source=lambda ctx: "会计法 第十四条; 发票管理办法 (不得以白条抵库); regulations.md §8.3 F01",
+    source=lambda ctx: "会计法 第十四条; 发票管理办法 (不得以白条抵库); docs/regulations.md F01",
 )

@@ -1,4 +1,4 @@
-"""Invoice booked more than 90 days after it was issued (regs §1.1 T13)."""
+"""Invoice booked more than 90 days after it was issued (docs/regulations.md T13)."""
 
 from voucher_audit.rules._base import WARN, LineRule, Msg, const, text
 

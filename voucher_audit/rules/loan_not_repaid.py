@@ -1,4 +1,5 @@
-"""Public money lent to a person and not repaid within the calendar year (前账不清，后账不借; regs §1.1 T13)."""
+"""Public money lent to a person and not repaid within the calendar year (前账不清，后账不借;
+docs/regulations.md T13)."""
 
 from decimal import Decimal
 
@@ -42,5 +43,5 @@ RULE = SetRule(
     base=lambda ctx: BASE,
     reasons=lambda ctx: ["missing person_code"],
     build=_build,
-    source=lambda ctx: "前账不清，后账不借; 个人借款应于当年归还 (unit rules, regulations.md §1.1 T13)",
+    source=lambda ctx: "前账不清，后账不借; 个人借款应于当年归还 (unit rules, docs/regulations.md T13)",
 )

@@ -1,4 +1,4 @@
-"""市内交通费 above 80 yuan × calendar days (财行〔2013〕531号; regs §1.1 T5)."""
+"""市内交通费 above 80 yuan × calendar days (财行〔2013〕531号; docs/regulations.md T5)."""
 
 from voucher_audit.rules._base import WARN, LineRule, Msg, const, money_text, text
 

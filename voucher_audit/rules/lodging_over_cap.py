@@ -1,4 +1,5 @@
-"""住宿费超标: amount per night above the lodging cap for destination, rank and season (财行〔2016〕71号; regs §1.3)."""
+"""住宿费超标: amount per night above the lodging cap for destination, rank and season (财行〔2016〕71号;
+docs/regulations.md §1)."""
 
 from voucher_audit.rules._base import WARN, LineRule, Msg, blank, label, money_text, per_unit_text
 

@@ -1,6 +1,6 @@
 """Village major-matter payment without a 四议两公开 / 一事一议 resolution.
 
-Source: 村民委员会组织法 第二十四条; regulations.md §6 and §8.3 F20.
+Source: 村民委员会组织法 第二十四条; docs/regulations.md §6 and docs/regulations.md F20.
 """
 
 from voucher_audit.rules._base import BLOCK, LineRule, Msg, blank, money_text
@@ -23,5 +23,5 @@ RULE = LineRule(
     flag=lambda ctx: blank("resolution_ref"),
     stake=lambda ctx: "amount",
     message=MESSAGE,
-    source=lambda ctx: "村民委员会组织法 第二十四条 (须经村民会议讨论决定); 四议两公开 (regulations.md §6.3)",
+    source=lambda ctx: "村民委员会组织法 第二十四条 (须经村民会议讨论决定); 四议两公开 (docs/regulations.md §6)",
 )

@@ -1,4 +1,4 @@
-"""伙食补助费 above allowance × calendar days (财行〔2013〕531号; regs §1.1 T3–T4)."""
+"""伙食补助费 above allowance × calendar days (财行〔2013〕531号; docs/regulations.md T3–T4)."""
 
 from voucher_audit.rules._base import WARN, LineRule, Msg, blank, money_text, text
 from voucher_audit.sql import literal

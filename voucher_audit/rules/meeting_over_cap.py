@@ -1,4 +1,4 @@
-"""会议费 above cap(class) × attendees × days (财行〔2016〕214号; regs §8.1)."""
+"""会议费 above cap(class) × attendees × days (财行〔2016〕214号; docs/regulations.md §8)."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""Class 2–4 meetings longer than 2 days (财行〔2016〕214号; regs §8.1)."""
+"""Class 2–4 meetings longer than 2 days (财行〔2016〕214号; docs/regulations.md §8)."""
 
 from voucher_audit.rules._base import WARN, LineRule, Msg, const
 

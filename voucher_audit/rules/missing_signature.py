@@ -1,4 +1,4 @@
-"""Handler, witness or approver signature missing (regs §8.3 F02)."""
+"""Handler, witness or approver signature missing (docs/regulations.md F02)."""
 
 from voucher_audit.rules._base import BLOCK, LineRule, Msg, blank
 from voucher_audit.sql import literal
@@ -23,5 +23,5 @@ RULE = LineRule(
     requires=lambda ctx: [],
     flag=lambda ctx: " OR ".join(blank(c) for c, _ in ROLES),
     message=MESSAGE,
-    source=lambda ctx: "会计基础工作规范 第四十八条 (原始凭证须有经办人、证明人、审批人签名); regulations.md §8.3 F02",
+    source=lambda ctx: "会计基础工作规范 第四十八条 (原始凭证须有经办人、证明人、审批人签名); docs/regulations.md F02",
 )

@@ -1,4 +1,4 @@
-"""Three or more amounts just below the approval threshold in a unit-year (regs §8.3 F12)."""
+"""Three or more amounts just below the approval threshold in a unit-year (docs/regulations.md F12)."""
 
 from voucher_audit.rules._base import INFO, SetRule, finding, money
 

@@ -1,4 +1,4 @@
-"""Nights invoiced exceed the trip's calendar days minus one (regs §1.3, §8.3 F07)."""
+"""Nights invoiced exceed the trip's calendar days minus one (docs/regulations.md §1, F07)."""
 
 from voucher_audit.rules._base import WARN, LineRule, Msg, text
 
@@ -19,5 +19,5 @@ RULE = LineRule(
     ],
     flag=lambda ctx: "nights > date_diff('day', trip_start, trip_end)",
     message=MESSAGE,
-    source=lambda ctx: "财行〔2016〕71号; regulations.md §1.3 (nights ≤ trip days − 1)",
+    source=lambda ctx: "财行〔2016〕71号; docs/regulations.md §1 (nights ≤ trip days − 1)",
 )

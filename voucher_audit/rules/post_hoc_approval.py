@@ -1,4 +1,4 @@
-"""补批: approval dated after the trip, the event or the invoice (regs §1.1 T2, §8.3 F03)."""
+"""补批: approval dated after the trip, the event or the invoice (docs/regulations.md T2, F03)."""
 
 from voucher_audit.rules._base import TRAVEL, WARN, LineRule, Msg, in_list, text
 
@@ -28,5 +28,5 @@ RULE = LineRule(
     ],
     flag=lambda ctx: f"approval_date > {REF}",
     message=MESSAGE,
-    source=lambda ctx: "财行〔2013〕531号 第四条 (出差须事先审批); 中办发〔2013〕22号 第六条; regulations.md §8.3 F03",
+    source=lambda ctx: "财行〔2013〕531号 第四条 (出差须事先审批); 中办发〔2013〕22号 第六条; docs/regulations.md F03",
 )

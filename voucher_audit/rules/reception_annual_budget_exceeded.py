@@ -1,4 +1,5 @@
-"""A unit's reception spending in a calendar year beyond its budget (中办发〔2013〕22号 第十二条; regs §2 R6)."""
+"""A unit's reception spending in a calendar year beyond its budget (中办发〔2013〕22号 第十二条;
+docs/regulations.md R6)."""
 
 from voucher_audit.rules._base import BLOCK, SetRule, finding, money
 

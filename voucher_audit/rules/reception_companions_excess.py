@@ -1,4 +1,4 @@
-"""Too many companions at a reception meal (中办发〔2013〕22号 第十条; regs §2 R3)."""
+"""Too many companions at a reception meal (中办发〔2013〕22号 第十条; docs/regulations.md R3)."""
 
 from voucher_audit.rules._base import WARN, LineRule, Msg, text
 

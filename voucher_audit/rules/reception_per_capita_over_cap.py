@@ -1,4 +1,5 @@
-"""Reception meal cost per person above the local cap (中办发〔2013〕22号 第十条; regs §2 R12, local example)."""
+"""Reception meal cost per person above the local cap (中办发〔2013〕22号 第十条;
+docs/regulations.md R12, local example)."""
 
 from voucher_audit.rules._base import WARN, LineRule, Msg, const, money_text, per_unit_text, text
 

@@ -1,4 +1,4 @@
-"""Same-city reception (严禁同城吃请; a local rule in many places: regs §2 R13)."""
+"""Same-city reception (严禁同城吃请; a local rule in many places: docs/regulations.md R13)."""
 
 from voucher_audit.rules._base import WARN, LineRule, Msg, blank
 
@@ -22,5 +22,5 @@ RULE = LineRule(
     ],
     flag=lambda ctx: SAME,
     message=MESSAGE,
-    source=lambda ctx: "严禁同城吃请 (local rule in many counties, regulations.md §2 R13)",
+    source=lambda ctx: "严禁同城吃请 (local rule in many counties, docs/regulations.md R13)",
 )

@@ -1,4 +1,4 @@
-"""Reception without an official letter: 无公函不接待 (中办发〔2013〕22号 第六条; regs §2 R1)."""
+"""Reception without an official letter: 无公函不接待 (中办发〔2013〕22号 第六条; docs/regulations.md R1)."""
 
 from voucher_audit.rules._base import BLOCK, LineRule, Msg, blank, money_text
 

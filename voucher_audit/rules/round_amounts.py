@@ -1,4 +1,4 @@
-"""Too many round thousands in a unit-year (regs §8.3 F13; Nigrini number-duplication style)."""
+"""Too many round thousands in a unit-year (docs/regulations.md F13; Nigrini number-duplication style)."""
 
 from voucher_audit.rules._base import INFO, SetRule, finding
 

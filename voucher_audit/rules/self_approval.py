@@ -1,4 +1,4 @@
-"""The approver approved their own claim (separation of duties; regs §8.3 F02)."""
+"""The approver approved their own claim (separation of duties; docs/regulations.md F02)."""
 
 from voucher_audit.rules._base import WARN, LineRule, Msg, blank
 
@@ -12,5 +12,5 @@ RULE = LineRule(
                           ("missing approver", f"NOT {blank('approver')}")],
     flag=lambda ctx: "LOWER(approver) = LOWER(handler)",
     message=MESSAGE,
-    source=lambda ctx: "会计法 第二十七条 (不相容职务相互分离); regulations.md §8.3 F02",
+    source=lambda ctx: "会计法 第二十七条 (不相容职务相互分离); docs/regulations.md F02",
 )

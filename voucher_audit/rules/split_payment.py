@@ -1,5 +1,5 @@
 """Payments split to stay under the approval limit: same unit and payee, each below the threshold, together at or
-above it within a 7-day window (regs §2 R9, §8.3 F11)."""
+above it within a 7-day window (docs/regulations.md R9, F11)."""
 
 from voucher_audit.rules._base import WARN, SetRule, finding, money
 

@@ -1,4 +1,5 @@
-"""A ticket dated earlier than a ticket of the same issuer with a smaller serial number (regs §8.3; P)."""
+"""A ticket dated earlier than a ticket of the same issuer with a smaller serial number (docs/regulations.md §8,
+auditors' practice)."""
 
 from voucher_audit.rules._base import WARN, SetRule, blank, finding
 
@@ -37,5 +38,5 @@ RULE = SetRule(
     base=lambda ctx: BASE,
     reasons=lambda ctx: ["missing payee (issuer)", "invoice_no missing or not numeric", "missing invoice_date"],
     build=_build,
-    source=lambda ctx: "regulations.md §8.3 (ticket serial numbers must follow their dates; audit practice)",
+    source=lambda ctx: "docs/regulations.md §8 (ticket serial numbers must follow their dates; audit practice)",
 )

@@ -1,4 +1,4 @@
-"""培训费 above cap(class) × attendees × (days ≤ 30 + 70 % of the rest) (财行〔2016〕540号; regs §8.2)."""
+"""培训费 above cap(class) × attendees × (days ≤ 30 + 70 % of the rest) (财行〔2016〕540号; docs/regulations.md §8)."""
 
 from decimal import Decimal
 

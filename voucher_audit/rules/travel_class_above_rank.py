@@ -1,4 +1,4 @@
-"""Seat or cabin class above the rank's entitlement (财行〔2013〕531号 第七条; regs §1.2)."""
+"""Seat or cabin class above the rank's entitlement (财行〔2013〕531号 第七条; docs/regulations.md §1)."""
 
 from voucher_audit.rules._base import WARN, LineRule, Msg
 

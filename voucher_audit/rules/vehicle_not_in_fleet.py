@@ -1,4 +1,5 @@
-"""Vehicle cost for a plate outside the unit's official fleet: 私车公养 (中办发〔2017〕71号; regs §3 V3, §8.3 F15)."""
+"""Vehicle cost for a plate outside the unit's official fleet: 私车公养 (中办发〔2017〕71号;
+docs/regulations.md V3, F15)."""
 
 from voucher_audit.rules._base import BLOCK, VEHICLE, LineRule, Msg, blank, in_list, money_text
 from voucher_audit.sql import literal

@@ -1,4 +1,5 @@
-"""Official car costs on a weekend or statutory holiday without an emergency (中办发〔2017〕71号; regs §3 V5–V6)."""
+"""Official car costs on a weekend or statutory holiday without an emergency (中办发〔2017〕71号; docs/regulations.md
+V5–V6)."""
 
 from voucher_audit.rules._base import VEHICLE, WARN, LineRule, Msg, in_list
 

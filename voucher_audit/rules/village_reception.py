@@ -1,4 +1,4 @@
-"""Reception booked by a village, which keeps no reception budget (regs §2 R6, §6)."""
+"""Reception booked by a village, which keeps no reception budget (docs/regulations.md R6, §6)."""
 
 from voucher_audit.rules._base import WARN, LineRule, Msg, money_text
 
@@ -16,5 +16,6 @@ RULE = LineRule(
     flag=lambda ctx: "d_unit_level = 'village'",
     stake=lambda ctx: "amount",
     message=MESSAGE,
-    source=lambda ctx: "中办发〔2013〕22号 第十二条 (接待费预算总额控制); villages keep zero reception (regs §6)",
+    source=lambda ctx: ("中办发〔2013〕22号 第十二条 (接待费预算总额控制); "
+                        "villages keep zero reception (docs/regulations.md §6)"),
 )

@@ -220,7 +220,7 @@ def calendar_days(std: Standards) -> list[tuple[dt.date, bool, str | None]]:
 
 
 def festival_first_days(std: Standards) -> list[tuple[dt.date, str]]:
-    """First rest day of each holiday block whose name is a festival (regulations.md §10)."""
+    """First rest day of each holiday block whose name is a festival (docs/regulations.md §10)."""
     wanted = set(std.get("festival.holidays"))
     out = []
     prev_name, prev_day = None, None

@@ -4,7 +4,7 @@ Scope: a dashboard is drawn for one unit (the county, a township, a department o
 the user's scope for the finance roles that see findings, and covers that unit's subtree. Lists of
 findings (drill-downs, exports) come from :func:`cleangov.finance.access.findings_for`, the same
 scoped, conflict-free queryset as the findings queue: a finding naming the user or a registered
-relative (DESIGN.md §3) is left out of every count, chart, drill-down and export, so an aggregate
+relative (docs/design.md §3) is left out of every count, chart, drill-down and export, so an aggregate
 never differs from its drill-down and cannot hint at a hidden finding. Dismissed findings (false
 positives) are left out of the charts, amounts and risk scores and shown as a separate count.
 
@@ -43,7 +43,7 @@ THREE_PUBLIC = (ExpenseGroupChoices.TRAVEL, ExpenseGroupChoices.VEHICLE, Expense
 SEVERITY_WEIGHT = {FindingSeverityChoices.BLOCK: 3, FindingSeverityChoices.WARN: 2, FindingSeverityChoices.INFO: 1}
 RISK_TOP = 20
 
-# Benford (regulations.md §8.4, Nigrini 2012). The values are read from the standards pack so a county
+# Benford (docs/regulations.md §8, Nigrini 2012). The values are read from the standards pack so a county
 # changes them as data; these are the fallbacks when no pack defines them.
 BENFORD_MIN_N = 300
 MAD_THRESHOLDS = (0.006, 0.012, 0.015)

@@ -1,3 +1,3 @@
 """Exports of findings and dashboard tables (XLSX with Chinese headers) and the township audit
 report (PDF). The files are documents for Chinese readers, so their headers and words are Chinese
-by design, whatever the interface language (issue 4, item 5)."""
+by design, whatever the interface language."""

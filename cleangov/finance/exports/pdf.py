@@ -166,7 +166,7 @@ def report_pdf(dash, findings, *, author: str = "") -> bytes:
     if b.refused:
         story.append(heading)
         story.append(Paragraph(_esc(f"样本不足：金额 ≥ 10 元的凭证行只有 {b.n} 条，少于 {b.min_n} 条，不作本福特检验"
-                                    "（小样本的偏差多由偶然造成，见 regulations.md §8.4）。"), s["body"]))
+                                    "（小样本的偏差多由偶然造成，见 docs/regulations.md §8）。"), s["body"]))
     else:
         story.append(KeepTogether([
             heading, benford_drawing(b.actual, b.expected),

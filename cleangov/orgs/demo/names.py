@@ -1,7 +1,7 @@
 """Word lists for the synthetic county: surnames, given-name characters, place-name syllables.
 
 The county (清河县) is fictional. It sits in 南宁市, a city of the lodging-cap table in
-regulations.md §1.3 (财行〔2016〕71号: 广西 南宁市 800/470/350), so the travel rules have a real
+docs/regulations.md §1 (财行〔2016〕71号: 广西 南宁市 800/470/350), so the travel rules have a real
 row to check demo vouchers against. Names mix common national surnames with the 韦/覃/蒙/莫/蓝
 of the Zhuang areas around Nanning.
 """
