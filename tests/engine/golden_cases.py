@@ -2,6 +2,14 @@
 
 Line ids encode the expected outcome for the fixture's rule: F… flagged, P… passed, N… not evaluable,
 X… not applicable. ``expected`` lists the findings (line ids and amount at stake) the rule must produce.
+
+Two kinds of expectation live in each ``expected.json``, and its ``provenance`` key says which is which:
+
+* the **specification**: which lines are flagged and the amount at stake. It is written here by hand
+  from the rule's regulation and never taken from the engine's output; regeneration refuses to write a
+  fixture whose rule does not produce exactly these findings.
+* a **snapshot**: the finding's Chinese and English message, copied from the engine's output when the
+  fixtures are regenerated, so a change of wording shows up as a reviewed diff of expected.json.
 """
 
 from __future__ import annotations
@@ -360,8 +368,42 @@ def write_all(root: Path = HERE) -> None:
                     w = csv.DictWriter(f, fieldnames=list(spec[name][0]))
                     w.writeheader()
                     w.writerows(spec[name])
-        (d / "expected.json").write_text(json.dumps({"rule": rule, "findings": spec["expected"]}, ensure_ascii=False,
-                                                    indent=1) + "\n", encoding="utf-8")
+        findings = _with_message_snapshots(rule, d, spec["expected"])
+        (d / "expected.json").write_text(json.dumps({"rule": rule, "provenance": PROVENANCE, "findings": findings},
+                                                    ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+PROVENANCE = {
+    "line_ids": "specification (tests/engine/golden_cases.py)",
+    "amount_at_stake": "specification (tests/engine/golden_cases.py)",
+    "message": "snapshot of the engine's output, taken by python -m tests.engine.golden_cases",
+}
+
+
+class SpecificationMismatch(Exception):
+    """The rule's output differs from the hand-written specification: fix the rule or the case, never the file."""
+
+
+def _with_message_snapshots(rule: str, d: Path, expected: list[dict]) -> list[dict]:
+    """The specified findings, each with the message the engine gives it (checked to be the same findings)."""
+    from tests.engine.conftest import audit_dir  # the engine's own test path: loads the fixture as the CLI does
+
+    result = audit_dir(d, rules=[rule])
+    produced = {}
+    for f in result.findings:
+        if f.rule != rule:
+            continue
+        stake = None if f.amount_at_stake is None else f"{f.amount_at_stake:.2f}"
+        produced.setdefault((tuple(sorted(f.line_ids)), stake), []).append({"zh": f.zh, "en": f.en})
+    wanted = sorted((tuple(e["line_ids"]), e["amount_at_stake"]) for e in expected)
+    got = sorted(key for key, messages in produced.items() for _ in messages)
+    if got != wanted:
+        raise SpecificationMismatch(f"{rule}: the rule produces {got}, the specification says {wanted}")
+    out = []
+    for e in expected:
+        message = produced[(tuple(e["line_ids"]), e["amount_at_stake"])].pop(0)
+        out.append({"line_ids": e["line_ids"], "amount_at_stake": e["amount_at_stake"], "message": message})
+    return out
 
 
 if __name__ == "__main__":

@@ -46,3 +46,25 @@ def test_findings_carry_messages_and_sources():
     assert "500.00 yuan/night" in f.en
     assert "财行〔2016〕71号" in f.source
     assert f.severity == "warn"
+
+
+def test_regeneration_reproduces_the_committed_fixtures(tmp_path):
+    """``python -m tests.engine.golden_cases`` writes exactly the files the tests read, messages included."""
+    from tests.engine import golden_cases
+
+    golden_cases.write_all(tmp_path)
+    for committed in sorted(p for p in GOLDEN.rglob("*") if p.is_file()):
+        regenerated = tmp_path / committed.relative_to(GOLDEN)
+        assert regenerated.read_bytes() == committed.read_bytes(), committed
+
+
+def test_regeneration_refuses_output_that_contradicts_the_specification(tmp_path):
+    from tests.engine import golden_cases
+
+    spec = golden_cases.CASES["iou_receipt"]
+    d = tmp_path / "iou_receipt"
+    golden_cases.write_all(tmp_path)  # the fixture as specified
+    wrong = [{"line_ids": ["P1"], "amount_at_stake": "50.00"}]  # a line the rule rightly passes
+    with pytest.raises(golden_cases.SpecificationMismatch):
+        golden_cases._with_message_snapshots("iou_receipt", d, wrong)
+    assert spec["expected"] != wrong
