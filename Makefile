@@ -35,6 +35,7 @@ test: $(DEV_STAMP) lint test-sqlite test-postgres test-engine test-spark test-br
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python scripts/check_catalogs.py
 	CLEANGOV_DATA_DIR=$$(mktemp -d) $(BIN)/python -m django makemigrations --check --dry-run --settings=cleangov.settings
 

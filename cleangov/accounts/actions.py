@@ -138,23 +138,6 @@ def do_remove_totp_device(device, *, acting_user) -> None:
     device.delete()
 
 
-@transaction.atomic
-def do_mark_notification_read(notification, *, acting_user) -> None:
-    """Mark one of the user's notifications as read (idempotent: a second call changes nothing)."""
-    from django.utils import timezone
-
-    if notification.read_at is not None:
-        return
-    notification.read_at = timezone.now()
-    notification.save(update_fields=["read_at"])
-    record_event(
-        acting_user=acting_user,
-        event_code="core.notification_read",
-        subject=notification,
-        after={"read_at": notification.read_at},
-    )
-
-
 # What the audit trail records of a user: never the password hash (a change is noted as a flag).
 USER_AUDIT_FIELDS = ("username", "email", "first_name", "last_name", "is_active", "is_staff", "is_superuser",
                      "person", "preferred_language")

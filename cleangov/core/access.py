@@ -6,21 +6,16 @@ a missing object and a forbidden one give the same 404 so ids cannot be probed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-# The people layer (cleangov.orgs) knows who is related to whom; core only asks. It registers its
-# query here when the app registry is ready, so core imports no app.
-_conflict_query: Callable[[object], set[int]] | None = None
+from .declarations import people_directory
 
-
-def register_conflict_query(query: Callable[[object], set[int]]) -> None:
-    """Install the function that returns a user's own person id and their registered relatives' ids."""
-    global _conflict_query
-    _conflict_query = query
+# The people layer knows who is related to whom; core only asks, through the PeopleDirectory that
+# app declares (cleangov.core.declarations), so core imports no app.
 
 
 def scope_q(user, *, roles: Iterable[str] | None = None, path_field: str = "unit__path") -> Q:
@@ -60,11 +55,12 @@ def conflicted_person_ids(user) -> set[int]:
 
     Relations are symmetric, so an object about any of these people is an object about the user
     or one of the user's relatives: the user is excluded from it whatever their role. Without a
-    registered query this fails loudly: silently finding no conflicts would show people their own cases.
+    declared directory this fails loudly: silently finding no conflicts would show people their own cases.
     """
-    if _conflict_query is None:
-        raise ImproperlyConfigured("no conflict-of-interest query registered (is cleangov.orgs installed?)")
-    return _conflict_query(user)
+    directory = people_directory()
+    if directory is None:
+        raise ImproperlyConfigured("no app declares the people directory (is the people layer installed?)")
+    return directory.conflicted_person_ids(user)
 
 
 def exclude_conflicts(
@@ -189,3 +185,19 @@ def require_audit_trail_access(user) -> None:
     """Gate of the trail's list page: roles outside AUDIT_TRAIL_ACCESS get the same 404 as a missing page."""
     if not can_view_audit_trail(user):
         raise Http404
+
+
+def access_notification_by_id(user, notification_id, *, action: str = "view"):
+    """The user's own notification; anyone else's gives the same 404 as a missing one."""
+    from .models import Notification
+
+    return get_or_404(Notification.objects.filter(recipient=user), pk=notification_id)
+
+
+def access_task_progress_by_id(user, task_id, *, action: str = "view"):
+    """Progress is shown only to the user who started the task (it may name what they imported)."""
+    from .models import TaskProgress
+
+    if not getattr(user, "is_authenticated", False):
+        return get_or_404(TaskProgress.objects.none(), task_id=task_id)
+    return get_or_404(TaskProgress.objects.filter(started_by=user), task_id=task_id)

@@ -1,8 +1,8 @@
 """Helpers of the audit-trail viewer: human labels for event codes, the before → after diff, the
 subject types offered in the filter, and starting a background verification of the chain.
 
-Apps add labels for their own codes with :func:`register_event_labels` (from their AppConfig.ready
-or at import of their actions module); unknown codes are shown as the raw code.
+Every app declares the labels of the event codes it records (``AppDeclaration.event_labels``, see
+cleangov.core.declarations); a test fails when a recorded code has no label.
 """
 
 from __future__ import annotations
@@ -13,38 +13,15 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext_lazy as _
+
+from .declarations import declarations, event_labels
 
 logger = logging.getLogger(__name__)
 
-EVENT_LABELS: dict[str, object] = {
-    "orgs.unit_created": _("Unit created"),
-    "orgs.unit_updated": _("Unit changed"),
-    "orgs.person_created": _("Person registered"),
-    "orgs.person_updated": _("Person changed"),
-    "orgs.post_started": _("Post taken up"),
-    "orgs.post_ended": _("Post ended"),
-    "orgs.relation_added": _("Relation registered"),
-    "orgs.relation_removed": _("Relation removed"),
-    "orgs.rank_mapping_set": _("Rank mapping set"),
-    "accounts.user_created": _("User created"),
-    "accounts.password_set": _("Password set"),
-    "accounts.role_assigned": _("Role assigned"),
-    "accounts.role_revoked": _("Role revoked"),
-    "accounts.language_set": _("Language chosen"),
-    "accounts.totp_device_enrolled": _("Two-factor device enrolled"),
-    "accounts.totp_device_removed": _("Two-factor device removed"),
-    "core.notification_read": _("Notification read"),
-    "core.trail_verified": _("Audit trail verified"),
-}
-
-
-def register_event_labels(labels: dict[str, object]) -> None:
-    EVENT_LABELS.update(labels)
-
 
 def event_label(code: str):
-    return EVENT_LABELS.get(code, code)
+    """The label an app declares for ``code`` (its ``AppDeclaration.event_labels``), else the raw code."""
+    return event_labels().get(code, code)
 
 
 @dataclass(frozen=True)
@@ -114,9 +91,10 @@ def start_trail_verification(user) -> str | None:
 
 
 def masked_fields_for(user) -> frozenset[str]:
-    """Fields the trail shows masked to this reader: the same need-to-know rule as the person page."""
-    from cleangov.orgs.access import PHONE_ROLES
-
-    from .access import user_roles
-
-    return frozenset() if user_roles(user) & PHONE_ROLES else frozenset({"phone"})
+    """Fields the trail shows masked to this reader: the union of what the apps declare (the people
+    layer masks phone numbers by the same need-to-know rule as its person page)."""
+    masked: set[str] = set()
+    for _label, declaration in declarations():
+        if declaration.masked_fields is not None:
+            masked |= declaration.masked_fields(user)
+    return frozenset(masked)

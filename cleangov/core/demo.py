@@ -1,17 +1,17 @@
 """The demo registry: ``cleangov demo`` builds the county, then lets every app add its own data.
 
-An app contributes by shipping a ``demo_data`` module with ``build(context: DemoContext) -> None``.
-Later modules (finance, disclosure, ...) plug in the same way without touching the demo command.
+An app contributes by declaring ``demo=build`` (``build(context: DemoContext) -> None``) in its
+``AppDeclaration`` (cleangov.core.declarations); steps run in ``INSTALLED_APPS`` order. The app that
+builds the county runs them and declares no step of its own.
 """
 
 from __future__ import annotations
 
-import importlib
 import random
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.apps import apps
+from .declarations import declarations
 
 
 @dataclass
@@ -26,16 +26,5 @@ class DemoContext:
 
 
 def contributors():
-    """(app label, build function) for every installed CleanGov app with a ``demo_data`` module."""
-    found = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("cleangov.") or config.label == "orgs":
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.demo_data")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.demo_data":
-                raise
-            continue
-        found.append((config.label, module.build))
-    return found
+    """(app label, build function) for every installed CleanGov app that declares a demo step."""
+    return [(label, declaration.demo) for label, declaration in declarations() if declaration.demo is not None]

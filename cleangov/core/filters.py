@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .audit_ui import EVENT_LABELS
+from .declarations import event_labels
 
 
 class AuditEventFilterForm(forms.Form):
@@ -35,7 +35,7 @@ class AuditEventFilterForm(forms.Form):
 
     @staticmethod
     def known_event_codes() -> list[str]:
-        return sorted(EVENT_LABELS)
+        return sorted(event_labels())
 
 
 def _start_of(day) -> datetime:

@@ -1,7 +1,8 @@
 """Metrics that modules publish for inspections and assessments.
 
-An app publishes metrics by shipping ``cleangov/<app>/metrics.py`` with a ``METRICS`` dict of
-metric id → :class:`MetricSpec`. The assessment module evaluates indicator formulas over these ids.
+An app publishes metrics by declaring ``metrics=METRICS`` (a dict of metric id → :class:`MetricSpec`)
+in its ``AppDeclaration`` (cleangov.core.declarations). The assessment module evaluates indicator
+formulas over these ids.
 A metric whose module is not installed is simply absent from :func:`registry`, and formulas show it
 as "not available" — never as a made-up value.
 
@@ -11,13 +12,12 @@ an implementation makes a fixed number of queries, not one per unit.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.apps import apps
+from .declarations import declarations
 
 
 @dataclass
@@ -49,15 +49,6 @@ class MetricSpec:
 def registry() -> dict[str, MetricSpec]:
     """Every published metric of the installed CleanGov apps, by id (``<app>.<name>``)."""
     found: dict[str, MetricSpec] = {}
-    for config in apps.get_app_configs():
-        if not config.name.startswith("cleangov."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.metrics")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.metrics":
-                raise
-            continue
-        # cleangov.core.metrics is this module itself (core is a CleanGov app): it publishes nothing.
-        found.update(getattr(module, "METRICS", {}))
+    for _label, declaration in declarations():
+        found.update(declaration.metrics)
     return found

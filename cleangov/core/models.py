@@ -87,6 +87,24 @@ class AuditChainHead(models.Model):
         return f"#{self.last_seq} {self.last_hash[:12]}"
 
 
+class PeriodicSchedule(models.Model):
+    """When a declared periodic job (the deadline tick, the record-book checkpoints) is next due.
+    Workers lock this row before enqueueing, so several workers enqueue one run per period between
+    them. Machinery, like the audit chain head: it is not audited (an hourly job would flood the
+    trail; the job's own effects are)."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    next_run_at = models.DateTimeField(_("next run at"))
+    last_enqueued_at = models.DateTimeField(_("last enqueued at"), null=True, blank=True)
+    last_task_id = models.CharField(_("last task id"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("periodic schedule")
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.next_run_at}"
+
+
 class TaskProgress(models.Model):
     """Progress of a background task, polled by the page that started it."""
 

@@ -2,18 +2,17 @@
 
 * ``verify_trail_task``: recompute the audit trail's hash chain with a progress bar, started from
   the web by the county discipline commission through :func:`start_verify_trail`.
-* ``tick_deadlines_task``: the periodic deadline tick, enqueued by the worker through
-  :func:`schedule_deadline_tick` at most once per period whatever the number of workers.
+
+The periodic jobs (the deadline tick, the record-book checkpoints) are the apps' own tasks, declared
+in their ``AppDeclaration`` and enqueued by the worker through :mod:`cleangov.core.periodic`.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -21,9 +20,6 @@ from .access import AUDIT_VERIFY_ROLES, user_roles
 from .audit import verify_chain
 from .models import AuditEvent, TaskProgress
 from .progress import ProgressReporter, create_progress
-
-TICK_SCHEDULE_NAME = "deadlines.tick"
-DEFAULT_TICK_SECONDS = 3600
 
 
 def can_verify_trail(user) -> bool:
@@ -68,62 +64,3 @@ def start_verify_trail(user) -> TaskProgress:
     with transaction.atomic():
         result = verify_trail_task.enqueue()
         return create_progress(task_id=result.id, label=label, started_by=user)
-
-
-@task()
-def tick_deadlines_task(day: str | None = None) -> dict:
-    """The deadline tick (see cleangov.deadlines.tick.run_tick); ``day`` is an ISO date or None."""
-    from datetime import date
-
-    from django.apps import apps
-
-    from cleangov.deadlines.tick import run_tick
-
-    today = date.fromisoformat(day) if day else None
-    result = run_tick(today=today).as_dict()
-    # The periodic tick also signs the record books' monthly checkpoints that have fallen due, so a
-    # county running only `cleangov worker` still publishes them (the step is idempotent: catches up).
-    if apps.is_installed("cleangov.ledgers"):
-        from cleangov.ledgers.actions import do_create_ledger_checkpoints
-
-        summary = do_create_ledger_checkpoints(acting_user=None, today=today)
-        result["ledger_checkpoints"] = summary.created
-    return result
-
-
-def tick_interval_seconds() -> int:
-    return int(getattr(settings, "CLEANGOV_TICK_SECONDS", 0) or _env_tick_seconds())
-
-
-def _env_tick_seconds() -> int:
-    import os
-
-    return int(os.environ.get("CLEANGOV_TICK_SECONDS", DEFAULT_TICK_SECONDS))
-
-
-def schedule_deadline_tick(*, every_seconds: int, now=None) -> str | None:
-    """Enqueue the tick if it is due; return the task id, or None when not due.
-
-    The schedule row is locked (SELECT ... FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions
-    serialise writers), so with several workers exactly one enqueues per period. The tick itself is
-    idempotent too, so a duplicate would cost time, not double notifications.
-    """
-    from cleangov.deadlines.models import PeriodicSchedule
-
-    now = now or timezone.now()
-    with transaction.atomic():
-        row = PeriodicSchedule.objects.select_for_update().filter(name=TICK_SCHEDULE_NAME).first()
-        if row is None:
-            try:
-                with transaction.atomic():
-                    row = PeriodicSchedule.objects.create(name=TICK_SCHEDULE_NAME, next_run_at=now)
-            except IntegrityError:
-                return None  # another worker created it this instant and is enqueueing
-        if row.next_run_at > now:
-            return None
-        result = tick_deadlines_task.enqueue()
-        row.next_run_at = now + timedelta(seconds=every_seconds)
-        row.last_enqueued_at = now
-        row.last_task_id = str(result.id)
-        row.save(update_fields=["next_run_at", "last_enqueued_at", "last_task_id"])
-        return str(result.id)

@@ -153,19 +153,3 @@ class DeadlineSubjectPerson(models.Model):
     def __str__(self) -> str:
         return f"{self.deadline_id} → {self.person_id}"
 
-
-class PeriodicSchedule(models.Model):
-    """When a periodic job (the deadline tick) is next due. Workers lock this row before enqueueing,
-    so several workers enqueue one tick per period between them. Machinery, like the audit chain
-    head: it is not audited (an hourly tick would flood the trail; the tick's own effects are)."""
-
-    name = models.CharField(_("name"), max_length=80, unique=True)
-    next_run_at = models.DateTimeField(_("next run at"))
-    last_enqueued_at = models.DateTimeField(_("last enqueued at"), null=True, blank=True)
-    last_task_id = models.CharField(_("last task id"), max_length=64, blank=True)
-
-    class Meta:
-        verbose_name = _("periodic schedule")
-
-    def __str__(self) -> str:
-        return f"{self.name} @ {self.next_run_at}"

@@ -1,8 +1,42 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from cleangov.core.declarations import AppDeclaration, CleanGovAppConfig, HomeCard, Link
 
-class FinanceConfig(AppConfig):
+
+class FinanceConfig(CleanGovAppConfig):
     name = "cleangov.finance"
     label = "finance"
     verbose_name = _("Finance workspace")
+
+    def declare(self) -> AppDeclaration:
+        from . import demo_data, metrics
+        from .access import BATCH_VIEW_ROLES, FINDING_VIEW_ROLES, RULE_STATS_ROLES
+
+        # The workspace's pages answer 404 to every role outside these tables of access.py.
+        roles = BATCH_VIEW_ROLES | FINDING_VIEW_ROLES | RULE_STATS_ROLES
+        return AppDeclaration(
+            home_cards=(HomeCard(
+                _("Voucher audit"),
+                _("Every voucher line checked against the spending standards; findings explain rule, numbers and "
+                  "regulation."),
+                "finance:home", roles),),
+            nav=(Link("finance", _("Voucher audit"), "finance:home", roles=roles),),
+            event_labels={
+                "finance.profile_set": _("Finance profile set"),
+                "finance.column_mapping_set": _("Column mapping set"),
+                "finance.batch_imported": _("Voucher batch imported"),
+                "finance.batch_superseded": _("Voucher batch superseded"),
+                "finance.audit_run_started": _("Voucher audit started"),
+                "finance.audit_run_finished": _("Voucher audit finished"),
+                "finance.audit_run_failed": _("Voucher audit failed"),
+                # finance.finding_<kind>, one per decision kind of actions._decide
+                "finance.finding_confirmed": _("Finding confirmed"),
+                "finance.finding_dismissed": _("Finding dismissed"),
+                "finance.finding_escalated": _("Finding escalated"),
+                "finance.finding_commented": _("Finding commented on"),
+                "finance.api_token_created": _("API token created"),
+                "finance.api_token_revoked": _("API token revoked"),
+            },
+            metrics=metrics.METRICS,
+            demo=demo_data.build,
+        )

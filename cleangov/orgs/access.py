@@ -144,3 +144,31 @@ def scope_roots(user) -> list[Unit]:
         if not any(subtree[r.pk] and unit.path.startswith(r.path) for r in roots):
             roots.append(unit)
     return roots
+
+
+# --- What the audit trail asks of the people layer (declared in apps.py as the PeopleDirectory) ----
+def unit_url(user, unit_id) -> str:
+    """The unit's page when the user may open it, else "" (the trail then shows the name only)."""
+    from django.urls import reverse
+
+    if unit_id and visible_units(user).filter(pk=unit_id).exists():
+        return reverse("orgs:unit_detail", args=[unit_id])
+    return ""
+
+
+def subject_people(user, person_ids) -> list[dict]:
+    """An event's subject people by name, each linked to their page when the user may open it."""
+    from django.urls import reverse
+
+    people = list(Person.objects.filter(pk__in=list(person_ids or [])))
+    linked = set(visible_people(user).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True))
+    return [{"name": str(p), "url": reverse("orgs:person_detail", args=[p.pk]) if p.pk in linked else ""}
+            for p in people]
+
+
+def masked_fields_for(user) -> frozenset[str]:
+    """Snapshot fields the audit trail masks for this reader: the same need-to-know rule as the person
+    page (phone numbers in full only for PHONE_ROLES)."""
+    from cleangov.core.access import user_roles
+
+    return frozenset() if user_roles(user) & PHONE_ROLES else frozenset({"phone"})

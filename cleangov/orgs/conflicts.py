@@ -1,7 +1,7 @@
 """Conflict of interest: who a user may not act on or be shown, because it is about them or a relative.
 
 The query lives here, with the people and their relations; ``cleangov.core.access`` calls it through
-the hook this app registers in ``OrgsConfig.ready`` (core imports no app).
+the PeopleDirectory this app declares in ``OrgsConfig.declare`` (core imports no app).
 """
 
 from __future__ import annotations

@@ -10,12 +10,13 @@ from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from cleangov.core.models import Notification, TaskProgress
+from cleangov.core.models import Notification, PeriodicSchedule, TaskProgress
+from cleangov.core.periodic import periodic_jobs, schedule_job
 from cleangov.core.progress import ProgressReporter, ProgressStatus, create_progress, get_progress
-from cleangov.core.tasks import TICK_SCHEDULE_NAME, schedule_deadline_tick, start_verify_trail
+from cleangov.core.tasks import start_verify_trail
 from cleangov.deadlines.api import create_deadline
 from cleangov.deadlines.choices import DeadlineStatusChoices
-from cleangov.deadlines.models import PeriodicSchedule
+from cleangov.deadlines.tasks import TICK_SCHEDULE_NAME
 from tests.deadlines.helpers import env_for_test_database, run_cleangov
 
 
@@ -83,13 +84,14 @@ def test_only_the_commission_and_administrators_start_a_verification(county):
 
 @pytest.mark.django_db
 def test_schedule_enqueues_once_per_period():
+    tick = next(job for job in periodic_jobs() if job.name == TICK_SCHEDULE_NAME)
     now = timezone.now()
-    first = schedule_deadline_tick(every_seconds=600, now=now)
+    first = schedule_job(tick, every_seconds=600, now=now)
     assert first is not None
-    assert schedule_deadline_tick(every_seconds=600, now=now + timedelta(seconds=599)) is None
-    second = schedule_deadline_tick(every_seconds=600, now=now + timedelta(seconds=600))
+    assert schedule_job(tick, every_seconds=600, now=now + timedelta(seconds=599)) is None
+    second = schedule_job(tick, every_seconds=600, now=now + timedelta(seconds=600))
     assert second not in (None, first)
-    assert DBTaskResult.objects.filter(task_path="cleangov.core.tasks.tick_deadlines_task").count() == 2
+    assert DBTaskResult.objects.filter(task_path="cleangov.deadlines.tasks.tick_deadlines_task").count() == 2
 
 
 @pytest.mark.django_db

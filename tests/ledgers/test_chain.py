@@ -206,13 +206,15 @@ def test_units_without_entries_get_no_checkpoint(county, kinds):
     assert do_create_ledger_checkpoints(acting_user=None, today=date(2026, 4, 1) + timedelta(days=1)).created == 0
 
 
-def test_periodic_tick_signs_due_checkpoints(book):
-    """The worker's periodic tick also signs the monthly checkpoints that fell due (idempotently)."""
-    from cleangov.core.tasks import tick_deadlines_task
+def test_periodic_job_signs_due_checkpoints(book):
+    """The worker's periodic job signs the monthly checkpoints that fell due (idempotently)."""
+    from cleangov.core.periodic import periodic_jobs
+    from cleangov.ledgers.tasks import CHECKPOINT_SCHEDULE_NAME, create_ledger_checkpoints_task
 
+    assert CHECKPOINT_SCHEDULE_NAME in {job.name for job in periodic_jobs()}  # declared, so the worker runs it
     village, _ = book
     before = LedgerCheckpoint.objects.filter(unit=village).count()
-    result = tick_deadlines_task.call("2026-05-02")
-    assert result["ledger_checkpoints"] == 1
+    result = create_ledger_checkpoints_task.call("2026-05-02")
+    assert result["created"] == 1
     assert LedgerCheckpoint.objects.filter(unit=village).count() == before + 1
-    assert tick_deadlines_task.call("2026-05-02")["ledger_checkpoints"] == 0
+    assert create_ledger_checkpoints_task.call("2026-05-02")["created"] == 0

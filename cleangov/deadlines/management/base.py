@@ -2,29 +2,15 @@
 
 Django turns argparse usage errors into exit code 2 on the command line but into a CommandError with
 code 1 under call_command; here they are code 2 both ways, so tests through call_command and
-scripts through the console script see the same contract. The epilog keeps its line breaks.
+scripts through the console script see the same contract. The epilog keeps its line breaks. The
+parser and the formatter live in cleangov.core.management.base (core's worker uses them too).
 """
 
 from __future__ import annotations
 
-from argparse import RawDescriptionHelpFormatter
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser, DjangoHelpFormatter
-
-
-class UsageErrorParser(CommandParser):
-    def error(self, message):
-        if self.called_from_command_line:
-            super().error(message)  # prints usage and the message on stderr, exits 2
-        raise CommandError(f"Error: {message}", returncode=2)
-
-    def add_subparsers(self, **kwargs):
-        kwargs.setdefault("parser_class", UsageErrorParser)
-        return super().add_subparsers(**kwargs)
-
-
-class HelpFormatter(DjangoHelpFormatter, RawDescriptionHelpFormatter):
-    pass
+from cleangov.core.management.base import HelpFormatter, UsageErrorParser
 
 
 class ContractCommand(BaseCommand):

@@ -2,36 +2,25 @@
 
 Steps: apply migrations, then run every app's setup hook (the compiled translation catalogs are
 committed and checked current by ``make lint``, so nothing is compiled here). An app takes part by
-shipping ``cleangov/<app>/setup_data.py`` with ``run(stdout) -> None``; each hook must be
+declaring ``setup=run`` (``run(stdout) -> None``) in its ``AppDeclaration``; each step must be
 idempotent (orgs loads the rank mappings, other apps may load calendars, catalogs, ...).
 """
 
 from __future__ import annotations
 
-import importlib
 import time
 
-from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.utils import OperationalError
 
+from cleangov.core.declarations import declarations
+
 
 def setup_hooks():
-    """(app label, run function) for every CleanGov app with a ``setup_data`` module, in app order."""
-    found = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("cleangov."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.setup_data")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.setup_data":
-                raise
-            continue
-        found.append((config.label, module.run))
-    return found
+    """(app label, run function) for every CleanGov app that declares a setup step, in app order."""
+    return [(label, declaration.setup) for label, declaration in declarations() if declaration.setup is not None]
 
 
 class Command(BaseCommand):

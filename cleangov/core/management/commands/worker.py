@@ -1,7 +1,8 @@
-"""``cleangov worker``: run background tasks, and enqueue the periodic deadline tick.
+"""``cleangov worker``: run background tasks, and enqueue the apps' periodic jobs.
 
 It is django_tasks_db's own worker (same options, same queue, same claiming of tasks) in a loop
-that, between passes over the queue, enqueues the deadline tick when it is due.
+that, between passes over the queue, enqueues the periodic jobs the apps declare (the deadline
+tick, the record-book checkpoints) when they are due.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 from django_tasks_db.management.commands.db_worker import Worker
 
-from cleangov.core.tasks import schedule_deadline_tick, tick_interval_seconds
-from cleangov.deadlines.management.base import HelpFormatter, UsageErrorParser
+from cleangov.core.management.base import HelpFormatter, UsageErrorParser
+from cleangov.core.periodic import schedule_periodic_jobs, tick_interval_seconds
 
 EPILOG = """\
-The deadline tick (mark overdue, notify, escalate) is enqueued every --tick-seconds
-(CLEANGOV_TICK_SECONDS, default 3600); several workers share one schedule row, so each period is
-ticked once. --once processes what is queued (including a due tick) and exits: for cron and tests.
+The periodic jobs (the deadline tick: mark overdue, notify, escalate; the record books' monthly
+checkpoints) are enqueued every --tick-seconds (CLEANGOV_TICK_SECONDS, default 3600); several
+workers share one schedule row per job, so each period runs each job once. --once processes
+what is queued (including the due jobs) and exits: for cron and tests.
 
 exit codes: 0 stopped normally (or --once finished); 1 interrupted during a task;
 2 bad usage; 3 database not ready (run 'cleangov setup')
@@ -36,7 +38,7 @@ def positive_int(value: str) -> int:
 
 
 class Command(DbWorkerCommand):
-    help = "Run background tasks (django_tasks_db worker) and enqueue the periodic deadline tick."
+    help = "Run background tasks (django_tasks_db worker) and enqueue the periodic jobs (deadline tick, ...)."
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         kwargs.setdefault("formatter_class", HelpFormatter)
@@ -48,10 +50,10 @@ class Command(DbWorkerCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("--once", action="store_true",
-                            help="process the queued tasks (and a due tick), then exit; same as --batch")
+                            help="process the queued tasks (and the due periodic jobs), then exit; same as --batch")
         parser.add_argument("--tick-seconds", type=positive_int, default=None,
-                            help="seconds between deadline ticks (default: CLEANGOV_TICK_SECONDS or 3600); "
-                                 "0 disables the tick in this worker")
+                            help="seconds between periodic jobs such as the deadline tick (default: "
+                                 "CLEANGOV_TICK_SECONDS or 3600); 0 disables them in this worker")
 
     def handle(self, *, verbosity, queue_name, interval, batch, backend_name, startup_delay, reload, max_tasks,
                worker_id, exclude_queues, once=False, tick_seconds=None, **options):
@@ -87,9 +89,9 @@ class Command(DbWorkerCommand):
     def _loop(self, worker: Worker, *, once: bool, interval: float, tick_every: int, max_tasks) -> None:
         while worker.running:
             if tick_every:
-                task_id = schedule_deadline_tick(every_seconds=tick_every)
-                if task_id and self._verbosity >= 2:
-                    self.stdout.write(f"enqueued deadline tick {task_id}")
+                for task_id in schedule_periodic_jobs(every_seconds=tick_every):
+                    if self._verbosity >= 2:
+                        self.stdout.write(f"enqueued periodic job {task_id}")
             worker.run()
             worker.startup_delay = False
             if once or not worker.running:

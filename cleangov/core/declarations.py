@@ -1,0 +1,151 @@
+"""How an app plugs into CleanGov: one declaration per app, which core iterates without naming any app.
+
+An app's ``AppConfig`` subclasses :class:`CleanGovAppConfig` and overrides :meth:`~CleanGovAppConfig.declare`
+to return an :class:`AppDeclaration`: its home-page card and navigation entry (with the roles of its
+own access table), its audit-event labels, its periodic jobs, metrics, setup and demo steps, home
+panels and masked fields. Core finds the declarations with :func:`declarations` (the one discovery
+loop, in ``INSTALLED_APPS`` order) and builds the home page, the navigation, the audit-trail labels,
+the worker's schedule, the metrics registry, ``cleangov setup`` and ``cleangov demo`` from them.
+
+``declare`` runs once per process, the first time core asks (after the app registry is ready), so
+it may import the app's own modules (access tables, tasks, metrics) inside the method.
+docs/development/app-declaration.md explains every field with a worked example.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.apps import AppConfig, apps
+
+EVERYONE = None  # a Link or HomeCard for every signed-in user, whatever their roles
+
+
+@dataclass(frozen=True)
+class Link:
+    """A navigation entry or home-page shortcut to the page ``url_name``.
+
+    ``roles`` lists the roles that see it: take them from the app's access table, so a link is shown
+    exactly to those whom the page will not answer 404. ``EVERYONE`` (None) shows it to every
+    signed-in user. ``position`` orders the navigation (core's home is 0, apps default to 50 and
+    follow ``INSTALLED_APPS``, personal pages come last).
+    """
+
+    key: str
+    label: object  # gettext_lazy
+    url_name: str
+    roles: frozenset[str] | None = EVERYONE
+    position: int = 50
+
+    def shown_to(self, roles: set[str]) -> bool:
+        return self.roles is EVERYONE or bool(roles & self.roles)
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    """The app's card under "Your work in CleanGov": title, one sentence of what it does for the
+    user, its landing page, and the roles (from the app's access table) that may open that page."""
+
+    title: object
+    offer: object
+    url_name: str
+    roles: frozenset[str]
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A panel of the home page owned by the app: ``template`` is included with ``panel`` set to
+    ``context(user)``. A fixed number of queries per panel (the home page is everyone's first page)."""
+
+    template: str
+    context: Callable[[object], dict]
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A background task the worker enqueues once per period (``--tick-seconds``), whatever the number
+    of workers (see :mod:`cleangov.core.periodic`). ``task`` is a django_tasks task called without
+    arguments; it must be idempotent (a late worker catches up, it does not repeat effects).
+    ``name`` is the schedule row's key: keep it stable, a renamed job starts a new schedule."""
+
+    name: str
+    task: object
+
+
+@dataclass(frozen=True)
+class PeopleDirectory:
+    """What the audit trail asks of the people layer (one app declares it): who the user is related
+    to, which units they may open, and the names and pages of an event's subject people."""
+
+    conflicted_person_ids: Callable[[object], set[int]]
+    visible_units: Callable[[object], object]  # user -> QuerySet of units (fields: code, path)
+    unit_url: Callable[[object, int], str]  # (user, unit id) -> the unit's page, "" when not theirs to open
+    subject_people: Callable[[object, Iterable[int]], list[dict]]  # (user, ids) -> [{"name", "url"}]
+
+
+@dataclass(frozen=True)
+class AppDeclaration:
+    """Everything an app contributes to the platform; every field is optional."""
+
+    home_cards: tuple[HomeCard, ...] = ()
+    nav: tuple[Link, ...] = ()
+    shortcuts: tuple[Link, ...] = ()  # buttons under "Shortcuts" on the home page
+    home_panels: tuple[HomePanel, ...] = ()
+    # Every event code the app records (``app.what_happened``) → a gettext_lazy label. A test fails
+    # when a recorded code has none (tests/core/test_declarations.py).
+    event_labels: Mapping[str, object] = field(default_factory=dict)
+    periodic_jobs: tuple[PeriodicJob, ...] = ()
+    metrics: Mapping[str, object] = field(default_factory=dict)  # metric id → core.metrics.MetricSpec
+    setup: Callable[[object], None] | None = None  # run(stdout), idempotent: ``cleangov setup``
+    demo: Callable[[object], None] | None = None  # build(core.demo.DemoContext): ``cleangov demo``
+    # user → snapshot fields the audit trail shows masked to that reader (need to know)
+    masked_fields: Callable[[object], frozenset[str]] | None = None
+    people: PeopleDirectory | None = None
+
+
+class CleanGovAppConfig(AppConfig):
+    """Base of every CleanGov app's config. Override :meth:`declare`; leave the rest to core."""
+
+    # Django picks the one AppConfig subclass an app's apps.py defines; this base, imported there,
+    # must not count as a second one (Django would then fall back to a plain AppConfig). Subclasses
+    # are the default again unless they say otherwise.
+    default = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.default = cls.__dict__.get("default", True)
+
+    def declare(self) -> AppDeclaration:
+        return AppDeclaration()
+
+    @cached_property
+    def declaration(self) -> AppDeclaration:
+        return self.declare()
+
+
+def declarations() -> list[tuple[str, AppDeclaration]]:
+    """(app label, declaration) of every installed CleanGov app, in ``INSTALLED_APPS`` order.
+
+    The one discovery loop: home page, navigation, audit labels, worker, metrics, setup and demo
+    all iterate over this list.
+    """
+    return [(config.label, config.declaration) for config in apps.get_app_configs()
+            if isinstance(config, CleanGovAppConfig)]
+
+
+def event_labels() -> dict[str, object]:
+    """Every declared event code → its label."""
+    labels: dict[str, object] = {}
+    for _label, declaration in declarations():
+        labels.update(declaration.event_labels)
+    return labels
+
+
+def people_directory() -> PeopleDirectory | None:
+    """The people layer's directory (the last app that declares one wins, as settings do)."""
+    found = None
+    for _label, declaration in declarations():
+        found = declaration.people or found
+    return found
