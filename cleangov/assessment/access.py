@@ -28,11 +28,12 @@ from django.http import Http404
 
 from cleangov.accounts.choices import RoleChoices as R
 from cleangov.core.access import get_or_404, scope_q, user_roles
+from cleangov.core.workflow import available_transitions
 from cleangov.orgs.models import Unit
 
 from .choices import AssessmentRunStatusChoices
 from .models import AssessmentRun, InspectionFinding, ScoreSnapshot
-from .workflow import RUN_TRANSITIONS
+from .workflow import RUN_WORKFLOW
 
 OVERSEER_ROLES = frozenset({R.COUNTY_COMMISSION, R.COUNTY_LEADER, R.AUDITOR, R.TOWNSHIP_SECRETARY,
                             R.TOWNSHIP_DISCIPLINE})
@@ -41,7 +42,7 @@ UNIT_ROLES = frozenset({R.TOWNSHIP_LEADER, R.DEPARTMENT_HEAD, R.DEPARTMENT_STAFF
 VIEW_ROLES = OVERSEER_ROLES | UNIT_ROLES
 START_ROLES = frozenset({R.COUNTY_COMMISSION, R.TOWNSHIP_DISCIPLINE})
 ADJUST_ROLES = frozenset({R.COUNTY_COMMISSION, R.TOWNSHIP_DISCIPLINE})
-PUBLISH_ROLES = frozenset().union(*RUN_TRANSITIONS.values())
+PUBLISH_ROLES = RUN_WORKFLOW.roles("publish")
 FRAMEWORK_ADMIN_ROLES = frozenset({R.COUNTY_COMMISSION, R.SYSADMIN})
 FRAMEWORK_VIEW_ROLES = VIEW_ROLES | FRAMEWORK_ADMIN_ROLES
 PUBLISHED = AssessmentRunStatusChoices.PUBLISHED
@@ -103,8 +104,7 @@ def access_snapshot_by_id(user, snapshot_id, *, action: str = "view") -> ScoreSn
 
 
 def can_publish(user, run: AssessmentRun) -> bool:
-    return (run.status, PUBLISHED) in RUN_TRANSITIONS and AssessmentRun.objects.filter(
-        scope_q(user, roles=PUBLISH_ROLES, path_field="scope_unit__path"), pk=run.pk).exists()
+    return any(t.name == "publish" for t in available_transitions(RUN_WORKFLOW, user, run))
 
 
 def can_act_on_snapshot(user, snapshot: ScoreSnapshot) -> bool:

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cleangov.core.audit import record_event, snapshot
+from cleangov.core.workflow import find_transition, validate_reason
 from cleangov.deadlines.api import cancel_deadlines, create_deadline, meet_deadlines
 from cleangov.orgs.choices import PostTypeChoices, UnitLevelChoices
 from cleangov.orgs.models import Person, Post, Unit
@@ -39,7 +40,7 @@ from .models import (
     ResponsibilityLetter,
     content_hash,
 )
-from .workflow import DUTY_TRANSITIONS, OPEN_STATUSES
+from .workflow import DUTY_TRANSITIONS, DUTY_WORKFLOW, OPEN_STATUSES
 
 DEADLINE_RULE = "duties.item_completion"
 ITEM_FIELDS = ("unit", "year", "key_point", "parent", "title", "lead_person", "responsibility", "lead_unit",
@@ -205,16 +206,14 @@ def do_update_duty_item(item: DutyItem, *, acting_user, **changes) -> DutyItem:
 def do_transition_duty_item(item: DutyItem, name: str, *, acting_user, reason: str = "") -> DutyItem:
     """Move an item along DUTY_TRANSITIONS. The caller (view) has checked the capability through the
     access gate; this checks the source status and the guards."""
-    transition = DUTY_TRANSITIONS.get(name)
-    if transition is None:
+    if name not in DUTY_TRANSITIONS:
         raise ValidationError(_("Unknown step."))
     item = DutyItem.objects.select_for_update().select_related("lead_person", "unit").get(pk=item.pk)
-    if item.status not in transition.sources:
+    transition = find_transition(DUTY_WORKFLOW, item.status, name)
+    if transition is None:
         raise ValidationError(_("An item that is %(status)s cannot take the step “%(step)s”.")
-                              % {"status": item.get_status_display(), "step": transition.label})
-    reason = (reason or "").strip()
-    if transition.needs_reason and not reason:
-        raise ValidationError({"reason": _("Give a reason for this step.")})
+                              % {"status": item.get_status_display(), "step": DUTY_TRANSITIONS[name].label})
+    reason = validate_reason(transition, reason)
     if transition.needs_evidence and not item.progress.exists():
         raise ValidationError(_("Record at least one progress update with its evidence before reporting the "
                                 "item as done."))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cleangov.core.workflow import available_transitions
 from cleangov.deadlines.choices import DeadlineStatusChoices
 from cleangov.deadlines.models import Deadline
 from cleangov.orgs.choices import UnitLevelChoices
@@ -30,7 +31,7 @@ from .models import (
     LetterVersion,
 )
 from .pdf import render_letter_pdf
-from .workflow import DUTY_TRANSITIONS, available
+from .workflow import DUTY_TRANSITIONS, DUTY_WORKFLOW, UI_TRANSITIONS
 
 
 def _errors(exc: ValidationError) -> str:
@@ -203,7 +204,7 @@ def unit_plan(request, unit_id, year):
 # --- duty items -----------------------------------------------------------------------------------
 def _item_context(request, item, progress_form=None):
     caps = access.capabilities(request.user, item)
-    steps = [t for t in available(item.status) if t.capability in caps]
+    steps = available_transitions(DUTY_WORKFLOW, request.user, item, capabilities=caps, names=UI_TRANSITIONS)
     progress = item.progress.select_related("author").prefetch_related(
         Prefetch("files", queryset=DutyEvidenceFile.objects.order_by("pk")),
         Prefetch("links", queryset=DutyEvidenceLink.objects.order_by("pk")))

@@ -26,6 +26,7 @@ from cleangov.core.models import TaskProgress
 from cleangov.orgs.models import Unit
 
 from .models import AuditRun, Finding, FindingPerson, ImportBatch, StagedUpload
+from .workflow import FINDING_WORKFLOW
 
 IMPORT_ROLES = frozenset({R.ACCOUNTANT})
 BATCH_VIEW_ROLES = frozenset({R.ACCOUNTANT, R.TOWNSHIP_DISCIPLINE, R.COUNTY_COMMISSION, R.AUDITOR})
@@ -33,7 +34,8 @@ RUN_START_ROLES = frozenset({R.TOWNSHIP_DISCIPLINE, R.COUNTY_COMMISSION})
 FINDING_VIEW_ROLES = frozenset({R.COUNTY_COMMISSION, R.TOWNSHIP_DISCIPLINE, R.AUDITOR, R.ACCOUNTANT,
                                 R.SUPERVISION_MEMBER})
 FINDING_COMMENT_ROLES = frozenset({R.COUNTY_COMMISSION, R.TOWNSHIP_DISCIPLINE, R.SUPERVISION_MEMBER})
-FINDING_DECIDE_ROLES = frozenset({R.COUNTY_COMMISSION, R.TOWNSHIP_DISCIPLINE})
+# Derived from the review table, which says per step and state who decides (a second copy would drift).
+FINDING_DECIDE_ROLES = FINDING_WORKFLOW.roles()
 RULE_STATS_ROLES = frozenset({R.COUNTY_COMMISSION, R.SYSADMIN})
 TASK_ROLES = IMPORT_ROLES | RUN_START_ROLES
 FINDING_ACTION_ROLES = {"view": FINDING_VIEW_ROLES, "comment": FINDING_COMMENT_ROLES, "decide": FINDING_DECIDE_ROLES}

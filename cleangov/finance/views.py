@@ -59,7 +59,7 @@ from .filters import filter_findings
 from .forms import ConfirmImportForm, FindingActionForm, FindingFilterForm, MappingForm, RunForm, TokenForm, UploadForm
 from .models import ApiToken, AuditRun, FinanceProfile, ImportBatch, StagedUpload
 from .tasks import import_vouchers_task, start_audit_run
-from .workflow import allowed_verbs
+from .workflow import allowed_transitions
 
 PAGE_SIZE = 50
 PREVIEW_ERRORS_SHOWN = 1000
@@ -251,7 +251,8 @@ def finding_list(request):
 
 def _finding_context(request, finding, form=None):
     user = request.user
-    verbs = allowed_verbs(finding, user)
+    steps = allowed_transitions(finding, user)
+    verbs = [t.name for t in steps]
     can_comment = findings_for(user, action="comment").filter(pk=finding.pk).exists()
     people = Person.objects.filter(
         Q(home_unit=finding.unit) | Q(pk__in=Post.objects.filter(unit=finding.unit).values("person_id"))
@@ -259,7 +260,7 @@ def _finding_context(request, finding, form=None):
     lines = finding.lines.select_related("batch").order_by("voucher_date", "line_id")
     return {
         "finding": finding, "lines": lines[:200], "lines_total": lines.count(),
-        "message": finding.message(get_language()), "verbs": verbs, "can_comment": can_comment,
+        "message": finding.message(get_language()), "steps": steps, "verbs": verbs, "can_comment": can_comment,
         "form": form or FindingActionForm(people=people), "events": finding.events.select_related("actor", "run"),
         "rule": E.RULES.get(finding.rule), "subject_count": finding.subject_links.count(),
     }
