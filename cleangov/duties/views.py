@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cleangov.core.access import assignments_with, has_role
 from cleangov.core.workflow import available_transitions
 from cleangov.deadlines.choices import DeadlineStatusChoices
 from cleangov.deadlines.models import Deadline
@@ -89,7 +90,7 @@ def my_duties(request):
         letter.my_side = access.letter_side_of(request.user, letter)
         letter.needs_my_signature = letter.my_side not in letter.signed_sides
         my_side[letter.pk] = letter.my_side
-    units = [a.unit for a in request.user.active_assignments() if a.role in access.DUTY_ROLES]
+    units = [a.unit for a in assignments_with(request.user, access.DUTY_ROLES)]
     open_items = [i for i in items if i.status in (DutyItemStatusChoices.ASSIGNED, DutyItemStatusChoices.IN_PROGRESS)]
     return render(request, "duties/my_duties.html", {
         "items": items, "open_items": open_items, "letters": letters, "year": year,
@@ -120,7 +121,7 @@ def keypoints_list(request):
             else:
                 return redirect("duties:keypoints_detail", doc_id=doc.pk)
     docs = access.visible_keypoints(request.user).prefetch_related("points")
-    can_view_detail = bool(access.user_roles(request.user) & access.KEYPOINT_ADMIN_VIEW_ROLES)
+    can_view_detail = has_role(request.user, access.KEYPOINT_ADMIN_VIEW_ROLES)
     return render(request, "duties/keypoints_list.html", {"docs": docs, "form": form, "can_edit": can_edit,
                                                             "can_view_detail": can_view_detail,
                                                             "year": timezone.localdate().year})

@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from cleangov.core.access import has_role, require_role
 from cleangov.orgs.access import breadcrumbs
 from cleangov.orgs.models import Person, Unit
 
@@ -53,18 +54,13 @@ def _as_of(year: int) -> date:
     return min(timezone.localdate(), date(year, 12, 31))
 
 
-def _require_role(request, roles) -> None:
-    if not {a.role for a in request.user.active_assignments()} & set(roles):
-        raise Http404
-
-
 @login_required
 def index(request):
     """The units whose books the user may read, by level, with the township overviews for inspectors."""
-    _require_role(request, VIEW_ROLES)
+    require_role(request.user, VIEW_ROLES)
     units = list(visible_units(request.user).exclude(level="group").order_by("path")[:400])
-    inspector = {a.role for a in request.user.active_assignments()} & INSPECTOR_ROLES
-    return render(request, "ledgers/index.html", {"units": units, "inspector": bool(inspector)})
+    inspector = has_role(request.user, INSPECTOR_ROLES)
+    return render(request, "ledgers/index.html", {"units": units, "inspector": inspector})
 
 
 @login_required
