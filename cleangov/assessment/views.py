@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cleangov.core.access import has_role, require_role
+from cleangov.core.forms import add_action_errors
 from cleangov.core.metrics import registry
 
 from . import access, actions
@@ -153,11 +154,7 @@ def snapshot_adjust(request, snapshot_id):
             actions.do_adjust_score(snap, points=form.cleaned_data["points"], reason=form.cleaned_data["reason"],
                                     indicator_id=form.cleaned_data["indicator_id"], acting_user=request.user)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errs in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                form.add_error(None, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The adjustment is recorded."))
             return redirect("assessment:snapshot_detail", snapshot_id=snap.pk)
@@ -181,11 +178,7 @@ def finding_create(request, snapshot_id):
                 responsible_person=form.cleaned_data["responsible_person"],
                 deadline=form.cleaned_data["deadline"], acting_user=request.user)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errs in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                form.add_error(None, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The finding is recorded and its rectification clock started."))
             return redirect("assessment:snapshot_detail", snapshot_id=snap.pk)

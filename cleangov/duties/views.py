@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cleangov.core.access import assignments_with, has_role
+from cleangov.core.forms import add_action_errors
 from cleangov.core.workflow import available_transitions
 from cleangov.deadlines.choices import DeadlineStatusChoices
 from cleangov.deadlines.models import Deadline
@@ -117,7 +118,7 @@ def keypoints_list(request):
                 doc = actions.do_create_keypoints(acting_user=request.user, unit=county,
                                                   year=form.cleaned_data["year"], title=form.cleaned_data["title"])
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_action_errors(form, exc)
             else:
                 return redirect("duties:keypoints_detail", doc_id=doc.pk)
     docs = access.visible_keypoints(request.user).prefetch_related("points")
@@ -139,7 +140,7 @@ def keypoints_detail(request, doc_id):
             try:
                 actions.do_add_key_point(doc, acting_user=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_action_errors(form, exc)
             else:
                 return redirect("duties:keypoints_detail", doc_id=doc.pk)
     points = doc.points.annotate(n_items=Count("duty_items"))
@@ -174,7 +175,7 @@ def unit_plan(request, unit_id, year):
                 item = actions.do_create_duty_item(acting_user=request.user, unit=unit, year=year,
                                                    **form.cleaned_data)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("Duty item added."))
                 return redirect("duties:item_detail", item_id=item.pk)
@@ -257,7 +258,7 @@ def item_progress(request, item_id):
             actions.do_add_duty_progress(item, acting_user=request.user, text=form.cleaned_data["text"],
                                          files=form.cleaned_data["uploads"], links=form.cleaned_data["link_specs"])
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Progress recorded."))
             return redirect("duties:item_detail", item_id=item.pk)
