@@ -117,6 +117,6 @@ def masked_fields_for(user) -> frozenset[str]:
     """Fields the trail shows masked to this reader: the same need-to-know rule as the person page."""
     from cleangov.orgs.access import PHONE_ROLES
 
-    from .access import user_roles
+    from .access import has_role
 
-    return frozenset() if user_roles(user) & PHONE_ROLES else frozenset({"phone"})
+    return frozenset() if has_role(user, PHONE_ROLES) else frozenset({"phone"})

@@ -33,6 +33,7 @@ from .models import (
     LetterVersion,
 )
 from .pdf import render_letter_pdf
+from .selectors import letter_status
 from .workflow import DUTY_TRANSITIONS, DUTY_WORKFLOW, UI_TRANSITIONS
 
 
@@ -66,7 +67,7 @@ def _letter_rows(letters):
         sigs = list(current.signatures.all()) if current else []
         for s in sigs:
             s.version = current
-        letter.status = actions.letter_status(letter, sigs)
+        letter.status = letter_status(letter, sigs)
         letter.signed_sides = {s.side for s in sigs}
     return letters
 
