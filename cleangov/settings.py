@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # Django's widget templates, for the project form renderer (FORM_RENDERER below)
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -117,6 +118,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# One look for every form: cleangov/templates/forms/ (docs/development/README.md, "Shared helpers").
+FORM_RENDERER = "cleangov.core.forms.FormRenderer"
 
 # --- Database -----------------------------------------------------------------------------------
 if os.environ.get("DATABASE_URL"):

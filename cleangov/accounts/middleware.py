@@ -10,6 +10,8 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from cleangov.core.access import has_role
+
 # Pages a half-logged-in user must still reach: setting up and entering the second factor,
 # leaving, switching language, and the load balancer's health check.
 EXEMPT_URL_NAMES = (
@@ -29,7 +31,7 @@ def requires_two_factor(user) -> bool:
     required = set(settings.TWO_FACTOR_REQUIRED_ROLES)
     if not required:
         return False
-    return user.active_assignments().filter(role__in=required).exists()
+    return has_role(user, required)
 
 
 class TwoFactorEnforcementMiddleware:

@@ -29,6 +29,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
+from cleangov.core.forms import add_action_errors
+
 from .access import access_totp_device_by_id
 from .actions import do_enrol_totp_device, do_remove_totp_device, do_set_language
 from .forms import LoginForm, TOTPEnrolForm, TOTPRemoveForm, TOTPVerifyForm
@@ -152,7 +154,7 @@ def two_factor_setup(request):
                 device = do_enrol_totp_device(user, acting_user=user, key=key, token=form.cleaned_data["token"],
                                               name=form.cleaned_data["name"])
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_action_errors(form, exc)
             else:
                 del request.session[PENDING_KEY_SESSION]
                 otp_login(request, device)

@@ -27,12 +27,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from cleangov.accounts.choices import RoleChoices as R
-from cleangov.core.access import get_or_404, scope_q, user_roles
+from cleangov.core.access import assignments_with, get_or_404, scope_q
+from cleangov.core.workflow import available_transitions
 from cleangov.orgs.models import Unit
 
 from .choices import AssessmentRunStatusChoices
 from .models import AssessmentRun, InspectionFinding, ScoreSnapshot
-from .workflow import RUN_TRANSITIONS
+from .workflow import RUN_WORKFLOW
 
 OVERSEER_ROLES = frozenset({R.COUNTY_COMMISSION, R.COUNTY_LEADER, R.AUDITOR, R.TOWNSHIP_SECRETARY,
                             R.TOWNSHIP_DISCIPLINE})
@@ -41,23 +42,17 @@ UNIT_ROLES = frozenset({R.TOWNSHIP_LEADER, R.DEPARTMENT_HEAD, R.DEPARTMENT_STAFF
 VIEW_ROLES = OVERSEER_ROLES | UNIT_ROLES
 START_ROLES = frozenset({R.COUNTY_COMMISSION, R.TOWNSHIP_DISCIPLINE})
 ADJUST_ROLES = frozenset({R.COUNTY_COMMISSION, R.TOWNSHIP_DISCIPLINE})
-PUBLISH_ROLES = frozenset().union(*RUN_TRANSITIONS.values())
+PUBLISH_ROLES = RUN_WORKFLOW.roles("publish")
 FRAMEWORK_ADMIN_ROLES = frozenset({R.COUNTY_COMMISSION, R.SYSADMIN})
 FRAMEWORK_VIEW_ROLES = VIEW_ROLES | FRAMEWORK_ADMIN_ROLES
 PUBLISHED = AssessmentRunStatusChoices.PUBLISHED
-
-
-def _assignments(user, roles):
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return [a for a in user.active_assignments() if a.role in roles]
 
 
 def snapshot_q(user, *, prefix: str = "") -> Q:
     """Snapshots the user may read (``prefix`` for a lookup from another model, e.g. "snapshot__")."""
     q = Q(pk__in=[])
     unit_path, unit_id, status = f"{prefix}unit__path", f"{prefix}unit_id", f"{prefix}run__status"
-    for a in _assignments(user, VIEW_ROLES):
+    for a in assignments_with(user, VIEW_ROLES):
         own = Q(**{unit_id: a.unit_id})
         below = (Q(**{f"{unit_path}__startswith": a.unit.path}) & ~own) if a.include_subtree else Q(pk__in=[])
         if a.role in OVERSEER_ROLES:
@@ -78,7 +73,7 @@ def visible_runs(user) -> QuerySet[AssessmentRun]:
 
 def _below_q(user, roles, *, path_field: str, id_field: str) -> Q:
     q = Q(pk__in=[])
-    for a in _assignments(user, roles):
+    for a in assignments_with(user, roles):
         if a.include_subtree:
             q |= Q(**{f"{path_field}__startswith": a.unit.path}) & ~Q(**{id_field: a.unit_id})
     return q
@@ -103,8 +98,7 @@ def access_snapshot_by_id(user, snapshot_id, *, action: str = "view") -> ScoreSn
 
 
 def can_publish(user, run: AssessmentRun) -> bool:
-    return (run.status, PUBLISHED) in RUN_TRANSITIONS and AssessmentRun.objects.filter(
-        scope_q(user, roles=PUBLISH_ROLES, path_field="scope_unit__path"), pk=run.pk).exists()
+    return any(t.name == "publish" for t in available_transitions(RUN_WORKFLOW, user, run))
 
 
 def can_act_on_snapshot(user, snapshot: ScoreSnapshot) -> bool:
@@ -114,18 +108,12 @@ def can_act_on_snapshot(user, snapshot: ScoreSnapshot) -> bool:
 
 def start_scopes(user) -> QuerySet[Unit]:
     """Units the user may start a run over (their assignment units for START_ROLES)."""
-    ids = [a.unit_id for a in _assignments(user, START_ROLES)]
+    ids = [a.unit_id for a in assignments_with(user, START_ROLES)]
     return Unit.objects.filter(pk__in=ids).order_by("path")
 
 
 def can_start_run(user, scope_unit: Unit) -> bool:
     return Unit.objects.filter(scope_q(user, roles=START_ROLES, path_field="path"), pk=scope_unit.pk).exists()
-
-
-def require_roles(user, roles) -> None:
-    """Gate of a list page: roles outside ``roles`` get the same 404 as a missing page."""
-    if not user_roles(user) & set(roles):
-        raise Http404
 
 
 def visible_findings(user) -> QuerySet[InspectionFinding]:

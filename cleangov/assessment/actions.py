@@ -16,15 +16,16 @@ from django.utils.translation import gettext as _
 
 from cleangov.core.access import conflicted_person_ids
 from cleangov.core.audit import PendingEvent, record_event, record_events
+from cleangov.core.workflow import find_transition
 from cleangov.deadlines.api import create_deadline
 from cleangov.orgs.choices import PostTypeChoices as P
 from cleangov.orgs.models import Person, Post, Unit
 
-from .choices import AssessmentRunStatusChoices, UnitSelectionChoices
+from .choices import UnitSelectionChoices
 from .compute import compute_scores, final_score, period_for, select_units
 from .frameworks import FrameworkSpec
 from .models import AssessmentRun, Framework, FrameworkVersion, InspectionFinding, ScoreAdjustment, ScoreSnapshot
-from .workflow import ADJUSTABLE_STATUSES, RUN_TRANSITIONS
+from .workflow import ADJUSTABLE_STATUSES, RUN_WORKFLOW
 
 FINDING_DEADLINE_RULE = "assessment.finding_rectification"
 MIN_REASON_LENGTH = 5
@@ -130,15 +131,16 @@ def do_compute_assessment(*, framework_version: FrameworkVersion, year: int, sco
 @transaction.atomic
 def do_publish_run(run: AssessmentRun, *, acting_user) -> AssessmentRun:
     run = AssessmentRun.objects.select_for_update().get(pk=run.pk)
-    step = (run.status, AssessmentRunStatusChoices.PUBLISHED)
-    if step not in RUN_TRANSITIONS:
+    step = find_transition(RUN_WORKFLOW, run.status, "publish")
+    if step is None:
         raise ValidationError(_("This run is already published."))
-    run.status = AssessmentRunStatusChoices.PUBLISHED
+    before = run.status
+    run.status = step.target
     run.published_at = timezone.now()
     run.published_by = acting_user if getattr(acting_user, "pk", None) else None
     run.save(update_fields=["status", "published_at", "published_by", "updated_at"])
     record_event(acting_user=acting_user, event_code="assessment.run_published", subject=run,
-                 before={"status": step[0]}, after={"status": run.status}, unit=run.scope_unit)
+                 before={"status": before}, after={"status": run.status}, unit=run.scope_unit)
     return run
 
 

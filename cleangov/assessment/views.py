@@ -12,6 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cleangov.core.access import has_role, require_role
+from cleangov.core.forms import add_action_errors
 from cleangov.core.metrics import registry
 
 from . import access, actions
@@ -37,7 +39,7 @@ def _ranked(user, run):
 @login_required
 @require_http_methods(["GET", "POST"])
 def run_list(request):
-    access.require_roles(request.user, access.VIEW_ROLES | access.START_ROLES)
+    require_role(request.user, access.VIEW_ROLES | access.START_ROLES)
     scopes = access.start_scopes(request.user)
     form = None
     if scopes.exists():
@@ -152,11 +154,7 @@ def snapshot_adjust(request, snapshot_id):
             actions.do_adjust_score(snap, points=form.cleaned_data["points"], reason=form.cleaned_data["reason"],
                                     indicator_id=form.cleaned_data["indicator_id"], acting_user=request.user)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errs in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                form.add_error(None, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The adjustment is recorded."))
             return redirect("assessment:snapshot_detail", snapshot_id=snap.pk)
@@ -180,11 +178,7 @@ def finding_create(request, snapshot_id):
                 responsible_person=form.cleaned_data["responsible_person"],
                 deadline=form.cleaned_data["deadline"], acting_user=request.user)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errs in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                form.add_error(None, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The finding is recorded and its rectification clock started."))
             return redirect("assessment:snapshot_detail", snapshot_id=snap.pk)
@@ -194,7 +188,7 @@ def finding_create(request, snapshot_id):
 @login_required
 @require_GET
 def finding_list(request):
-    access.require_roles(request.user, access.VIEW_ROLES)
+    require_role(request.user, access.VIEW_ROLES)
     findings = (access.visible_findings(request.user)
                 .select_related("unit", "responsible_person", "run__framework_version").order_by("deadline")[:500])
     return render(request, "assessment/finding_list.html", {"findings": findings})
@@ -203,7 +197,7 @@ def finding_list(request):
 @login_required
 @require_GET
 def framework_list(request):
-    access.require_roles(request.user, access.FRAMEWORK_VIEW_ROLES)
+    require_role(request.user, access.FRAMEWORK_VIEW_ROLES)
     frameworks = list(Framework.objects.select_related("current_version"))
     chosen = None
     version_id = request.GET.get("version")
@@ -219,13 +213,13 @@ def framework_list(request):
                        "indicators": [(i, [(m, m in published) for m in i.compiled().metrics])
                                       for i in spec.indicators]})
     return render(request, "assessment/framework_list.html", {
-        "blocks": blocks, "can_upload": bool(access.user_roles(request.user) & access.FRAMEWORK_ADMIN_ROLES)})
+        "blocks": blocks, "can_upload": has_role(request.user, access.FRAMEWORK_ADMIN_ROLES)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def framework_upload(request):
-    access.require_roles(request.user, access.FRAMEWORK_ADMIN_ROLES)
+    require_role(request.user, access.FRAMEWORK_ADMIN_ROLES)
     form = FrameworkUploadForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():

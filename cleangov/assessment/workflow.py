@@ -7,12 +7,16 @@ before publication; a correction afterwards is a recomputation, which makes a ne
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from cleangov.accounts.choices import RoleChoices as R
+from cleangov.core.workflow import Transition, Workflow
 
 from .choices import AssessmentRunStatusChoices as S
 
-# (from, to) → roles that may take the step (within the run's scope unit).
-RUN_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
-    (S.COMPUTED, S.PUBLISHED): frozenset({R.COUNTY_COMMISSION, R.COUNTY_LEADER}),
-}
+# Who may take each step: roles within the run's scope unit.
+RUN_WORKFLOW = Workflow((
+    Transition("publish", (S.COMPUTED,), S.PUBLISHED, _("Publish to the units"),
+               roles=frozenset({R.COUNTY_COMMISSION, R.COUNTY_LEADER})),
+), states=S, path_field="scope_unit__path")
 ADJUSTABLE_STATUSES = frozenset({S.COMPUTED})

@@ -50,6 +50,35 @@ def user_roles(user) -> set[str]:
     return {a.role for a in user.active_assignments()}
 
 
+# --- Role checks: the one way to ask "does the user hold one of these roles [over this unit]" --------
+def has_role(user, roles: Iterable[str]) -> bool:
+    """Whether the user holds one of ``roles`` through an active assignment, anywhere."""
+    return bool(user_roles(user) & set(roles))
+
+
+def require_role(user, roles: Iterable[str]) -> None:
+    """Gate of a page that is not about one object: without one of ``roles`` the user gets the same
+    404 as for a missing page."""
+    if not has_role(user, roles):
+        raise Http404
+
+
+def assignments_with(user, roles: Iterable[str]) -> list:
+    """The user's active assignments for one of ``roles`` (empty for anonymous users)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    wanted = set(roles)
+    return [a for a in user.active_assignments() if a.role in wanted]
+
+
+def roles_over(user, unit) -> set[str]:
+    """The roles the user holds over ``unit``: an assignment on the unit, or on an ancestor with its subtree."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return {a.role for a in user.active_assignments()
+            if a.unit_id == unit.pk or (a.include_subtree and unit.path.startswith(a.unit.path))}
+
+
 def conflicted_person_ids(user) -> set[int]:
     """The user's own person and everyone registered as related to them (the people layer's query).
 
@@ -140,7 +169,7 @@ AUDIT_VERIFY_ROLES = frozenset({"county_commission", "sysadmin"})
 
 
 def can_view_audit_trail(user) -> bool:
-    return bool(user_roles(user) & AUDIT_TRAIL_ROLES)
+    return has_role(user, AUDIT_TRAIL_ROLES)
 
 
 def _sees_unitless_events(user) -> bool:

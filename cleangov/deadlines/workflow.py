@@ -9,24 +9,26 @@ Transitions (read by the actions and the UI):
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from cleangov.accounts.choices import RoleChoices
+from cleangov.core.workflow import Transition, Workflow
 from cleangov.orgs.choices import UnitLevelChoices
 
 from .choices import DeadlineStatusChoices as S
 
-# (from, to) → who causes it. The calling module checks its own permission (meeting a report's
-# acceptance clock is part of accepting the report), so the table names the trigger, not a role.
-DEADLINE_TRANSITIONS: dict[tuple[str, str], str] = {
-    (S.OPEN, S.MET): "subject action",
-    (S.OVERDUE, S.MET): "subject action (late)",
-    (S.OPEN, S.OVERDUE): "tick",
-    (S.OPEN, S.CANCELLED): "subject action",
-    (S.OVERDUE, S.CANCELLED): "subject action",
-}
+# Who causes each step. No role takes them: the tick marks a clock overdue, and the subject's own
+# action meets or cancels it (meeting a report's acceptance clock is part of accepting the report),
+# so the calling module checks its own permission and the table names the trigger as a capability.
+DEADLINE_WORKFLOW = Workflow((
+    Transition("meet", (S.OPEN, S.OVERDUE), S.MET, _("Mark as met"), capability="subject"),
+    Transition("overdue", (S.OPEN,), S.OVERDUE, _("Mark as overdue"), capability="tick"),
+    Transition("cancel", (S.OPEN, S.OVERDUE), S.CANCELLED, _("Cancel"), capability="subject"),
+), states=S)
 
 
 def can_transition(from_status: str, to_status: str) -> bool:
-    return (from_status, to_status) in DEADLINE_TRANSITIONS
+    return DEADLINE_WORKFLOW.between(from_status, to_status) is not None
 
 
 # Escalation one level up the organisation tree. Key: the level of the deadline's unit. Value: the

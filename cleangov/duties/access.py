@@ -23,7 +23,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cleangov.accounts.choices import RoleChoices as R
-from cleangov.core.access import get_or_404, scope_q, user_roles
+from cleangov.core.access import get_or_404, has_role, scope_q, user_roles
 from cleangov.orgs.models import Unit
 
 from .choices import AnnualKeyPointsStatusChoices
@@ -55,7 +55,7 @@ def visible_keypoints(user) -> QuerySet[AnnualKeyPoints]:
 
 
 def can_edit_keypoints(user) -> bool:
-    return bool(user_roles(user) & KEYPOINT_EDIT_ROLES)
+    return has_role(user, KEYPOINT_EDIT_ROLES)
 
 
 def access_keypoints_by_id(user, doc_id, *, action: str = "view") -> AnnualKeyPoints:

@@ -12,21 +12,26 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cleangov.core.audit import record_event, snapshot
+from cleangov.core.workflow import find_transition, validate_reason
 from cleangov.deadlines.api import cancel_deadlines, create_deadline, meet_deadlines
 from cleangov.orgs.choices import PostTypeChoices, UnitLevelChoices
 from cleangov.orgs.models import Person, Post, Unit
 
-from . import letter_text
 from .choices import (
     AnnualKeyPointsStatusChoices,
-    DutyItemResponsibilityChoices,
     DutyItemStatusChoices,
     LetterSideChoices,
 )
+
+# Evidence checks, letter content and read-only queries live in their own modules (evidence.py,
+# letters.py, selectors.py); names that callers imported from here stay importable ("X as X").
+from .evidence import EVIDENCE_MAX_BYTES as EVIDENCE_MAX_BYTES
+from .evidence import EvidenceLinkSpec, check_link_target, validate_evidence_file
+from .letters import build_letter_content, comparable_content
 from .models import (
     AnnualKeyPoints,
     DutyEvidenceFile,
@@ -39,45 +44,21 @@ from .models import (
     ResponsibilityLetter,
     content_hash,
 )
-from .workflow import DUTY_TRANSITIONS, OPEN_STATUSES
+from .selectors import first_responsible_person as first_responsible_person
+from .selectors import letter_duty_items as letter_duty_items
+from .selectors import letter_pairs, responsibility_of
+from .selectors import letter_status as letter_status
+from .workflow import DUTY_TRANSITIONS, DUTY_WORKFLOW, OPEN_STATUSES
 
 DEADLINE_RULE = "duties.item_completion"
 ITEM_FIELDS = ("unit", "year", "key_point", "parent", "title", "lead_person", "responsibility", "lead_unit",
                "due_date", "expected_evidence", "status", "completed_on")
 KEYPOINTS_FIELDS = ("unit", "year", "title", "status", "published_at")
 
-# Posts that make a person the first responsible person (第一责任人) of their unit (中发〔2010〕19号 Art. 6).
-FIRST_RESPONSIBLE_POSTS = (
-    PostTypeChoices.COUNTY_PARTY_SECRETARY,
-    PostTypeChoices.PARTY_SECRETARY,
-    PostTypeChoices.DEPARTMENT_HEAD,
-    PostTypeChoices.VILLAGE_PARTY_SECRETARY,
-)
-
-# Evidence files: what a township office actually produces (scans, photos, office documents), capped
-# so a phone upload over a village connection stays reasonable.
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-EVIDENCE_TYPES = {
-    "pdf": ("application/pdf", (b"%PDF",)),
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-    "txt": ("text/plain", ()),
-}
-
 
 def _user_of(person: Person | None):
     """The account linked to a person, if any (the reverse one-to-one raises when there is none)."""
     return getattr(person, "user", None) if person is not None else None
-
-
-def first_responsible_person(unit: Unit, on: date | None = None) -> Person | None:
-    on = on or timezone.localdate()
-    post = (Post.objects.filter(Post.held_on(on), unit=unit, post_type__in=FIRST_RESPONSIBLE_POSTS)
-            .select_related("person").order_by("start_date").first())
-    return post.person if post else None
 
 
 # --- annual key points ----------------------------------------------------------------------------
@@ -125,15 +106,6 @@ def do_publish_keypoints(doc: AnnualKeyPoints, *, acting_user) -> AnnualKeyPoint
 
 
 # --- duty items -----------------------------------------------------------------------------------
-def _responsibility(unit: Unit, person: Person, parent: DutyItem | None, on: date) -> str:
-    if parent is not None and unit.level == UnitLevelChoices.VILLAGE:
-        # The village party secretary answers to the township for rolled-down items (第二责任人).
-        return DutyItemResponsibilityChoices.SECOND
-    is_first = Post.objects.filter(Post.held_on(on), unit=unit, person=person,
-                                   post_type__in=FIRST_RESPONSIBLE_POSTS).exists()
-    return DutyItemResponsibilityChoices.FIRST if is_first else DutyItemResponsibilityChoices.DUAL_DUTY
-
-
 def _check_item(item: DutyItem, on: date) -> None:
     errors = {}
     if not Post.objects.filter(Post.held_on(on), unit=item.unit, person=item.lead_person).exists():
@@ -171,7 +143,7 @@ def do_create_duty_item(*, acting_user, unit: Unit, year: int, title: str, lead_
                     expected_evidence=expected_evidence, key_point=key_point, parent=parent,
                     description=description, lead_unit=lead_unit or unit,
                     created_by=acting_user if getattr(acting_user, "pk", None) else None)
-    item.responsibility = _responsibility(unit, lead_person, parent, on)
+    item.responsibility = responsibility_of(unit, lead_person, parent, on)
     _check_item(item, on)
     item.full_clean()
     item.save()
@@ -192,7 +164,7 @@ def do_update_duty_item(item: DutyItem, *, acting_user, **changes) -> DutyItem:
     for key, value in changes.items():
         setattr(item, key, value)
     on = timezone.localdate()
-    item.responsibility = _responsibility(item.unit, item.lead_person, item.parent, on)
+    item.responsibility = responsibility_of(item.unit, item.lead_person, item.parent, on)
     _check_item(item, on)
     item.full_clean()
     item.save()
@@ -205,16 +177,14 @@ def do_update_duty_item(item: DutyItem, *, acting_user, **changes) -> DutyItem:
 def do_transition_duty_item(item: DutyItem, name: str, *, acting_user, reason: str = "") -> DutyItem:
     """Move an item along DUTY_TRANSITIONS. The caller (view) has checked the capability through the
     access gate; this checks the source status and the guards."""
-    transition = DUTY_TRANSITIONS.get(name)
-    if transition is None:
+    if name not in DUTY_TRANSITIONS:
         raise ValidationError(_("Unknown step."))
     item = DutyItem.objects.select_for_update().select_related("lead_person", "unit").get(pk=item.pk)
-    if item.status not in transition.sources:
+    transition = find_transition(DUTY_WORKFLOW, item.status, name)
+    if transition is None:
         raise ValidationError(_("An item that is %(status)s cannot take the step “%(step)s”.")
-                              % {"status": item.get_status_display(), "step": transition.label})
-    reason = (reason or "").strip()
-    if transition.needs_reason and not reason:
-        raise ValidationError({"reason": _("Give a reason for this step.")})
+                              % {"status": item.get_status_display(), "step": DUTY_TRANSITIONS[name].label})
+    reason = validate_reason(transition, reason)
     if transition.needs_evidence and not item.progress.exists():
         raise ValidationError(_("Record at least one progress update with its evidence before reporting the "
                                 "item as done."))
@@ -246,48 +216,6 @@ def do_transition_duty_item(item: DutyItem, name: str, *, acting_user, reason: s
     elif name == "cancel":
         cancel_deadlines(item, rule=DEADLINE_RULE, acting_user=acting_user, reason=reason)
     return item
-
-
-def validate_evidence_file(upload) -> tuple[str, str]:
-    """(extension, content type) of an acceptable evidence file, or ValidationError.
-
-    Checks the size, the extension and the file's first bytes, so a renamed executable is refused."""
-    name = getattr(upload, "name", "") or ""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in EVIDENCE_TYPES:
-        raise ValidationError(_("Files of this type cannot be attached: use PDF, JPEG, PNG, DOCX, XLSX or TXT."))
-    if upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": EVIDENCE_MAX_BYTES // (1024 * 1024)})
-    if upload.size == 0:
-        raise ValidationError(_("The file is empty."))
-    content_type, magics = EVIDENCE_TYPES[ext]
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if magics and not any(head.startswith(m) for m in magics):
-        raise ValidationError(_("The file's content does not match its type."))
-    if ext == "txt" and b"\x00" in head:
-        raise ValidationError(_("The file's content does not match its type."))
-    return ext, content_type
-
-
-@dataclass
-class EvidenceLinkSpec:
-    target_type: str  # model label, e.g. "ledgers.ledgerentry"
-    target_id: str
-    label: str
-
-
-def check_link_target(spec: EvidenceLinkSpec) -> None:
-    """A link names an installed model; when the model exists, the record must exist too."""
-    from django.apps import apps
-
-    try:
-        model = apps.get_model(spec.target_type)
-    except (LookupError, ValueError) as exc:
-        raise ValidationError(_("Unknown record type: %(type)s.") % {"type": spec.target_type}) from exc
-    if not model._default_manager.filter(pk=spec.target_id).exists():
-        raise ValidationError(_("No record %(id)s of this type exists.") % {"id": spec.target_id})
 
 
 @transaction.atomic
@@ -382,56 +310,6 @@ def do_roll_down_duty_item(item: DutyItem, *, acting_user, due_date: date | None
 
 
 # --- letters of responsibility --------------------------------------------------------------------
-LETTER_ITEM_STATUSES = (DutyItemStatusChoices.ASSIGNED, DutyItemStatusChoices.IN_PROGRESS,
-                        DutyItemStatusChoices.DONE, DutyItemStatusChoices.VERIFIED)
-
-
-def letter_duty_items(letter: ResponsibilityLetter):
-    """The duty items a letter lists: the recipient's items in the recipient unit for the year."""
-    return (DutyItem.objects.filter(unit=letter.recipient_unit, year=letter.year,
-                                    lead_person=letter.recipient_person, status__in=LETTER_ITEM_STATUSES)
-            .select_related("key_point").order_by("due_date", "pk"))
-
-
-def _party(unit: Unit, person: Person, on: date) -> dict:
-    post = (Post.objects.filter(Post.held_on(on), unit=unit, person=person).order_by("start_date").first())
-    return {"unit": unit.name, "unit_code": unit.code, "person": person.name, "person_code": person.code,
-            "post": str(post.get_post_type_display()) if post else ""}
-
-
-def build_letter_content(letter: ResponsibilityLetter, *, number: int, extra_terms: str = "") -> dict:
-    # The letter is an official Chinese document and its text is hashed: post names are frozen in
-    # Chinese whatever the language of the person who generates it.
-    with translation.override("zh-hans"):
-        return _letter_content(letter, number=number, extra_terms=extra_terms)
-
-
-def _letter_content(letter: ResponsibilityLetter, *, number: int, extra_terms: str) -> dict:
-    on = timezone.localdate()
-    duties = [
-        {"item": item.pk, "title": item.title, "key_point": str(item.key_point) if item.key_point_id else "",
-         "due_date": item.due_date.isoformat(), "expected_evidence": item.expected_evidence,
-         "responsibility": item.responsibility}
-        for item in letter_duty_items(letter)
-    ]
-    return {
-        "letter": letter.pk,
-        "version": number,
-        "title": letter_text.TITLE,
-        "year": letter.year,
-        "issuer": _party(letter.issuer_unit, letter.issuer_person, on),
-        "recipient": _party(letter.recipient_unit, letter.recipient_person, on),
-        "preamble": letter_text.PREAMBLE,
-        "duties": duties,
-        "clauses": list(letter_text.CLAUSES),
-        "extra_terms": extra_terms.strip(),
-    }
-
-
-def _comparable(content: dict) -> dict:
-    return {k: v for k, v in content.items() if k not in ("version",)}
-
-
 def _new_version(letter: ResponsibilityLetter, *, acting_user, reason: str, extra_terms: str) -> LetterVersion:
     number = letter.current_version + 1
     content = build_letter_content(letter, number=number, extra_terms=extra_terms)
@@ -458,40 +336,6 @@ def do_create_letter(*, acting_user, year: int, issuer_unit: Unit, issuer_person
                         "version": version.number, "content_hash": version.content_hash},
                  unit=recipient_unit, subject_people=[issuer_person, recipient_person])
     return letter
-
-
-def letter_pairs(unit: Unit, year: int) -> list[tuple[Unit, Person, Unit, Person]]:
-    """(issuer unit, issuer, recipient unit, recipient) for the letters ``unit`` issues for ``year``.
-
-    * county → the first responsible person of each township and county department;
-    * township or department → each team member leading items of the unit ("one post, two
-      responsibilities"); a township also → each village party secretary leading village items.
-    """
-    on = timezone.localdate()
-    issuer = first_responsible_person(unit, on)
-    if issuer is None:
-        return []
-    items = DutyItem.objects.filter(year=year, status__in=LETTER_ITEM_STATUSES)
-    pairs = []
-    if unit.level == UnitLevelChoices.COUNTY:
-        for child in Unit.objects.filter(parent=unit).order_by("path"):
-            head = first_responsible_person(child, on)
-            if head and head.pk != issuer.pk and items.filter(unit=child, lead_person=head).exists():
-                pairs.append((unit, issuer, child, head))
-        return pairs
-    leads = (items.filter(unit=unit).exclude(lead_person=issuer).values_list("lead_person", flat=True)
-             .distinct())
-    for person in Person.objects.filter(pk__in=leads).order_by("name", "pk"):
-        pairs.append((unit, issuer, unit, person))
-    if unit.level == UnitLevelChoices.TOWNSHIP:
-        village_items = (items.filter(unit__parent=unit, unit__level=UnitLevelChoices.VILLAGE)
-                         .values_list("unit", "lead_person").distinct())
-        units = Unit.objects.in_bulk({u for u, _p in village_items})
-        people = Person.objects.in_bulk({p for _u, p in village_items})
-        for unit_id, person_id in sorted(village_items, key=lambda up: (units[up[0]].path, up[1])):
-            if person_id != issuer.pk:
-                pairs.append((unit, issuer, units[unit_id], people[person_id]))
-    return pairs
 
 
 @transaction.atomic
@@ -522,7 +366,7 @@ def do_revise_letter(letter: ResponsibilityLetter, *, acting_user, reason: str,
     if extra_terms is None:
         extra_terms = current.content.get("extra_terms", "")
     candidate = build_letter_content(letter, number=current.number + 1, extra_terms=extra_terms)
-    if _comparable(candidate) == _comparable(current.content):
+    if comparable_content(candidate) == comparable_content(current.content):
         raise ValidationError(_("Nothing in the letter has changed: its duty list and terms are the same."))
     version = _new_version(letter, acting_user=acting_user, reason=reason, extra_terms=extra_terms)
     record_event(acting_user=acting_user, event_code="duties.letter_revised", subject=letter,
@@ -558,12 +402,3 @@ def do_sign_letter(letter: ResponsibilityLetter, *, acting_user, version_number:
                         "content_hash": version.content_hash, "signed_at": signature.signed_at},
                  unit=letter.recipient_unit, subject_people=[letter.issuer_person_id, letter.recipient_person_id])
     return signature
-
-
-def letter_status(letter: ResponsibilityLetter, signatures: Iterable[LetterSignature]) -> str:
-    """"signed" when both sides signed the current version, "partly" when one did, else "unsigned"."""
-    sides = {s.side for s in signatures if s.version.number == letter.current_version and s.is_valid()}
-    if sides >= {LetterSideChoices.ISSUER, LetterSideChoices.RECIPIENT}:
-        return "signed"
-    return "partly" if sides else "unsigned"
-

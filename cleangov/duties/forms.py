@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cleangov.orgs.choices import UnitLevelChoices
 from cleangov.orgs.models import Person, Post, Unit
 
-from .actions import EVIDENCE_MAX_BYTES, EvidenceLinkSpec, validate_evidence_file
+from .evidence import EVIDENCE_MAX_BYTES, EvidenceLinkSpec, validate_evidence_file
 from .models import KeyPoint
 
 

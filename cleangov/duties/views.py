@@ -14,6 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cleangov.core.access import assignments_with, has_role
+from cleangov.core.forms import add_action_errors
+from cleangov.core.workflow import available_transitions
 from cleangov.deadlines.choices import DeadlineStatusChoices
 from cleangov.deadlines.models import Deadline
 from cleangov.orgs.choices import UnitLevelChoices
@@ -30,7 +33,8 @@ from .models import (
     LetterVersion,
 )
 from .pdf import render_letter_pdf
-from .workflow import DUTY_TRANSITIONS, available
+from .selectors import letter_status
+from .workflow import DUTY_TRANSITIONS, DUTY_WORKFLOW, UI_TRANSITIONS
 
 
 def _errors(exc: ValidationError) -> str:
@@ -63,7 +67,7 @@ def _letter_rows(letters):
         sigs = list(current.signatures.all()) if current else []
         for s in sigs:
             s.version = current
-        letter.status = actions.letter_status(letter, sigs)
+        letter.status = letter_status(letter, sigs)
         letter.signed_sides = {s.side for s in sigs}
     return letters
 
@@ -88,7 +92,7 @@ def my_duties(request):
         letter.my_side = access.letter_side_of(request.user, letter)
         letter.needs_my_signature = letter.my_side not in letter.signed_sides
         my_side[letter.pk] = letter.my_side
-    units = [a.unit for a in request.user.active_assignments() if a.role in access.DUTY_ROLES]
+    units = [a.unit for a in assignments_with(request.user, access.DUTY_ROLES)]
     open_items = [i for i in items if i.status in (DutyItemStatusChoices.ASSIGNED, DutyItemStatusChoices.IN_PROGRESS)]
     return render(request, "duties/my_duties.html", {
         "items": items, "open_items": open_items, "letters": letters, "year": year,
@@ -115,11 +119,11 @@ def keypoints_list(request):
                 doc = actions.do_create_keypoints(acting_user=request.user, unit=county,
                                                   year=form.cleaned_data["year"], title=form.cleaned_data["title"])
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_action_errors(form, exc)
             else:
                 return redirect("duties:keypoints_detail", doc_id=doc.pk)
     docs = access.visible_keypoints(request.user).prefetch_related("points")
-    can_view_detail = bool(access.user_roles(request.user) & access.KEYPOINT_ADMIN_VIEW_ROLES)
+    can_view_detail = has_role(request.user, access.KEYPOINT_ADMIN_VIEW_ROLES)
     return render(request, "duties/keypoints_list.html", {"docs": docs, "form": form, "can_edit": can_edit,
                                                             "can_view_detail": can_view_detail,
                                                             "year": timezone.localdate().year})
@@ -137,7 +141,7 @@ def keypoints_detail(request, doc_id):
             try:
                 actions.do_add_key_point(doc, acting_user=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_action_errors(form, exc)
             else:
                 return redirect("duties:keypoints_detail", doc_id=doc.pk)
     points = doc.points.annotate(n_items=Count("duty_items"))
@@ -172,7 +176,7 @@ def unit_plan(request, unit_id, year):
                 item = actions.do_create_duty_item(acting_user=request.user, unit=unit, year=year,
                                                    **form.cleaned_data)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("Duty item added."))
                 return redirect("duties:item_detail", item_id=item.pk)
@@ -203,7 +207,7 @@ def unit_plan(request, unit_id, year):
 # --- duty items -----------------------------------------------------------------------------------
 def _item_context(request, item, progress_form=None):
     caps = access.capabilities(request.user, item)
-    steps = [t for t in available(item.status) if t.capability in caps]
+    steps = available_transitions(DUTY_WORKFLOW, request.user, item, capabilities=caps, names=UI_TRANSITIONS)
     progress = item.progress.select_related("author").prefetch_related(
         Prefetch("files", queryset=DutyEvidenceFile.objects.order_by("pk")),
         Prefetch("links", queryset=DutyEvidenceLink.objects.order_by("pk")))
@@ -255,7 +259,7 @@ def item_progress(request, item_id):
             actions.do_add_duty_progress(item, acting_user=request.user, text=form.cleaned_data["text"],
                                          files=form.cleaned_data["uploads"], links=form.cleaned_data["link_specs"])
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Progress recorded."))
             return redirect("duties:item_detail", item_id=item.pk)

@@ -23,38 +23,28 @@ Who may take a transition ("capability", checked by cleangov/duties/access.py):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.utils.translation import gettext_lazy as _
+
+from cleangov.core.workflow import Transition, Workflow
 
 from .choices import DutyItemStatusChoices as S
 
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: tuple[str, ...]
-    target: str
-    capability: str  # manage | lead | verify
-    label: str
-    needs_reason: bool = False
-    needs_evidence: bool = False
-
-
-DUTY_TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
-        Transition("assign", (S.DRAFT,), S.ASSIGNED, "manage", _("Assign to the lead person")),
-        # Taken automatically by the first progress update (do_add_duty_progress), listed for the table.
-        Transition("start", (S.ASSIGNED,), S.IN_PROGRESS, "lead", _("Start")),
-        Transition("complete", (S.ASSIGNED, S.IN_PROGRESS), S.DONE, "lead", _("Report as done"),
-                   needs_evidence=True),
-        Transition("verify", (S.DONE,), S.VERIFIED, "verify", _("Verify")),
-        Transition("return", (S.DONE,), S.IN_PROGRESS, "verify", _("Return for more work"), needs_reason=True),
-        Transition("cancel", (S.DRAFT, S.ASSIGNED, S.IN_PROGRESS), S.CANCELLED, "manage", _("Cancel"),
-                   needs_reason=True),
-    )
-}
+# Every step is taken by a capability (manage, lead, verify; cleangov/duties/access.py resolves them),
+# since "the item's lead person" and "never the item's own lead person" are not a matter of role alone.
+DUTY_WORKFLOW = Workflow((
+    Transition("assign", (S.DRAFT,), S.ASSIGNED, _("Assign to the lead person"), capability="manage"),
+    # Taken automatically by the first progress update (do_add_duty_progress), listed for the table.
+    Transition("start", (S.ASSIGNED,), S.IN_PROGRESS, _("Start"), capability="lead"),
+    Transition("complete", (S.ASSIGNED, S.IN_PROGRESS), S.DONE, _("Report as done"), capability="lead",
+               needs_evidence=True),
+    Transition("verify", (S.DONE,), S.VERIFIED, _("Verify"), capability="verify"),
+    Transition("return", (S.DONE,), S.IN_PROGRESS, _("Return for more work"), capability="verify",
+               needs_reason=True),
+    Transition("cancel", (S.DRAFT, S.ASSIGNED, S.IN_PROGRESS), S.CANCELLED, _("Cancel"), capability="manage",
+               needs_reason=True),
+), states=S)
+# Names are unique in this table (each step has one row), so it also reads as a mapping by name.
+DUTY_TRANSITIONS: dict[str, Transition] = {t.name: t for t in DUTY_WORKFLOW}
 
 # Statuses in which the item still needs work (its clock runs).
 OPEN_STATUSES = (S.ASSIGNED, S.IN_PROGRESS)
@@ -65,4 +55,5 @@ UI_TRANSITIONS = ("assign", "complete", "verify", "return", "cancel")
 
 
 def available(status: str) -> list[Transition]:
-    return [t for t in DUTY_TRANSITIONS.values() if status in t.sources and t.name in UI_TRANSITIONS]
+    """The buttons of the item page in ``status``, before the user's capabilities are applied."""
+    return [t for t in DUTY_WORKFLOW if status in t.sources and t.name in UI_TRANSITIONS]

@@ -21,11 +21,12 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from cleangov.accounts.choices import RoleChoices as R
-from cleangov.core.access import exclude_conflicts, get_or_404, restrict, user_roles
+from cleangov.core.access import exclude_conflicts, get_or_404, has_role, restrict
 from cleangov.core.models import TaskProgress
 from cleangov.orgs.models import Unit
 
 from .models import AuditRun, Finding, FindingPerson, ImportBatch, StagedUpload
+from .workflow import FINDING_WORKFLOW
 
 IMPORT_ROLES = frozenset({R.ACCOUNTANT})
 BATCH_VIEW_ROLES = frozenset({R.ACCOUNTANT, R.TOWNSHIP_DISCIPLINE, R.COUNTY_COMMISSION, R.AUDITOR})
@@ -33,14 +34,11 @@ RUN_START_ROLES = frozenset({R.TOWNSHIP_DISCIPLINE, R.COUNTY_COMMISSION})
 FINDING_VIEW_ROLES = frozenset({R.COUNTY_COMMISSION, R.TOWNSHIP_DISCIPLINE, R.AUDITOR, R.ACCOUNTANT,
                                 R.SUPERVISION_MEMBER})
 FINDING_COMMENT_ROLES = frozenset({R.COUNTY_COMMISSION, R.TOWNSHIP_DISCIPLINE, R.SUPERVISION_MEMBER})
-FINDING_DECIDE_ROLES = frozenset({R.COUNTY_COMMISSION, R.TOWNSHIP_DISCIPLINE})
+# Derived from the review table, which says per step and state who decides (a second copy would drift).
+FINDING_DECIDE_ROLES = FINDING_WORKFLOW.roles()
 RULE_STATS_ROLES = frozenset({R.COUNTY_COMMISSION, R.SYSADMIN})
 TASK_ROLES = IMPORT_ROLES | RUN_START_ROLES
 FINDING_ACTION_ROLES = {"view": FINDING_VIEW_ROLES, "comment": FINDING_COMMENT_ROLES, "decide": FINDING_DECIDE_ROLES}
-
-
-def has_any_role(user, roles) -> bool:
-    return bool(user_roles(user) & set(roles))
 
 
 def import_units(user) -> QuerySet[Unit]:
@@ -85,7 +83,7 @@ def access_run_by_id(user, run_id, *, action: str = "view") -> AuditRun:
 
 def access_staged_upload_by_id(user, staged_id, *, action: str = "view") -> StagedUpload:
     """A staged upload belongs to the user who uploaded it, within their import scope."""
-    if not getattr(user, "is_authenticated", False) or not has_any_role(user, IMPORT_ROLES):
+    if not getattr(user, "is_authenticated", False) or not has_role(user, IMPORT_ROLES):
         return get_or_404(StagedUpload.objects.none(), pk=staged_id)
     qs = StagedUpload.objects.filter(owner=user, unit__in=import_units(user))
     return get_or_404(qs.select_related("unit"), pk=staged_id)
@@ -93,6 +91,6 @@ def access_staged_upload_by_id(user, staged_id, *, action: str = "view") -> Stag
 
 def access_task_by_id(user, task_id, *, action: str = "view") -> TaskProgress:
     """The status page of an import or a run: only the user who started it."""
-    if not getattr(user, "is_authenticated", False) or not has_any_role(user, TASK_ROLES):
+    if not getattr(user, "is_authenticated", False) or not has_role(user, TASK_ROLES):
         return get_or_404(TaskProgress.objects.none(), task_id=task_id)
     return get_or_404(TaskProgress.objects.filter(started_by=user), task_id=task_id)

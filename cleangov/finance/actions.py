@@ -14,12 +14,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cleangov.core.audit import PendingEvent, record_event, record_events
+from cleangov.core.workflow import Transition, find_transition, may_take, validate_reason
 from cleangov.deadlines.api import create_deadline
 from cleangov.orgs.models import Person, Post, Unit
 
@@ -43,7 +45,7 @@ from .models import (
     ImportBatch,
     VoucherLine,
 )
-from .workflow import transition_for
+from .workflow import FINDING_WORKFLOW
 
 INSERT_CHUNK = 5000
 RECTIFICATION_RULE = "finance.rectification"
@@ -677,31 +679,29 @@ def _subject_people(finding: Finding) -> list[int]:
     return sorted(set(finding.subject_links.values_list("person_id", flat=True)))
 
 
-def _check_transition(finding: Finding, verb: str, user) -> str:
-    from cleangov.core.access import scope_q
-
-    t = transition_for(finding.status, verb)
+def _check_transition(finding: Finding, verb: str, user) -> Transition:
+    t = find_transition(FINDING_WORKFLOW, finding.status, verb)
     if t is None:
         raise FindingActionError(_("This finding cannot be %(verb)s in its current state.") % {"verb": verb})
-    if user is not None and not Finding.objects.filter(pk=finding.pk).filter(
-            scope_q(user, roles=t.roles, path_field="unit__path")).exists():
+    if user is not None and not may_take(FINDING_WORKFLOW, t, user, finding):
         raise FindingActionError(_("You may not do this to this finding."))
-    return t.target
+    return t
 
 
-def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise FindingActionError(_("A reason is required."))
-    return reason
+def _reason(reason: str, transition: Transition | None = None) -> str:
+    """The reason of a review step (the table requires one for every step) or the text of a comment."""
+    try:
+        return validate_reason(transition, reason, required=transition is None)
+    except ValidationError as exc:
+        raise FindingActionError(_("A reason is required.")) from exc
 
 
 def _decide(finding: Finding, verb: str, kind: str, *, acting_user, reason: str, extra: dict | None = None,
             responsible_person: Person | None = None, due_date: dt.date | None = None) -> Finding:
-    reason = _reason(reason)
     with transaction.atomic():
         locked = Finding.objects.select_for_update().get(pk=finding.pk)
-        target = _check_transition(locked, verb, acting_user)
+        transition = _check_transition(locked, verb, acting_user)
+        target, reason = transition.target, _reason(reason, transition)
         before = {"status": locked.status}
         locked.status = target
         if verb != "escalate":

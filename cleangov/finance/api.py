@@ -24,8 +24,10 @@ from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from cleangov.core.access import has_role
+
 from . import engine as E
-from .access import IMPORT_ROLES, batches_for, has_any_role, import_units
+from .access import IMPORT_ROLES, batches_for, import_units
 from .actions import ImportRefused, do_import_batch, hash_token, plan_import
 from .choices import ImportBatchSourceChoices, ImportBatchStatusChoices
 from .models import ApiToken, ImportBatch
@@ -202,7 +204,7 @@ def _push(request, user):
             supersedes_id is not None and (not isinstance(supersedes_id, int) or isinstance(supersedes_id, bool))):
         return _error(400, "'skip_invalid' is a boolean, 'file_name' a string, 'supersedes' an integer",
                       code="invalid")
-    if not has_any_role(user, IMPORT_ROLES):
+    if not has_role(user, IMPORT_ROLES):
         return _error(404, "unknown unit", code="not_found")
     allowed = import_units(user)
     unit = allowed.filter(code=unit_code).first()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from cleangov.orgs.models import Person, Unit
 
 from .engine import LINE_FIELDS
+from .workflow import FINDING_WORKFLOW
 
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 
@@ -63,8 +64,7 @@ class RunForm(forms.Form):
 
 
 class FindingActionForm(forms.Form):
-    verb = forms.ChoiceField(choices=[("confirm", _("Confirm")), ("dismiss", _("Dismiss as a false positive")),
-                                      ("escalate", _("Escalate to the county")), ("comment", _("Comment"))])
+    verb = forms.ChoiceField(choices=[*FINDING_WORKFLOW.choices(), ("comment", _("Comment"))])
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
     responsible_person = forms.ModelChoiceField(label=_("Responsible person"), queryset=Person.objects.none(),
                                                 required=False)

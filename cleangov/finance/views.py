@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cleangov.core.access import get_or_404
+from cleangov.core.access import get_or_404, has_role, require_role
 from cleangov.core.progress import create_progress
 from cleangov.orgs.models import Person, Post
 
@@ -37,7 +37,6 @@ from .access import (
     access_task_by_id,
     batches_for,
     findings_for,
-    has_any_role,
     import_units,
     run_units,
     runs_for,
@@ -59,15 +58,10 @@ from .filters import filter_findings
 from .forms import ConfirmImportForm, FindingActionForm, FindingFilterForm, MappingForm, RunForm, TokenForm, UploadForm
 from .models import ApiToken, AuditRun, FinanceProfile, ImportBatch, StagedUpload
 from .tasks import import_vouchers_task, start_audit_run
-from .workflow import allowed_verbs
+from .workflow import allowed_transitions
 
 PAGE_SIZE = 50
 PREVIEW_ERRORS_SHOWN = 1000
-
-
-def _require(user, roles):
-    if not has_any_role(user, roles):
-        raise Http404
 
 
 def staging_dir() -> Path:
@@ -80,12 +74,12 @@ def staging_dir() -> Path:
 def home(request):
     user = request.user
     context = {
-        "can_import": has_any_role(user, IMPORT_ROLES),
-        "can_run": has_any_role(user, RUN_START_ROLES),
-        "can_findings": has_any_role(user, FINDING_VIEW_ROLES),
-        "can_stats": has_any_role(user, RULE_STATS_ROLES),
+        "can_import": has_role(user, IMPORT_ROLES),
+        "can_run": has_role(user, RUN_START_ROLES),
+        "can_findings": has_role(user, FINDING_VIEW_ROLES),
+        "can_stats": has_role(user, RULE_STATS_ROLES),
         "open_findings": findings_for(user).filter(status__in=["open", "escalated"]).count()
-        if has_any_role(user, FINDING_VIEW_ROLES) else None,
+        if has_role(user, FINDING_VIEW_ROLES) else None,
     }
     return render(request, "finance/home.html", context)
 
@@ -95,7 +89,7 @@ def home(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    _require(request.user, IMPORT_ROLES)
+    require_role(request.user, IMPORT_ROLES)
     units = import_units(request.user).order_by("path")
     form = UploadForm(request.POST or None, request.FILES or None, units=units)
     duplicate = None
@@ -190,7 +184,7 @@ def task_status(request, task_id):
 @login_required
 def batch_list(request):
     qs = batches_for(request.user)
-    if not has_any_role(request.user, {*IMPORT_ROLES, *RUN_START_ROLES, "auditor"}):
+    if not has_role(request.user, {*IMPORT_ROLES, *RUN_START_ROLES, "auditor"}):
         raise Http404
     page = Paginator(qs.select_related("scope_unit", "uploaded_by"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "finance/batch_list.html", {"page": page})
@@ -202,23 +196,23 @@ def batch_detail(request, batch_id):
     units = batch.units.select_related("unit").order_by("unit__code")
     runs = batch.audit_runs.order_by("-pk")[:10]
     return render(request, "finance/batch_detail.html", {"batch": batch, "units": units, "runs": runs,
-                                                          "can_supersede": has_any_role(request.user, IMPORT_ROLES)})
+                                                          "can_supersede": has_role(request.user, IMPORT_ROLES)})
 
 
 @login_required
 def run_list(request):
-    if not has_any_role(request.user, {*IMPORT_ROLES, *RUN_START_ROLES, "auditor"}):
+    if not has_role(request.user, {*IMPORT_ROLES, *RUN_START_ROLES, "auditor"}):
         raise Http404
     page = Paginator(runs_for(request.user).select_related("scope_unit", "batch"), PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "finance/run_list.html", {"page": page,
-                                                      "can_run": has_any_role(request.user, RUN_START_ROLES)})
+                                                      "can_run": has_role(request.user, RUN_START_ROLES)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def run_start(request):
-    _require(request.user, RUN_START_ROLES)
+    require_role(request.user, RUN_START_ROLES)
     units = run_units(request.user).filter(level__in=["county", "township", "department", "village"]).order_by("path")
     form = RunForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
@@ -240,7 +234,7 @@ def run_detail(request, run_id):
 
 @login_required
 def finding_list(request):
-    _require(request.user, FINDING_VIEW_ROLES)
+    require_role(request.user, FINDING_VIEW_ROLES)
     form = FindingFilterForm(request.GET or None)
     qs = findings_for(request.user).select_related("unit")
     if form.is_valid():
@@ -251,7 +245,8 @@ def finding_list(request):
 
 def _finding_context(request, finding, form=None):
     user = request.user
-    verbs = allowed_verbs(finding, user)
+    steps = allowed_transitions(finding, user)
+    verbs = [t.name for t in steps]
     can_comment = findings_for(user, action="comment").filter(pk=finding.pk).exists()
     people = Person.objects.filter(
         Q(home_unit=finding.unit) | Q(pk__in=Post.objects.filter(unit=finding.unit).values("person_id"))
@@ -259,7 +254,7 @@ def _finding_context(request, finding, form=None):
     lines = finding.lines.select_related("batch").order_by("voucher_date", "line_id")
     return {
         "finding": finding, "lines": lines[:200], "lines_total": lines.count(),
-        "message": finding.message(get_language()), "verbs": verbs, "can_comment": can_comment,
+        "message": finding.message(get_language()), "steps": steps, "verbs": verbs, "can_comment": can_comment,
         "form": form or FindingActionForm(people=people), "events": finding.events.select_related("actor", "run"),
         "rule": E.RULES.get(finding.rule), "subject_count": finding.subject_links.count(),
     }
@@ -276,7 +271,7 @@ def finding_detail(request, finding_id):
 def finding_action(request, finding_id):
     """Confirm, dismiss, escalate or comment: each with a mandatory reason and an audit event."""
     user = request.user
-    if not has_any_role(user, FINDING_COMMENT_ROLES):
+    if not has_role(user, FINDING_COMMENT_ROLES):
         raise Http404
     finding = access_finding_by_id(user, finding_id, action="comment")
     people = Person.objects.filter(Q(home_unit=finding.unit) | Q(posts__unit=finding.unit)).distinct()
@@ -307,7 +302,7 @@ def finding_action(request, finding_id):
 
 @login_required
 def rule_stats(request):
-    _require(request.user, RULE_STATS_ROLES)
+    require_role(request.user, RULE_STATS_ROLES)
     rows = false_positive_rates()
     for r in rows:
         rule = E.RULES.get(r["rule"])
@@ -320,7 +315,7 @@ def rule_stats(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_tokens(request):
-    _require(request.user, IMPORT_ROLES)
+    require_role(request.user, IMPORT_ROLES)
     form = TokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and request.POST.get("revoke"):

@@ -1,49 +1,39 @@
-"""The review workflow of a finding, declared once: actions and templates read this table.
+"""The review workflow of a finding, declared once: actions, access gates and templates read this table.
 
 An escalated finding is decided by the county commission only: escalation hands the matter one level
-up (docs/design.md §3, township discipline staff → county discipline commission).
+up (township discipline staff → county discipline commission, 问责条例 2019 Art. 4: the discipline
+commission holds the 监督专责).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from django.utils.translation import gettext_lazy as _
 
 from cleangov.accounts.choices import RoleChoices as R
+from cleangov.core.workflow import Transition, Workflow, available_transitions
 
 from .choices import FindingStatusChoices as S
 
+_TOWNSHIP_OR_COUNTY = frozenset({R.TOWNSHIP_DISCIPLINE, R.COUNTY_COMMISSION})
+_COUNTY = frozenset({R.COUNTY_COMMISSION})
 
-@dataclass(frozen=True)
-class Transition:
-    verb: str  # confirm | dismiss | escalate
-    source: str
-    target: str
-    roles: frozenset[str]
-
-
-TRANSITIONS: tuple[Transition, ...] = (
-    Transition("confirm", S.OPEN, S.CONFIRMED, frozenset({R.TOWNSHIP_DISCIPLINE, R.COUNTY_COMMISSION})),
-    Transition("dismiss", S.OPEN, S.DISMISSED, frozenset({R.TOWNSHIP_DISCIPLINE, R.COUNTY_COMMISSION})),
-    Transition("escalate", S.OPEN, S.ESCALATED, frozenset({R.TOWNSHIP_DISCIPLINE})),
-    Transition("confirm", S.ESCALATED, S.CONFIRMED, frozenset({R.COUNTY_COMMISSION})),
-    Transition("dismiss", S.ESCALATED, S.DISMISSED, frozenset({R.COUNTY_COMMISSION})),
-)
-VERBS = ("confirm", "dismiss", "escalate")
+# Every review step needs a reason: it is the finding's record of why it was decided so.
+FINDING_WORKFLOW = Workflow((
+    Transition("confirm", (S.OPEN,), S.CONFIRMED, _("Confirm"), roles=_TOWNSHIP_OR_COUNTY, needs_reason=True),
+    Transition("dismiss", (S.OPEN,), S.DISMISSED, _("Dismiss as a false positive"), roles=_TOWNSHIP_OR_COUNTY,
+               needs_reason=True),
+    Transition("escalate", (S.OPEN,), S.ESCALATED, _("Escalate to the county"),
+               roles=frozenset({R.TOWNSHIP_DISCIPLINE}), needs_reason=True),
+    Transition("confirm", (S.ESCALATED,), S.CONFIRMED, _("Confirm"), roles=_COUNTY, needs_reason=True),
+    Transition("dismiss", (S.ESCALATED,), S.DISMISSED, _("Dismiss as a false positive"), roles=_COUNTY,
+               needs_reason=True),
+), states=S, path_field="unit__path")
 
 
-def transition_for(status: str, verb: str) -> Transition | None:
-    return next((t for t in TRANSITIONS if t.source == status and t.verb == verb), None)
+def allowed_transitions(finding, user):
+    """Steps the user may take on the finding now (their role must cover the finding's unit)."""
+    return available_transitions(FINDING_WORKFLOW, user, finding)
 
 
 def allowed_verbs(finding, user) -> list[str]:
-    """Verbs the user may apply to the finding now (their role must cover the finding's unit)."""
-    from cleangov.core.access import scope_q
-
-    out = []
-    for t in TRANSITIONS:
-        if t.source != finding.status:
-            continue
-        if type(finding).objects.filter(pk=finding.pk).filter(
-                scope_q(user, roles=t.roles, path_field="unit__path")).exists():
-            out.append(t.verb)
-    return out
+    return [t.name for t in allowed_transitions(finding, user)]

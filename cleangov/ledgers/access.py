@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from cleangov.accounts.choices import RoleChoices
-from cleangov.core.access import exclude_conflicts, get_or_404, is_conflicted, scope_q
+from cleangov.core.access import exclude_conflicts, get_or_404, is_conflicted, roles_over, scope_q
 from cleangov.orgs.choices import UnitLevelChoices
 from cleangov.orgs.models import Unit
 
@@ -74,7 +74,7 @@ def can_record(user, unit: Unit, kind: LedgerKind) -> bool:
 
 def recordable_kinds(user, unit: Unit, kinds) -> list[LedgerKind]:
     """The kinds the user may record in this unit, from already-loaded kinds (one query per kind set)."""
-    roles = _roles_covering(user, unit)
+    roles = roles_over(user, unit)
     out = []
     for kind in kinds:
         if kind.current_version is None or not kind.active:
@@ -82,16 +82,6 @@ def recordable_kinds(user, unit: Unit, kinds) -> list[LedgerKind]:
         spec = kind.current_version.parsed
         if unit.level in spec.unit_levels and roles & set(spec.recorder_roles):
             out.append(kind)
-    return out
-
-
-def _roles_covering(user, unit: Unit) -> set[str]:
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    out = set()
-    for a in user.active_assignments():
-        if (a.include_subtree and unit.path.startswith(a.unit.path)) or a.unit_id == unit.pk:
-            out.add(a.role)
     return out
 
 

@@ -18,6 +18,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from cleangov.core.access import has_role, require_role
+from cleangov.core.forms import add_action_errors
 from cleangov.orgs.access import breadcrumbs
 from cleangov.orgs.models import Person, Unit
 
@@ -53,18 +55,13 @@ def _as_of(year: int) -> date:
     return min(timezone.localdate(), date(year, 12, 31))
 
 
-def _require_role(request, roles) -> None:
-    if not {a.role for a in request.user.active_assignments()} & set(roles):
-        raise Http404
-
-
 @login_required
 def index(request):
     """The units whose books the user may read, by level, with the township overviews for inspectors."""
-    _require_role(request, VIEW_ROLES)
+    require_role(request.user, VIEW_ROLES)
     units = list(visible_units(request.user).exclude(level="group").order_by("path")[:400])
-    inspector = {a.role for a in request.user.active_assignments()} & INSPECTOR_ROLES
-    return render(request, "ledgers/index.html", {"units": units, "inspector": bool(inspector)})
+    inspector = has_role(request.user, INSPECTOR_ROLES)
+    return render(request, "ledgers/index.html", {"units": units, "inspector": inspector})
 
 
 @login_required
@@ -98,8 +95,6 @@ def unit_book(request, unit_id):
         if unit.level in spec.unit_levels or s:
             rows.append({"kind": kind, "name": spec.name_for(language), "count": s["n"] if s else 0,
                          "late": s["late"] if s else 0})
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "ledgers/unit_book.html", {
         "unit": unit, "crumbs": breadcrumbs(request.user, unit), "year": year, "years": _years(),
         "kind_rows": rows, "page": page, "kinds_by_id": kinds_by_id, "kind_code": kind_code,
@@ -108,7 +103,7 @@ def unit_book(request, unit_id):
                        for k in recordable_kinds(request.user, unit, kinds)],
         "bursts": [{"burst": b, "entries": [burst_entries[i] for i in b.entry_ids if i in burst_entries]}
                    for b in bursts],
-        "params": params, "querystring": query.urlencode(),
+        "params": params,
     })
 
 
@@ -214,7 +209,7 @@ def entry_record(request, unit_id, kind_code):
                 values=form.values(), attendees=attendees, absentees=absentees, files=form.uploads(),
                 allowed_people={p.pk for p in form.people}, acting_user=request.user)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_action_errors(form, exc, field_prefix="f_")
         else:
             if entry.is_late:
                 messages.warning(request, _("Recorded, %(days)s days after the time limit: the entry is marked late.")
@@ -226,17 +221,6 @@ def entry_record(request, unit_id, kind_code):
         "unit": unit, "crumbs": breadcrumbs(request.user, unit), "form": form, "spec": spec,
         "kind_name": spec.name_for(get_language()), "revising": False,
     })
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            target = f"f_{name}" if f"f_{name}" in form.fields else (name if name in form.fields else None)
-            for message in errors:
-                form.add_error(target, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 @login_required
@@ -258,7 +242,7 @@ def entry_revise(request, entry_id):
                 values=form.values(), attendees=attendees, absentees=absentees, files=form.uploads(),
                 reason=form.cleaned_data["reason"], allowed_people={p.pk for p in people}, acting_user=request.user)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_action_errors(form, exc, field_prefix="f_")
         else:
             messages.success(request, _("The change is recorded as a new revision; the earlier one is kept."))
             return redirect("ledgers:entry_detail", entry_id=entry.pk)

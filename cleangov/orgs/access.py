@@ -26,7 +26,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from cleangov.accounts.choices import RoleChoices
-from cleangov.core.access import get_or_404, scope_q
+from cleangov.core.access import assignments_with, get_or_404, scope_q
 
 from .models import Person, Post, Unit
 
@@ -130,14 +130,11 @@ def breadcrumbs(user, unit: Unit) -> list[Crumb]:
 
 def scope_roots(user) -> list[Unit]:
     """The top-most units of the user's scope (assignments nested in another one are dropped)."""
-    if not getattr(user, "is_authenticated", False):
-        return []
     units: dict[int, Unit] = {}
     subtree: dict[int, bool] = {}
-    for a in user.active_assignments():
-        if a.role in ORGS_VIEW_ROLES["unit"]:
-            units[a.unit.pk] = a.unit
-            subtree[a.unit.pk] = subtree.get(a.unit.pk, False) or a.include_subtree
+    for a in assignments_with(user, ORGS_VIEW_ROLES["unit"]):
+        units[a.unit.pk] = a.unit
+        subtree[a.unit.pk] = subtree.get(a.unit.pk, False) or a.include_subtree
     roots: list[Unit] = []
     for unit in sorted(units.values(), key=lambda u: u.path):
         # A unit under a root whose assignment covers the subtree is already reachable from it.

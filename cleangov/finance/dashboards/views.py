@@ -9,13 +9,11 @@ import re
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from cleangov.core.access import scope_q
-from cleangov.finance.access import has_any_role
+from cleangov.core.access import require_role, scope_q
 from cleangov.finance.choices import FindingStatusChoices
 from cleangov.orgs.models import Unit
 
@@ -34,11 +32,6 @@ PAGE_SIZE = 50
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-def _require(user) -> None:
-    if not has_any_role(user, DASHBOARD_ROLES):
-        raise Http404
-
-
 def parse_year(value) -> int | None:
     try:
         year = int(value)
@@ -55,7 +48,7 @@ def ensure_summaries() -> None:
 @login_required
 def dash_home(request):
     """The dashboards the user may open: the units of their assignments and the units just below."""
-    _require(request.user)
+    require_role(request.user, DASHBOARD_ROLES)
     allowed = dashboard_units(request.user)
     tops = list(allowed.filter(scope_q(request.user, roles=DASHBOARD_ROLES, path_field="path"))
                 .order_by("depth", "path"))
