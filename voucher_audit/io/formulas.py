@@ -135,9 +135,12 @@ def _number(v: Any) -> Decimal:
         return v
     if isinstance(v, (int, float, str)):
         try:
-            return CONTEXT.create_decimal(str(v))
+            d = CONTEXT.create_decimal(str(v))
         except decimal.InvalidOperation as exc:
             raise FormulaError("not a number") from exc
+        if not d.is_finite():
+            raise FormulaError("not a finite number")
+        return d
     raise FormulaError("not a number")
 
 

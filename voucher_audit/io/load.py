@@ -13,13 +13,13 @@ from voucher_audit.io.dedup import _dedupe, _dedupe_stored
 from voucher_audit.io.normalise import _is_typed, normalise
 from voucher_audit.io.raw import ParquetSource, read_raw
 from voucher_audit.io.tables import MAX_ERRORS_LISTED, Loaded, Stored
-from voucher_audit.limits import ReadLimits
+from voucher_audit.limits import ReadError, ReadLimits
 from voucher_audit.sql import quote_ident
 
 
 def _read_each(paths: list[str | Path], table_schema: S.TableSchema, norm,
                limits: ReadLimits | None = None) -> tuple[list, list, list, list, list]:
-    """Read and normalise every file (``norm(index, path, raw)``), collecting the errors of all of them."""
+    """Read and normalise every file (``norm(index, path, raw)``), collecting the rejections of all of them."""
     parts, skipped, ignored, names, errors = [], [], [], [], []
     for i, p in enumerate(paths):
         path = Path(p)
@@ -27,13 +27,22 @@ def _read_each(paths: list[str | Path], table_schema: S.TableSchema, norm,
             raw, ign = read_raw(path, table_schema, limits)
             typed, errs = norm(i, path, raw)
         except InputError as exc:
-            errors.extend(exc.errors)
+            errors.append(exc)
             continue
         ignored += ign
         skipped += errs
         parts.append(typed)
         names.append(path.name)
     return parts, skipped, ignored, names, errors
+
+
+def _reject(failures: list[InputError]) -> None:
+    """Raise the files' rejections as one; a single file refused whole (a limit, an encoding) keeps its
+    :class:`~voucher_audit.limits.ReadError`, whose sentence callers show in the user's language."""
+    if len(failures) == 1 and isinstance(failures[0], ReadError):
+        raise failures[0]
+    errors = [e for exc in failures for e in exc.errors]
+    raise InputError(errors[:MAX_ERRORS_LISTED], total=len(errors))
 
 
 def _load_stored(con: duckdb.DuckDBPyConnection, paths: list[str | Path], table_schema: S.TableSchema,
@@ -45,7 +54,7 @@ def _load_stored(con: duckdb.DuckDBPyConnection, paths: list[str | Path], table_
     if errors:
         for part in parts:
             part.drop()
-        raise InputError(errors[:MAX_ERRORS_LISTED], total=len(errors))
+        _reject(errors)
     if single:
         table = parts[0]
     else:
@@ -94,7 +103,7 @@ def load_tables(con: duckdb.DuckDBPyConnection, paths: list[str | Path], table_s
     parts, skipped, ignored, names, errors = _read_each(paths, table_schema, lambda i, path, raw: normalise(
         con, raw, table_schema, path.name, skip_invalid, compact=True, limits=limits), limits)
     if errors:
-        raise InputError(errors[:MAX_ERRORS_LISTED], total=len(errors))
+        _reject(errors)
     file_col = [name for name, part in zip(names, parts, strict=True) for _ in range(part.num_rows)] \
         if len(paths) > 1 else []
     table = pa.concat_tables(parts) if parts else _empty(table_schema)

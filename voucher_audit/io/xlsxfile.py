@@ -95,7 +95,10 @@ def check_xlsx_package(path: Path, limits: ReadLimits | None = None, fname: str 
 
 
 def _unreadable(exc: Exception, fname: str, sheet: str | None = None) -> ReadError:
-    if isinstance(exc, DefusedXmlException):
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, DefusedXmlException):  # openpyxl wraps parse errors
+        cause = cause.__cause__ or cause.__context__
+    if cause is not None:
         return ReadError("工作簿的 XML 中声明了实体（正常的 Excel/WPS 文件不会有），为安全起见拒绝读取。",
                          "The workbook's XML declares entities, which Excel and WPS never write; it is refused "
                          "for safety.", file=fname, sheet=sheet)
