@@ -25,7 +25,10 @@ The defaults and why (docs/uploads.md lists them with their Django settings):
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from voucher_audit.errors import InputError, RowError
 
@@ -137,3 +140,58 @@ class LimitExceeded(ReadError):
 def check_file_size(size: int, file: str, limits: ReadLimits) -> None:
     if size > limits.max_file_bytes:
         raise LimitExceeded("max_file_bytes", size, limits.max_file_bytes, file=file)
+
+
+def check_row(row: list, number: int, header: list | None, fname: str, lim: ReadLimits,
+              sheet: str | None = None) -> None:
+    """Row ``number`` (1 = the header) against the row, column and cell limits."""
+    if number - 1 > lim.max_rows:
+        raise LimitExceeded("max_rows", number - 1, lim.max_rows, file=fname, sheet=sheet, row=number)
+    if len(row) > lim.max_columns:
+        raise LimitExceeded("max_columns", len(row), lim.max_columns, file=fname, sheet=sheet, row=number)
+    for i, cell in enumerate(row):
+        if isinstance(cell, str) and len(cell) > lim.max_cell_chars:
+            column = header[i] if header is not None and i < len(header) and header[i] else _letters(i)
+            raise LimitExceeded("max_cell_chars", len(cell), lim.max_cell_chars, file=fname, sheet=sheet,
+                                row=number, column=str(column))
+
+
+def _letters(index: int) -> str:
+    s, n = "", index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def check_xlsx_package(source: Path | bytes, limits: ReadLimits | None = None, fname: str | None = None) -> None:
+    """Refuse a workbook (a path, or its bytes) whose parts unpack past the limits, before any is inflated.
+
+    Python's :mod:`zipfile` never inflates a part past the size its directory declares (it stops there and
+    the CRC check fails), so the declared sizes checked here are what a reader using it can get.
+    """
+    lim = limits_or_default(limits)
+    if isinstance(source, bytes | bytearray):
+        fname, size, opened = fname or "upload", len(source), io.BytesIO(source)
+    else:
+        fname, size, opened = fname or source.name, source.stat().st_size, source
+    check_file_size(size, fname, lim)
+    try:
+        with zipfile.ZipFile(opened) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ReadError(f"不是有效的 XLSX 工作簿（{exc}）。请在 Excel 或 WPS 中另存为“Excel 工作簿（*.xlsx）”。",
+                        f"Not a valid XLSX workbook ({exc}). Save it again as 'Excel Workbook (*.xlsx)' "
+                        f"in Excel or WPS.", file=fname) from None
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if total > lim.max_uncompressed_bytes:
+            raise LimitExceeded("max_uncompressed_bytes", sum(i.file_size for i in infos),
+                                lim.max_uncompressed_bytes, file=fname)
+        if info.file_size > RATIO_JUDGED_ABOVE_BYTES:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if ratio > lim.max_compression_ratio:
+                raise LimitExceeded("max_compression_ratio", round(ratio), lim.max_compression_ratio, file=fname,
+                                    part=info.filename)
+

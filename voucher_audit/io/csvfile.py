@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from voucher_audit.limits import LimitExceeded, ReadError, ReadLimits, check_file_size, limits_or_default
+from voucher_audit.limits import ReadError, ReadLimits, check_file_size, check_row, limits_or_default
 
 SAVE_AS_ZH = "请在 Excel 或 WPS 中打开后“另存为”“CSV UTF-8（逗号分隔）”再上传。"
 SAVE_AS_EN = "Open it in Excel or WPS and save it again as 'CSV UTF-8 (comma delimited)'."
@@ -98,28 +98,6 @@ def iter_csv_rows(path: Path, limits: ReadLimits | None = None, *, fname: str | 
         raise ReadError(f"第 {reader.line_num} 行不是有效的 CSV（{exc}）。" + SAVE_AS_ZH,
                         f"Line {reader.line_num} is not valid CSV ({exc}). " + SAVE_AS_EN,
                         file=fname, row=reader.line_num) from None
-
-
-def check_row(row: list, number: int, header: list | None, fname: str, lim: ReadLimits,
-              sheet: str | None = None) -> None:
-    """Row ``number`` (1 = the header) against the row, column and cell limits."""
-    if number - 1 > lim.max_rows:
-        raise LimitExceeded("max_rows", number - 1, lim.max_rows, file=fname, sheet=sheet, row=number)
-    if len(row) > lim.max_columns:
-        raise LimitExceeded("max_columns", len(row), lim.max_columns, file=fname, sheet=sheet, row=number)
-    for i, cell in enumerate(row):
-        if isinstance(cell, str) and len(cell) > lim.max_cell_chars:
-            column = header[i] if header is not None and i < len(header) and header[i] else _letters(i)
-            raise LimitExceeded("max_cell_chars", len(cell), lim.max_cell_chars, file=fname, sheet=sheet,
-                                row=number, column=str(column))
-
-
-def _letters(index: int) -> str:
-    s, n = "", index + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def read_csv_rows(path: Path, limits: ReadLimits | None = None) -> list[list[str | None]]:

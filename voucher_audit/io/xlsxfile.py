@@ -26,14 +26,13 @@ from typing import Any
 
 from defusedxml import DefusedXmlException
 
-from voucher_audit.io.csvfile import check_row
 from voucher_audit.io.formulas import Cell, FormulaError, evaluate, parse, references
 from voucher_audit.limits import (
-    RATIO_JUDGED_ABOVE_BYTES,
     LimitExceeded,
     ReadError,
     ReadLimits,
-    check_file_size,
+    check_row,
+    check_xlsx_package,
     limits_or_default,
 )
 
@@ -67,31 +66,6 @@ def cell_text(value: Any) -> str | None:
             return str(int(value))
         return format(Decimal(repr(value)), "f")
     return str(value)
-
-
-def check_xlsx_package(path: Path, limits: ReadLimits | None = None, fname: str | None = None) -> None:
-    """Refuse a workbook whose parts unpack past the limits, before any of them is inflated."""
-    lim = limits_or_default(limits)
-    fname = fname or path.name
-    check_file_size(path.stat().st_size, fname, lim)
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ReadError(f"不是有效的 XLSX 工作簿（{exc}）。请在 Excel 或 WPS 中另存为“Excel 工作簿（*.xlsx）”。",
-                        f"Not a valid XLSX workbook ({exc}). Save it again as 'Excel Workbook (*.xlsx)' "
-                        f"in Excel or WPS.", file=fname) from None
-    total = 0
-    for info in infos:
-        total += info.file_size
-        if total > lim.max_uncompressed_bytes:
-            raise LimitExceeded("max_uncompressed_bytes", sum(i.file_size for i in infos),
-                                lim.max_uncompressed_bytes, file=fname)
-        if info.file_size > RATIO_JUDGED_ABOVE_BYTES:
-            ratio = info.file_size / max(info.compress_size, 1)
-            if ratio > lim.max_compression_ratio:
-                raise LimitExceeded("max_compression_ratio", round(ratio), lim.max_compression_ratio, file=fname,
-                                    part=info.filename)
 
 
 def _unreadable(exc: Exception, fname: str, sheet: str | None = None) -> ReadError:
