@@ -40,6 +40,27 @@ __all__ = ["LimitExceeded", "ReadError", "ReadLimits", "check_rows", "check_xlsx
 # megabyte already takes it a second. Expanded nodes bound what aliases can multiply ("billion laughs").
 YAML_MAX_BYTES = 1024 * 1024
 YAML_MAX_NODES = 200_000
+YAML_MAX_DEPTH = 50
+
+
+class _TooDeepError(Exception):
+    pass
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that stops at ``YAML_MAX_DEPTH`` levels of nesting: "[[[[…" a megabyte long would
+    otherwise take PyYAML's scanner tens of seconds before it ends in a RecursionError."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        self.depth += 1
+        if self.depth > YAML_MAX_DEPTH:
+            raise _TooDeepError
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def read_limits() -> ReadLimits:
@@ -154,9 +175,10 @@ def load_yaml(text: str, name: str) -> Any:
     if size > limit:
         raise LimitExceeded("max_file_bytes", size, limit, file=name)
     try:
-        data = yaml.safe_load(text)
-    except RecursionError:
-        raise ReadError("YAML 文件嵌套过深，拒绝读取。", "The YAML file is nested too deeply; it is refused.",
+        data = yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader, bounded in depth
+    except (RecursionError, _TooDeepError):
+        raise ReadError(f"YAML 文件嵌套超过 {YAML_MAX_DEPTH} 层，拒绝读取。",
+                        f"The YAML file is nested more than {YAML_MAX_DEPTH} levels deep; it is refused.",
                         file=name) from None
     if _yaml_nodes(data, YAML_MAX_NODES) < 0:
         raise ReadError(f"YAML 文件展开后超过 {YAML_MAX_NODES:,} 个节点（别名被反复引用），拒绝读取。",
