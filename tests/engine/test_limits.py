@@ -227,18 +227,28 @@ def test_workbook_unpacking_past_max_uncompressed_bytes_is_refused(tmp_path):
     assert exc.limit == "max_uncompressed_bytes" and exc.allowed == 50_000 and exc.value > 50_000
 
 
+LOL = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+       + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+                  for i in range(1, 10))
+       + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+         b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>')
+
+
 def test_billion_laughs_is_refused_not_expanded(tmp_path):
-    lol = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-           + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
-                      for i in range(1, 10))
-           + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-             b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>')
-    p = _workbook(tmp_path / "lol.xlsx", sheet_xml=lol)
+    p = _workbook(tmp_path / "lol.xlsx", sheet_xml=LOL)
     started = time.perf_counter()
     with pytest.raises(ReadError) as info:
         load(p)
     assert time.perf_counter() - started < 5
     assert "declares entities" in info.value.message("en") and "实体" in info.value.message("zh")
+
+
+def test_calamine_does_not_expand_entities_either(tmp_path):
+    # the web app's fast XLSX path (python-calamine, not an engine requirement) meets the same workbook
+    calamine = pytest.importorskip("python_calamine")
+    p = _workbook(tmp_path / "lol.xlsx", sheet_xml=LOL)
+    with pytest.raises(Exception, match="unrecognized entity"):
+        calamine.CalamineWorkbook.from_path(str(p)).get_sheet_by_index(0).to_python()
 
 
 def test_xlsx_rows_columns_and_cells_are_bounded_like_csv(tmp_path):
