@@ -248,3 +248,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CLEANGOV_LOG_LEVEL", "WARNING")},
 }
+
+# --- Upload limits (cleangov/core/uploads.py, docs/uploads.md) -----------------------------------
+# Every file the platform reads is bounded; each setting may come from the environment variable of the
+# same name. Defaults are the engine's (voucher_audit/limits.py).
+CLEANGOV_UPLOAD_MAX_BYTES = int(os.environ.get("CLEANGOV_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
+CLEANGOV_UPLOAD_MAX_ROWS = int(os.environ.get("CLEANGOV_UPLOAD_MAX_ROWS", 2_000_000))
+CLEANGOV_UPLOAD_MAX_COLUMNS = int(os.environ.get("CLEANGOV_UPLOAD_MAX_COLUMNS", 200))
+CLEANGOV_UPLOAD_MAX_CELL_CHARS = int(os.environ.get("CLEANGOV_UPLOAD_MAX_CELL_CHARS", 2_000))
+CLEANGOV_XLSX_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("CLEANGOV_XLSX_MAX_UNCOMPRESSED_BYTES", 1024 * 1024 * 1024))
+CLEANGOV_XLSX_MAX_RATIO = float(os.environ.get("CLEANGOV_XLSX_MAX_RATIO", 100))
+CLEANGOV_DATE_MIN = os.environ.get("CLEANGOV_DATE_MIN", "2000-01-01")
+CLEANGOV_DATE_MAX_DAYS_AHEAD = int(os.environ.get("CLEANGOV_DATE_MAX_DAYS_AHEAD", 366))
+CLEANGOV_YAML_MAX_BYTES = int(os.environ.get("CLEANGOV_YAML_MAX_BYTES", 1024 * 1024))
+# Form fields other than files stay small (Django's default, 2.5 MB); an upload past 2.5 MB goes to a
+# temporary file rather than memory. The upload itself is refused past CLEANGOV_UPLOAD_MAX_BYTES by the forms.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 100

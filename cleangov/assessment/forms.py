@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cleangov.core import uploads
 from cleangov.orgs.models import Person, Post
 
 from .choices import UnitSelectionChoices
@@ -72,6 +73,7 @@ class FrameworkUploadForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 512 KB."))
         try:
-            return upload.read().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise forms.ValidationError(_("The file must be UTF-8 text.")) from exc
+            # bounded like every upload (cleangov.core.uploads); the 512 KB above is this form's own, smaller
+            return uploads.read_text(upload, max_bytes=MAX_UPLOAD_BYTES)
+        except uploads.ReadError as exc:  # not UTF-8/GBK text: what is wrong and what to do
+            raise forms.ValidationError(uploads.refusal(exc)) from exc

@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 import yaml
 
+from cleangov.core import uploads
 from cleangov.core.yamldata import list_item_lines
 
 from .choices import FrameworkKindChoices
@@ -117,12 +118,15 @@ FRAMEWORK_KEYS = {"format", "code", "kind", "name", "name_en", "version", "sourc
 INDICATOR_KEYS = {"id", "name", "name_en", "weight", "formula", "band", "unit_levels", "source", "description"}
 
 
-def parse_framework(text: str) -> FrameworkSpec:
-    """Parse and validate one framework file. Raises FrameworkError listing every problem."""
+def parse_framework(text: str, name: str = "framework") -> FrameworkSpec:
+    """Parse and validate one framework file. Raises FrameworkError listing every problem (a file past the
+    upload limits, cleangov.core.uploads, is one problem naming the limit)."""
     try:
-        data = yaml.safe_load(text)
+        data = uploads.load_yaml(text, name)
     except yaml.YAMLError as exc:
         raise FrameworkError([f"not valid YAML: {exc}"]) from exc
+    except uploads.ReadError as exc:
+        raise FrameworkError([uploads.refusal(exc)]) from exc
     if not isinstance(data, dict):
         raise FrameworkError(["the file must be a mapping with 'code', 'kind', 'name' and an 'indicators' list"])
     errors: list[str] = []

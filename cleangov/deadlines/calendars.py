@@ -86,6 +86,10 @@ class CalendarFileError(ValueError):
         return "\n".join(f"{prefix}{p}" for p in self.problems)
 
 
+MAX_CALENDAR_CHARS = 100_000  # a year's file is about 2 KB
+MAX_LINE_CHARS = 1_000  # well under csv's own field limit, so a long cell is a problem here, not a traceback
+
+
 def parse_calendar_text(text: str, *, origin: str = "") -> YearCalendar:
     """Parse and validate one year's file; raise :class:`CalendarFileError` listing every problem."""
     problems: list[CalendarFileProblem] = []
@@ -94,6 +98,15 @@ def parse_calendar_text(text: str, *, origin: str = "") -> YearCalendar:
         problems.append(CalendarFileProblem(row, column, reason))
 
     text = text.removeprefix("\ufeff")  # spreadsheets save UTF-8 with a byte-order mark
+    # a year holds a few dozen days: a file far larger is a mistake, refused before it is parsed
+    if len(text) > MAX_CALENDAR_CHARS:
+        problem(None, None, f"the file holds {len(text):,} characters; a calendar file holds at most "
+                            f"{MAX_CALENDAR_CHARS:,} (limit of the calendar reader)")
+        raise CalendarFileError(problems, origin)
+    long_line = next((n for n, line in enumerate(text.splitlines(), start=1) if len(line) > MAX_LINE_CHARS), None)
+    if long_line is not None:
+        problem(long_line, None, f"the line is longer than {MAX_LINE_CHARS:,} characters")
+        raise CalendarFileError(problems, origin)
     meta: dict[str, str] = {}
     data_lines: list[tuple[int, str]] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -183,6 +196,10 @@ def parse_calendar_text(text: str, *, origin: str = "") -> YearCalendar:
 
 def parse_calendar_file(path: str | Path) -> YearCalendar:
     path = Path(path)
+    if path.stat().st_size > MAX_CALENDAR_CHARS * 4:  # refused before it is read (UTF-8: at most 4 bytes a char)
+        raise CalendarFileError([CalendarFileProblem(None, None, f"the file is {path.stat().st_size:,} bytes; a "
+                                                     f"calendar file is at most {MAX_CALENDAR_CHARS * 4:,}")],
+                                str(path))
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

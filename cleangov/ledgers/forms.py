@@ -190,15 +190,17 @@ class KindCatalogUploadForm(forms.Form):
     file = forms.FileField(label=_("Kinds catalog (YAML)"))
 
     def clean_file(self):
+        from cleangov.core import uploads
+
         from .kinds import CatalogError
 
         upload = self.cleaned_data["file"]
         try:
-            text = upload.read().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise forms.ValidationError(_("The file is not UTF-8 text.")) from exc
+            text = uploads.read_text(upload, max_bytes=uploads.yaml_max_bytes())
+        except uploads.ReadError as exc:  # too large, or not UTF-8/GBK text: what is wrong and what to do
+            raise forms.ValidationError(uploads.refusal(exc)) from exc
         try:
-            self.specs = parse_catalog(text)
+            self.specs = parse_catalog(text, upload.name)
         except CatalogError as exc:
             raise forms.ValidationError(exc.errors) from exc
         return upload

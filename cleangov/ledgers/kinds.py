@@ -15,6 +15,7 @@ from datetime import date, timedelta
 import yaml
 
 from cleangov.accounts.choices import RoleChoices
+from cleangov.core import uploads
 from cleangov.core.yamldata import list_item_lines
 from cleangov.orgs.choices import UnitLevelChoices
 
@@ -128,12 +129,15 @@ class _Collector:
         self.errors.append(f"{where}, field '{field_name}': {problem}")
 
 
-def parse_catalog(text: str) -> list[KindSpec]:
-    """Parse and validate a kinds catalog (YAML). Raises CatalogError listing every problem."""
+def parse_catalog(text: str, name: str = "catalog") -> list[KindSpec]:
+    """Parse and validate a kinds catalog (YAML). Raises CatalogError listing every problem (a file past the
+    upload limits, cleangov.core.uploads, is one problem naming the limit)."""
     try:
-        data = yaml.safe_load(text)
+        data = uploads.load_yaml(text, name)
     except yaml.YAMLError as exc:
         raise CatalogError([f"not valid YAML: {exc}"]) from exc
+    except uploads.ReadError as exc:
+        raise CatalogError([uploads.refusal(exc)]) from exc
     if not isinstance(data, dict) or not isinstance(data.get("kinds"), list):
         raise CatalogError(["the file must be a mapping with a 'kinds' list"])
     if data.get("format", CATALOG_FORMAT) != CATALOG_FORMAT:

@@ -174,3 +174,19 @@ def test_non_utf8_file_is_rejected(tmp_path):
     path.write_bytes("# source: 通知\ndate,kind,name\n2027-01-01,holiday,元旦\n".encode("gbk"))
     with pytest.raises(CalendarFileError, match="not UTF-8"):
         parse_calendar_file(path)
+
+
+def test_a_long_cell_is_a_named_problem_not_a_csv_traceback():
+    problems, _text = _problems(GOOD + "2027-05-01,holiday," + "劳" * 50_000 + "\n")
+    assert problems == [(7, None, "the line is longer than 1,000 characters")]
+
+
+def test_a_huge_file_is_refused_before_it_is_parsed(tmp_path):
+    problems, _text = _problems(GOOD + "# padding\n" * 20_000)
+    assert problems == [(None, None, "the file holds 200,127 characters; a calendar file holds at most 100,000 "
+                                     "(limit of the calendar reader)")]
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"#" * 500_000)
+    with pytest.raises(CalendarFileError) as info:
+        parse_calendar_file(path)
+    assert "the file is 500,000 bytes; a calendar file is at most 400,000" in str(info.value)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from cleangov.core import uploads
 from cleangov.orgs.actions import do_import_orgs
 
 from .columns import KINDS, kind_from_name
@@ -40,8 +41,8 @@ def as_import_file(item) -> ImportFile:
         return item
     if isinstance(item, str | Path):
         return ImportFile.from_path(item)
-    data = item.read()
-    return ImportFile(name=Path(getattr(item, "name", "upload")).name, data=data)
+    name = Path(getattr(item, "name", "upload")).name
+    return ImportFile(name=name, data=uploads.read_bytes(item, name=name))
 
 
 def _kind_of(table: RawTable, forced: str | None, single_table: bool) -> str | None:
@@ -64,11 +65,15 @@ def parse_files(files: Iterable, *, kind: str | None = None, progress=None) -> t
         raise ValueError(kind)
     plan, report, rows = OrgImportPlan(), ImportReport(), 0
     for item in files:
-        file = as_import_file(item)
+        try:
+            file = as_import_file(item)
+        except uploads.ReadError as exc:  # past the size limit: nothing of it was read
+            report.error(Location(exc.file, None, None), None, uploads.reason_lazy(exc))
+            continue
         try:
             tables = read_tables(file)
         except UnreadableFile as exc:
-            report.error(Location(file.name, None, 1), None, exc.message, **exc.params)
+            report.error(Location(file.name, exc.sheet, exc.row or 1), exc.column, exc.message, **exc.params)
             continue
         non_empty = [t for t in tables if any(any(v not in (None, "") for v in values) for _n, values in t.rows)]
         for table in non_empty:

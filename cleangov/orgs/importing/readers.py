@@ -4,6 +4,8 @@ CSV files come from Excel on Chinese Windows as often as from anywhere else, so 
 tried as UTF-8 (with or without the byte-order mark) first and GB 18030 (a superset of GBK) next.
 XLSX workbooks are read with openpyxl in read-only mode; the merged ranges that read-only mode
 does not expose are read from the sheet's XML so a merged header can be spread over its span.
+Every file is read within the platform's limits (:mod:`cleangov.core.uploads`): size, rows, columns,
+cell length and, for a workbook, what its parts unpack to; a file past one is an error of the report.
 """
 
 from __future__ import annotations
@@ -19,12 +21,17 @@ from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 from openpyxl.xml.functions import iterparse
 
+from cleangov.core import uploads
+
 
 class UnreadableFile(ValueError):
-    def __init__(self, message, **params):
+    """``where``: (sheet, row, column) when the problem is at a place in the file."""
+
+    def __init__(self, message, *, where: tuple = (None, None, None), **params):
         super().__init__(str(message))
         self.message = message
         self.params = params
+        self.sheet, self.row, self.column = where
 
 
 @dataclass
@@ -36,8 +43,9 @@ class ImportFile:
 
     @classmethod
     def from_path(cls, path: str | Path) -> ImportFile:
+        """The file's bytes; :class:`~voucher_audit.limits.ReadError` past the size limit (nothing read)."""
         path = Path(path)
-        return cls(name=path.name, data=path.read_bytes())
+        return cls(name=path.name, data=uploads.read_bytes(path))
 
 
 @dataclass
@@ -54,39 +62,49 @@ def is_xlsx(file: ImportFile) -> bool:
     return file.data[:4] == b"PK\x03\x04" or file.name.lower().endswith((".xlsx", ".xlsm"))
 
 
-def read_tables(file: ImportFile) -> list[RawTable]:
+def read_tables(file: ImportFile, limits: uploads.ReadLimits | None = None) -> list[RawTable]:
+    """Every table of the file; :class:`UnreadableFile` (never a traceback) when it cannot be read or is
+    past a limit, saying which, where and what to do."""
     lower = file.name.lower()
     if lower.endswith(".xls") or file.data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise UnreadableFile(_("Old Excel .xls files are not supported: save the file as .xlsx or CSV."))
-    if is_xlsx(file):
-        return _read_xlsx(file)
-    return [_read_csv(file)]
-
-
-def decode_csv(data: bytes) -> str:
+    lim = limits or uploads.read_limits()
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile(_("The file is neither UTF-8 nor GBK/GB18030 text.")) from exc
+        if len(file.data) > lim.max_file_bytes:
+            raise uploads.LimitExceeded("max_file_bytes", len(file.data), lim.max_file_bytes, file=file.name)
+        if is_xlsx(file):
+            return _read_xlsx(file, lim)
+        return [_read_csv(file, lim)]
+    except uploads.ReadError as exc:
+        raise UnreadableFile(uploads.reason_lazy(exc), where=(exc.sheet, exc.row, exc.column)) from exc
 
 
-def _read_csv(file: ImportFile) -> RawTable:
-    text = decode_csv(file.data)
+def decode_csv(data: bytes, name: str = "") -> str:
+    """UTF-8 (byte-order mark honoured) or GB 18030; a :class:`~voucher_audit.limits.ReadError` saying what
+    is wrong (GBK behind a UTF-8 byte-order mark, neither encoding) and how to save the file again."""
+    return uploads.decode_text(data, name)
+
+
+def _read_csv(file: ImportFile, lim: uploads.ReadLimits) -> RawTable:
+    text = decode_csv(file.data, file.name)
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", "\t", ";", "，"), key=first_line.count)
     if first_line.count(delimiter) == 0:
         delimiter = ","
+    uploads.lift_csv_field_limit()
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     # Excel shows one CSV record per row whatever line breaks a quoted cell holds: count records.
-    rows = [(number, list(record)) for number, record in enumerate(reader, start=1)]
+    try:
+        rows = [(number, list(record)) for number, record in
+                enumerate(uploads.check_rows(reader, file.name, limits=lim), start=1)]
+    except csv.Error as exc:
+        raise UnreadableFile(_("This is not valid CSV (%(error)s)."), where=(None, reader.line_num, None),
+                             error=str(exc)) from exc
     return RawTable(source=file.name, sheet=None, rows=rows)
 
 
-def _read_xlsx(file: ImportFile) -> list[RawTable]:
+def _read_xlsx(file: ImportFile, lim: uploads.ReadLimits) -> list[RawTable]:
+    uploads.check_xlsx_package(file.data, lim, file.name)
     try:
         workbook = load_workbook(io.BytesIO(file.data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -98,12 +116,27 @@ def _read_xlsx(file: ImportFile) -> list[RawTable]:
                 continue
             # Some writers record a wrong sheet size; read until the real end instead.
             sheet.reset_dimensions()
-            rows = [(number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
+            checked = uploads.check_rows(_trimmed(sheet.iter_rows(values_only=True)), file.name, sheet=sheet.title,
+                                         limits=lim)
+            rows = [(number, list(values)) for number, values in enumerate(checked, 1)]
             tables.append(RawTable(source=file.name, sheet=sheet.title, rows=rows, merges=_merged_ranges(sheet),
                                    epoch=workbook.epoch, from_excel=True))
+    except uploads.ReadError:
+        raise
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:  # damaged or hostile XML
+        raise UnreadableFile(_("The file is not a readable XLSX workbook.")) from exc
     finally:
         workbook.close()
     return tables
+
+
+def _trimmed(rows):
+    """Rows without their trailing empty cells (a sheet whose recorded size is wrong pads them)."""
+    for values in rows:
+        values = list(values)
+        while values and values[-1] is None:
+            values.pop()
+        yield values
 
 
 def _merged_ranges(sheet) -> list[tuple[int, int, int, int]]:

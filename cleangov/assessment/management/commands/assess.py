@@ -43,11 +43,15 @@ class Command(BaseCommand):
     def _file(self, file: str, *, load: bool):
         from cleangov.assessment.actions import do_load_framework
         from cleangov.assessment.frameworks import FrameworkError, parse_framework
+        from cleangov.core import uploads
 
         try:
-            spec = parse_framework(Path(file).read_text(encoding="utf-8"))
+            text = uploads.read_text(Path(file), max_bytes=uploads.yaml_max_bytes())
+            spec = parse_framework(text, Path(file).name)
         except OSError as exc:
             raise CommandError(f"cannot read {file}: {exc}", returncode=2) from exc
+        except uploads.ReadError as exc:
+            raise CommandError(uploads.refusal(exc), returncode=2) from exc
         except FrameworkError as exc:
             for line in exc.errors:
                 self.stderr.write(f"{file}: {line}")

@@ -29,10 +29,14 @@ class Command(BaseCommand):
             return
         if not file:
             raise CommandError("give the YAML file", returncode=2)
+        from cleangov.core import uploads
+
         try:
-            specs = parse_catalog(Path(file).read_text(encoding="utf-8"))
+            specs = parse_catalog(uploads.read_text(Path(file), max_bytes=uploads.yaml_max_bytes()), Path(file).name)
         except OSError as exc:
             raise CommandError(f"cannot read {file}: {exc}", returncode=2) from exc
+        except uploads.ReadError as exc:
+            raise CommandError(uploads.refusal(exc), returncode=2) from exc
         except CatalogError as exc:
             for line in exc.errors:
                 self.stderr.write(f"{file}: {line}")

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from tqdm import tqdm
 
+from cleangov.core import uploads
 from cleangov.orgs.importing.columns import KINDS
 from cleangov.orgs.importing.pipeline import ImportFile, run_import
 
@@ -44,7 +45,10 @@ class Command(BaseCommand):
             path = Path(name)
             if not path.is_file():
                 raise CommandError(f"no such file: {name}", returncode=2)
-            loaded.append(ImportFile.from_path(path))
+            try:
+                loaded.append(ImportFile.from_path(path))
+            except uploads.ReadError as exc:
+                raise CommandError(uploads.refusal(exc), returncode=2) from exc
         with tqdm(unit="row", disable=quiet, file=self.stderr._out, leave=False) as bar:
             try:
                 result = run_import(loaded, acting_user=acting_user, kind=kind, dry_run=dry_run, progress=bar.update)
