@@ -1,17 +1,23 @@
 """Django admin for users and their scoped roles (system administrators' back office).
 
 Role assignments are granted and revoked through the actions (so each writes its audit event);
-an existing assignment is not edited in place: revoke it and grant a new one.
+an existing assignment is not edited in place: revoke it and grant a new one. Users are never
+deleted here (their audit events and records point to them, and a delete would drop their role
+assignments without ``do_revoke_role``): untick "active" instead. A locked-out user is unlocked
+with the "Lift the login lockout" action (``do_unlock_user``).
 """
 
 import threading
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .actions import do_assign_role, do_revoke_role, do_save_user_from_admin, do_set_password
+from cleangov.core.admin import ActionRefusalsAdminMixin, NoDeleteMixin
+
+from .actions import do_assign_role, do_revoke_role, do_save_user_from_admin, do_set_password, do_unlock_user
 from .models import RoleAssignment, User
 
 
@@ -42,8 +48,9 @@ class AuditedPasswordChangeForm(AdminPasswordChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ActionRefusalsAdminMixin, NoDeleteMixin, DjangoUserAdmin):
     change_password_form = AuditedPasswordChangeForm
+    actions = ["unlock"]
     list_display = ("username", "person", "email", "preferred_language", "is_active", "is_superuser", "last_login")
     list_filter = ("is_active", "is_superuser", "role_assignments__role")
     search_fields = ("username", "email", "person__name", "person__code")
@@ -59,6 +66,13 @@ class UserAdmin(DjangoUserAdmin):
         do_save_user_from_admin(obj, acting_user=request.user,
                                 save=lambda: super(UserAdmin, self).save_model(request, obj, form, change))
 
+    @admin.action(description=_("Lift the login lockout of the selected users"))
+    def unlock(self, request, queryset):
+        removed = sum(do_unlock_user(user, acting_user=request.user) for user in queryset)
+        self.message_user(request, gettext("Lockout lifted for %(users)s users (%(attempts)s failed attempts "
+                                           "forgotten).") % {"users": len(queryset), "attempts": removed},
+                          messages.SUCCESS)
+
     def user_change_password(self, request, id, form_url=""):
         _acting.user = request.user
         try:
@@ -68,7 +82,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(ActionRefusalsAdminMixin, admin.ModelAdmin):
     list_display = ("user", "role", "unit", "include_subtree", "start_date", "end_date")
     list_filter = ("role", "include_subtree", "unit__level")
     search_fields = ("user__username", "user__person__name", "unit__name", "unit__code")

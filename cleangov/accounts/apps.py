@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "cleangov.accounts"
     label = "accounts"
     verbose_name = _("Accounts and access")
+
+    def ready(self):
+        from cleangov.core.audit_ui import register_event_labels
+
+        register_event_labels({"accounts.user_unlocked": _("Login lockout lifted")})

@@ -87,3 +87,58 @@ def test_setting_a_password_in_admin_is_audited(client, county):
     assert user.check_password("Another-long-pass-77")
     event = AuditEvent.objects.filter(event_code="accounts.password_set").order_by("-seq").first()
     assert event.actor_id == admin.pk and event.subject_id == str(user.pk)
+
+
+def test_users_cannot_be_deleted_in_admin(client, county):
+    """A delete would cascade the role assignments without do_revoke_role: users are deactivated instead."""
+    client, _admin = _superuser_client(client)
+    user = county.persona(RoleChoices.ACCOUNTANT, "a")
+    assert client.get(reverse("admin:accounts_user_delete", args=[user.pk])).status_code == 403
+    page = client.get(reverse("admin:accounts_user_changelist"))
+    assert "delete_selected" not in page.content.decode()
+    client.post(reverse("admin:accounts_user_changelist"),
+                {"action": "delete_selected", "_selected_action": [user.pk], "post": "yes"})
+    assert RoleAssignment.objects.filter(user=user).exists() and type(user).objects.filter(pk=user.pk).exists()
+
+
+def test_finance_profiles_cannot_be_deleted_in_admin(client, county):
+    from decimal import Decimal
+
+    from cleangov.finance.actions import do_set_finance_profile
+
+    client, admin = _superuser_client(client)
+    profile = do_set_finance_profile(county.villages["a"], acting_user=admin, reception_budget=Decimal("1000.00"))
+    assert client.get(reverse("admin:finance_financeprofile_delete", args=[profile.pk])).status_code == 403
+
+
+def test_unlocking_users_in_admin_is_audited(client, county):
+    from axes.models import AccessAttempt
+
+    user = county.persona(RoleChoices.ACCOUNTANT, "a")
+    for i in range(5):
+        client.post(reverse("accounts:login"), {"username": user.username, "password": f"wrong-{i}-x"})
+    assert AccessAttempt.objects.filter(username=user.username).exists()
+    client, admin = _superuser_client(client)
+    response = client.post(reverse("admin:accounts_user_changelist"),
+                           {"action": "unlock", "_selected_action": [user.pk]})
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.filter(username=user.username).exists()
+    event = AuditEvent.objects.get(event_code="accounts.user_unlocked")
+    assert event.actor_id == admin.pk and event.subject_id == str(user.pk)
+
+
+def test_conflict_of_interest_in_admin_is_an_error_message_not_a_500(client, county):
+    from cleangov.orgs.actions import do_add_relation
+
+    sysadmin = county.persona(RoleChoices.SYSADMIN)
+    sysadmin.is_staff = sysadmin.is_superuser = True
+    sysadmin.save(update_fields=["is_staff", "is_superuser"])
+    sibling = county.persona(RoleChoices.ACCOUNTANT, "a")
+    do_add_relation(acting_user=None, person=sibling.person, relative=sysadmin.person, kind="sibling")
+    client.force_login(sysadmin, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(reverse("admin:accounts_roleassignment_add"), {
+        "user": sibling.pk, "role": RoleChoices.AUDITOR, "unit": county.townships["b"].pk, "include_subtree": "on",
+    }, follow=True)
+    assert response.status_code == 200
+    assert "relative" in response.content.decode() or "亲属" in response.content.decode()
+    assert not RoleAssignment.objects.filter(user=sibling, role=RoleChoices.AUDITOR).exists()
