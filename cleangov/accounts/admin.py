@@ -9,15 +9,25 @@ with the "Lift the login lockout" action (``do_unlock_user``).
 
 import threading
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cleangov.core.admin import ActionRefusalsAdminMixin, NoDeleteMixin
+from cleangov.core.admin import ActionRefusalsAdminMixin, NoDeleteMixin, ReadOnlyAdminMixin
 
-from .actions import do_assign_role, do_revoke_role, do_save_user_from_admin, do_set_password, do_unlock_user
+from .actions import (
+    do_assign_role,
+    do_remove_totp_device,
+    do_revoke_role,
+    do_save_user_from_admin,
+    do_set_password,
+    do_unlock_user,
+)
 from .models import RoleAssignment, User
 
 
@@ -109,3 +119,46 @@ class RoleAssignmentAdmin(ActionRefusalsAdminMixin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for assignment in queryset:
             do_revoke_role(assignment, acting_user=request.user)
+
+
+# --- Admins of installed packages, which would otherwise write without an audit event ---------------
+def _replace_registration(model, make_admin) -> None:
+    if admin.site.is_registered(model):
+        base = type(admin.site.get_model_admin(model))
+        admin.site.unregister(model)
+        admin.site.register(model, make_admin(base))
+
+
+# Rights come from role assignments, never from Django groups: the group screens are not offered.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+# Login attempts (django-axes) are read here; a lockout is lifted with the user's "Lift the login
+# lockout" action (do_unlock_user), never by deleting attempts.
+_replace_registration(AccessAttempt, lambda base: type(base.__name__, (ReadOnlyAdminMixin, base), {}))
+_replace_registration(AccessLog, lambda base: type(base.__name__, (ReadOnlyAdminMixin, base), {}))
+_replace_registration(AccessFailureLog, lambda base: type(base.__name__, (ReadOnlyAdminMixin, base), {}))
+
+
+def _audited_totp_admin(base):
+    class AuditedTOTPDeviceAdmin(ActionRefusalsAdminMixin, base):
+        """Devices are enrolled by their user (do_enrol_totp_device); an administrator may only remove one
+        (a lost phone), through do_remove_totp_device."""
+
+        def has_add_permission(self, request, obj=None):
+            return False
+
+        def has_change_permission(self, request, obj=None):
+            return False
+
+        def delete_model(self, request, obj):
+            do_remove_totp_device(obj, acting_user=request.user)
+
+        def delete_queryset(self, request, queryset):
+            for device in queryset:
+                do_remove_totp_device(device, acting_user=request.user)
+
+    return AuditedTOTPDeviceAdmin
+
+
+_replace_registration(TOTPDevice, _audited_totp_admin)

@@ -56,6 +56,10 @@ class LedgerKindAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # Every field is read-only: a saved change form would write the row without an action.
+        return False
+
     def has_delete_permission(self, request, obj=None):
         return False
 

@@ -142,3 +142,43 @@ def test_conflict_of_interest_in_admin_is_an_error_message_not_a_500(client, cou
     assert response.status_code == 200
     assert "relative" in response.content.decode() or "亲属" in response.content.decode()
     assert not RoleAssignment.objects.filter(user=sibling, role=RoleChoices.AUDITOR).exists()
+
+
+def test_ledger_kinds_change_only_through_the_admin_actions(client, county):
+    from cleangov.ledgers.models import LedgerKind
+    from cleangov.ledgers.setup_data import load_catalog
+
+    load_catalog()
+    client, admin = _superuser_client(client)
+    kind = LedgerKind.objects.order_by("code").first()
+    assert client.post(reverse("admin:ledgers_ledgerkind_change", args=[kind.pk]), {}).status_code == 403
+    response = client.post(reverse("admin:ledgers_ledgerkind_changelist"),
+                           {"action": "retire", "_selected_action": [kind.pk]})
+    assert response.status_code == 302
+    kind.refresh_from_db()
+    assert not kind.active
+    event = AuditEvent.objects.filter(event_code="ledgers.kind_active_changed").get()
+    assert event.actor_id == admin.pk and event.subject_id == str(kind.pk)
+
+
+def test_installed_packages_admins_do_not_write_unaudited(client, county):
+    from axes.models import AccessAttempt
+    from django.contrib import admin
+    from django.contrib.auth.models import Group
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = county.persona(RoleChoices.ACCOUNTANT, "a")
+    for i in range(2):
+        client.post(reverse("accounts:login"), {"username": user.username, "password": f"wrong-{i}-x"})
+    attempt = AccessAttempt.objects.get(username=user.username)
+    client, admin_user = _superuser_client(client)
+    assert not admin.site.is_registered(Group)
+    assert client.get(reverse("admin:axes_accessattempt_change", args=[attempt.pk])).status_code == 200
+    assert client.get(reverse("admin:axes_accessattempt_delete", args=[attempt.pk])).status_code == 403
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    assert client.get(reverse("admin:otp_totp_totpdevice_add")).status_code == 403
+    response = client.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    event = AuditEvent.objects.get(event_code="accounts.totp_device_removed")
+    assert event.actor_id == admin_user.pk
