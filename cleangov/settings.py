@@ -4,6 +4,8 @@
 * ``DATABASE_URL=postgres://...``: PostgreSQL.
 * ``CLEANGOV_ENV=production``: refuses to start without a real secret key or with DEBUG on, and
   turns on secure cookies and HSTS.
+* DEBUG is off unless asked for (``CLEANGOV_DEBUG=1`` or ``cleangov serve --debug``), in development
+  too: a debug page lists every URL pattern and setting to whoever reaches the server.
 """
 
 import os
@@ -38,7 +40,9 @@ def _development_secret() -> str:
     return path.read_text().strip()
 
 
-DEBUG = _env_bool("CLEANGOV_DEBUG", not PRODUCTION)
+# Off by default everywhere, the demo included: a county server is reached by the whole office
+# network, and Django's debug pages show URL patterns, settings and stack frames to anyone.
+DEBUG = _env_bool("CLEANGOV_DEBUG", False)
 SECRET_KEY = os.environ.get("CLEANGOV_SECRET_KEY") or ("" if PRODUCTION else _development_secret())
 # A separate key for hashing identity numbers, so rotating SECRET_KEY never orphans the hashes.
 IDENTITY_HASH_KEY = os.environ.get("CLEANGOV_IDENTITY_KEY") or SECRET_KEY

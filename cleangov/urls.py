@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,6 +13,3 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("", include("cleangov.core.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += []

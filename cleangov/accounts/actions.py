@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from cleangov.core.audit import record_event
+from cleangov.orgs.conflicts import check_conflict_of_interest
 
 from .models import RoleAssignment, User
 
@@ -42,6 +43,7 @@ def do_set_password(user: User, *, acting_user, password: str) -> None:
 @transaction.atomic
 def do_assign_role(*, acting_user, user: User, role: str, unit, include_subtree: bool = True,
                    start_date=None, end_date=None) -> RoleAssignment:
+    check_conflict_of_interest(acting_user, named_people=user)  # nobody grants a role to themselves or a relative
     assignment = RoleAssignment(user=user, role=role, unit=unit, include_subtree=include_subtree,
                                 start_date=start_date, end_date=end_date)
     assignment.full_clean()
@@ -68,6 +70,22 @@ def do_revoke_role(assignment: RoleAssignment, *, acting_user) -> None:
         subject_people=[assignment.user.person_id] if assignment.user.person_id else [],
     )
     assignment.delete()
+
+
+@transaction.atomic
+def do_unlock_user(user: User, *, acting_user) -> int:
+    """Lift a login lockout: forget the user's failed attempts from every address (django-axes).
+
+    Returns how many failed-attempt records were removed (0 when the user was not locked out; the
+    unlock is recorded all the same, so the trail shows who lifted what and when).
+    """
+    from axes.utils import reset
+
+    removed = reset(username=user.get_username())
+    record_event(acting_user=acting_user, event_code="accounts.user_unlocked", subject=user,
+                 after={"username": user.get_username(), "failed_attempts_removed": removed},
+                 subject_people=[user.person_id] if user.person_id else [])
+    return removed
 
 
 @transaction.atomic
@@ -150,7 +168,11 @@ def do_save_user_from_admin(user: User, *, acting_user, save) -> User:
     from cleangov.core.audit import snapshot
 
     created = user.pk is None
-    before = None if created else snapshot(User.objects.get(pk=user.pk), USER_AUDIT_FIELDS)
+    stored = None if created else User.objects.get(pk=user.pk)
+    # Nobody edits their own account or a relative's here (their rights, their person link), under
+    # the person it is linked to before and after the edit.
+    check_conflict_of_interest(acting_user, named_people=[user, getattr(stored, "person_id", None)])
+    before = None if created else snapshot(stored, USER_AUDIT_FIELDS)
     save()
     after = snapshot(user, USER_AUDIT_FIELDS)
     if created or after != before:

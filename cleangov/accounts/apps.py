@@ -21,5 +21,6 @@ class AccountsConfig(CleanGovAppConfig):
                 "accounts.language_set": _("Language chosen"),
                 "accounts.totp_device_enrolled": _("Two-factor device enrolled"),
                 "accounts.totp_device_removed": _("Two-factor device removed"),
+                "accounts.user_unlocked": _("Login lockout lifted"),
             },
         )

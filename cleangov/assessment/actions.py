@@ -19,6 +19,7 @@ from cleangov.core.audit import PendingEvent, record_event, record_events
 from cleangov.core.workflow import find_transition
 from cleangov.deadlines.api import create_deadline
 from cleangov.orgs.choices import PostTypeChoices as P
+from cleangov.orgs.conflicts import check_conflict_of_interest
 from cleangov.orgs.models import Person, Post, Unit
 
 from .choices import UnitSelectionChoices
@@ -210,9 +211,7 @@ def do_record_inspection_finding(*, unit: Unit, description: str, responsible_pe
         raise ValidationError({"deadline": _("The rectification deadline must be in the future.")})
     if run is not None and indicator_id and indicator_id not in {i.id for i in run.framework_version.parsed.indicators}:
         raise ValidationError({"indicator_id": _("This indicator is not part of the inspection's framework.")})
-    if responsible_person.pk in conflicted_person_ids(acting_user):
-        raise ValidationError({"responsible_person": _(
-            "You cannot record a finding naming yourself or a relative as the responsible person.")})
+    check_conflict_of_interest(acting_user, named_people=responsible_person)
     finding = InspectionFinding.objects.create(
         run=run, unit=unit, indicator_id=indicator_id, description=description,
         responsible_person=responsible_person, deadline=deadline,

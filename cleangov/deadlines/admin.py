@@ -13,20 +13,11 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cleangov.core.admin import ReadOnlyAdminMixin
+
 from .actions import do_load_calendar_year
 from .calendars import CalendarFileError, parse_calendar_text
 from .models import CalendarDay, CalendarYear, Deadline
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CalendarDayInline(ReadOnlyAdminMixin, admin.TabularInline):

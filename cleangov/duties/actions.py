@@ -19,6 +19,7 @@ from cleangov.core.audit import record_event, snapshot
 from cleangov.core.workflow import find_transition, validate_reason
 from cleangov.deadlines.api import cancel_deadlines, create_deadline, meet_deadlines
 from cleangov.orgs.choices import PostTypeChoices, UnitLevelChoices
+from cleangov.orgs.conflicts import check_conflict_of_interest
 from cleangov.orgs.models import Person, Post, Unit
 
 from .choices import (
@@ -138,6 +139,8 @@ def do_create_duty_item(*, acting_user, unit: Unit, year: int, title: str, lead_
                         expected_evidence: str, key_point: KeyPoint | None = None, parent: DutyItem | None = None,
                         description: str = "", lead_unit: Unit | None = None, assign: bool = False) -> DutyItem:
     """A new item of ``unit``'s duty list, in draft (or assigned at once with ``assign``)."""
+    # A unit's first responsible person may lead an item themselves; never a relative of the author.
+    check_conflict_of_interest(acting_user, named_people=lead_person, allow_self=True)
     on = timezone.localdate()
     item = DutyItem(unit=unit, year=year, title=title, lead_person=lead_person, due_date=due_date,
                     expected_evidence=expected_evidence, key_point=key_point, parent=parent,
@@ -158,6 +161,8 @@ def do_create_duty_item(*, acting_user, unit: Unit, year: int, title: str, lead_
 def do_update_duty_item(item: DutyItem, *, acting_user, **changes) -> DutyItem:
     """Edit a draft item (once assigned, the lead person has been told what they answer for)."""
     item = DutyItem.objects.select_for_update().get(pk=item.pk)
+    check_conflict_of_interest(acting_user, named_people=changes.get("lead_person"), subject_people=item.lead_person_id,
+                               allow_self=True)
     if item.status != DutyItemStatusChoices.DRAFT:
         raise ValidationError(_("Only a draft item can be edited."))
     before = snapshot(item, ITEM_FIELDS)
@@ -180,6 +185,11 @@ def do_transition_duty_item(item: DutyItem, name: str, *, acting_user, reason: s
     if name not in DUTY_TRANSITIONS:
         raise ValidationError(_("Unknown step."))
     item = DutyItem.objects.select_for_update().select_related("lead_person", "unit").get(pk=item.pk)
+    step = DUTY_TRANSITIONS[name]
+    if step.capability != "lead":  # the lead's own steps are their work; the others decide about them
+        # A manager may assign or cancel an item they lead themselves; nobody verifies their own.
+        check_conflict_of_interest(acting_user, subject_people=item.lead_person_id,
+                                   allow_self=step.capability == "manage")
     transition = find_transition(DUTY_WORKFLOW, item.status, name)
     if transition is None:
         raise ValidationError(_("An item that is %(status)s cannot take the step “%(step)s”.")
@@ -325,6 +335,10 @@ def _new_version(letter: ResponsibilityLetter, *, acting_user, reason: str, extr
 @transaction.atomic
 def do_create_letter(*, acting_user, year: int, issuer_unit: Unit, issuer_person: Person, recipient_unit: Unit,
                      recipient_person: Person) -> ResponsibilityLetter:
+    # The issuer is the unit's first responsible person, who issues letters in their own name: they
+    # may be the acting user, but not a relative of theirs; the recipient may be neither.
+    check_conflict_of_interest(acting_user, named_people=recipient_person)
+    check_conflict_of_interest(acting_user, named_people=issuer_person, allow_self=True)
     letter = ResponsibilityLetter(year=year, issuer_unit=issuer_unit, issuer_person=issuer_person,
                                   recipient_unit=recipient_unit, recipient_person=recipient_person)
     letter.full_clean()

@@ -3,18 +3,9 @@ pages), so the audit trail stays complete; the admin never edits duties or lette
 
 from django.contrib import admin
 
+from cleangov.core.admin import ReadOnlyAdmin
+
 from .models import AnnualKeyPoints, DutyItem, KeyPoint, LetterSignature, LetterVersion, ResponsibilityLetter
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class KeyPointInline(admin.TabularInline):

@@ -310,9 +310,13 @@ def letter_list(request):
 @require_POST
 def letters_generate(request, unit_id, year):
     unit = access.access_unit_for_duties_by_id(request.user, unit_id, action="manage")
-    created, existing = actions.do_generate_letters(unit, year, acting_user=request.user)
-    messages.success(request, _("%(created)s letters generated, %(existing)s already existed.")
-                     % {"created": len(created), "existing": existing})
+    try:
+        created, existing = actions.do_generate_letters(unit, year, acting_user=request.user)
+    except ValidationError as exc:  # e.g. a recipient is the user's relative: nothing is generated
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("%(created)s letters generated, %(existing)s already existed.")
+                         % {"created": len(created), "existing": existing})
     return redirect("duties:unit_plan", unit_id=unit.pk, year=year)
 
 

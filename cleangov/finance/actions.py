@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from cleangov.core.audit import PendingEvent, record_event, record_events
 from cleangov.core.workflow import Transition, find_transition, may_take, validate_reason
 from cleangov.deadlines.api import create_deadline
+from cleangov.orgs.conflicts import check_conflict_of_interest
 from cleangov.orgs.models import Person, Post, Unit
 
 from . import engine as E
@@ -700,6 +701,8 @@ def _decide(finding: Finding, verb: str, kind: str, *, acting_user, reason: str,
             responsible_person: Person | None = None, due_date: dt.date | None = None) -> Finding:
     with transaction.atomic():
         locked = Finding.objects.select_for_update().get(pk=finding.pk)
+        check_conflict_of_interest(acting_user, named_people=responsible_person,
+                                   subject_people=_subject_people(locked))
         transition = _check_transition(locked, verb, acting_user)
         target, reason = transition.target, _reason(reason, transition)
         before = {"status": locked.status}
@@ -747,6 +750,7 @@ def do_escalate_finding(finding: Finding, *, acting_user, reason: str) -> Findin
 
 def do_comment_finding(finding: Finding, *, acting_user, text: str) -> FindingEvent:
     text = _reason(text)
+    check_conflict_of_interest(acting_user, subject_people=_subject_people(finding))
     with transaction.atomic():
         event = FindingEvent.objects.create(finding=finding, kind=FindingEventKindChoices.COMMENTED, text=text,
                                             actor=acting_user, created_at=timezone.now())

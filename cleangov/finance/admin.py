@@ -1,10 +1,15 @@
+"""Admin: finance profiles are set through ``do_set_finance_profile`` and never deleted (the audit runs
+read them); batches, runs, findings and tokens change only through actions: the admin only reads them."""
+
 from django.contrib import admin
+
+from cleangov.core.admin import ActionRefusalsAdminMixin, NoDeleteMixin, ReadOnlyAdmin
 
 from .models import ApiToken, AuditRun, FinanceProfile, Finding, ImportBatch
 
 
 @admin.register(FinanceProfile)
-class FinanceProfileAdmin(admin.ModelAdmin):
+class FinanceProfileAdmin(ActionRefusalsAdminMixin, NoDeleteMixin, admin.ModelAdmin):
     list_display = ("unit", "reception_budget")
     search_fields = ("unit__code", "unit__name")
     autocomplete_fields = ("unit",)
@@ -15,19 +20,6 @@ class FinanceProfileAdmin(admin.ModelAdmin):
 
         do_set_finance_profile(obj.unit, acting_user=request.user, reception_budget=obj.reception_budget,
                                fleet_plates=obj.fleet_plates)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Batches, runs, findings and tokens change only through actions: the admin only reads them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ImportBatch)

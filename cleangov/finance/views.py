@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cleangov.core.access import get_or_404, has_role, require_role
 from cleangov.core.progress import create_progress
+from cleangov.orgs.conflicts import ConflictOfInterest
 from cleangov.orgs.models import Person, Post
 
 from . import engine as E
@@ -293,6 +294,8 @@ def finding_action(request, finding_id):
                     do_escalate_finding(finding, acting_user=user, reason=reason)
         except FindingActionError as exc:
             form.add_error(None, exc.message)
+        except ConflictOfInterest as exc:
+            form.add_error("responsible_person" if exc.named else None, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("finance:finding_detail", finding_id=finding.pk)

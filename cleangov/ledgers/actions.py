@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cleangov.core.audit import PendingEvent, record_event, record_events
 from cleangov.deadlines.workdays import get_calendar
+from cleangov.orgs.conflicts import check_conflict_of_interest
 from cleangov.orgs.models import Unit
 
 from .chain import GENESIS, b64, canonical_json, checkpoint_message, link_hash
@@ -191,6 +192,8 @@ def do_record_ledger_entry(
     _check_event_date(spec, event_date, today)
     title = (title or "").strip()[:200] or spec.name
     clean = normalise_values(spec, values, allowed_people)
+    # The people the record is about; attendees are not checked: the recorder of a meeting attends it.
+    check_conflict_of_interest(acting_user, named_people=subject_people(spec, clean))
     attendees, absentees = _check_minutes(spec, attendees, absentees, allowed_people)
     missing = [a.name for a in spec.attachments if a.code not in {f.code for f in files}]
     if missing:
@@ -268,6 +271,8 @@ def do_revise_ledger_entry(
     _check_event_date(spec, event_date, timezone.localdate(now))
     title = (title or "").strip()[:200] or spec.name
     clean = normalise_values(spec, values, allowed_people)
+    check_conflict_of_interest(acting_user, named_people=subject_people(spec, clean),
+                               subject_people=list(entry.subject_links.values_list("person_id", flat=True)))
     attendees, absentees = _check_minutes(spec, attendees, absentees, allowed_people)
     head = _lock_head(unit)
     previous = entry.revisions.order_by("-revision").first()

@@ -13,20 +13,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cleangov.core.admin import ReadOnlyAdmin
+
 from .actions import do_import_ledger_kinds, do_set_ledger_kind_active
 from .forms import KindCatalogUploadForm
 from .models import LedgerCheckpoint, LedgerEntry, LedgerKind, LedgerKindVersion, LedgerSigningKey
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class VersionInline(admin.TabularInline):
@@ -63,6 +54,10 @@ class LedgerKindAdmin(admin.ModelAdmin):
         return super().get_queryset(request).select_related("current_version")
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Every field is read-only: a saved change form would write the row without an action.
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -21,6 +21,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from cleangov.core.audit import PendingEvent, record_events
+from cleangov.orgs.conflicts import check_conflict_of_interest
 
 from .chain import GENESIS, link_hash
 from .kinds import lateness
@@ -44,6 +45,8 @@ class PlannedEntry:
 def do_bulk_record_ledger_entries(planned: list[PlannedEntry], *, acting_user, calendar) -> dict[str, int]:
     """Append the planned entries (values already valid JSON for their kind) to their units' chains,
     in entry-time order per unit. Returns counts."""
+    named = {pid for p in planned for pid in subject_people(p.kind.current_version.parsed, p.values)}
+    check_conflict_of_interest(acting_user, named_people=sorted(named))  # one check for the whole batch
     by_unit: dict[int, list[PlannedEntry]] = defaultdict(list)
     units = {}
     for p in planned:

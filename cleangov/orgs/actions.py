@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from cleangov.core.audit import record_event, snapshot
 
 from .choices import ALLOWED_PARENT_LEVELS, PersonRankChoices
+from .conflicts import check_conflict_of_interest
 from .models import Person, Post, RankMapping, Relation, Unit
 
 UNIT_FIELDS = ("code", "name", "name_en", "level", "parent", "city", "active_from", "active_to")
@@ -123,6 +124,7 @@ def do_create_person(*, acting_user, identity_number: str | None = None, **field
 @transaction.atomic
 def do_update_person(person: Person, *, acting_user, identity_number: str | None = None, **changes) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
+    check_conflict_of_interest(acting_user, subject_people=person)  # nobody edits their own or a relative's record
     before = snapshot(person, PERSON_FIELDS)
     for key, value in changes.items():
         setattr(person, key, value)
@@ -148,6 +150,7 @@ def do_update_person(person: Person, *, acting_user, identity_number: str | None
 @transaction.atomic
 def do_start_post(*, acting_user, person: Person, unit: Unit, post_type: str, start_date: date,
                   end_date: date | None = None) -> Post:
+    check_conflict_of_interest(acting_user, named_people=person)  # nobody appoints themselves or a relative
     post = Post(person=person, unit=unit, post_type=post_type, start_date=start_date, end_date=end_date)
     post.full_clean()
     overlapping = Post.objects.filter(person=person, unit=unit, post_type=post_type).filter(
@@ -170,6 +173,7 @@ def do_start_post(*, acting_user, person: Person, unit: Unit, post_type: str, st
 @transaction.atomic
 def do_end_post(post: Post, *, acting_user, end_date: date) -> Post:
     post = Post.objects.select_for_update().get(pk=post.pk)
+    check_conflict_of_interest(acting_user, subject_people=post.person_id)
     before = snapshot(post, POST_FIELDS)
     if post.end_date is not None:
         raise ValidationError(_("This post has already ended."))
@@ -208,6 +212,9 @@ def do_add_relation(*, acting_user, person: Person, relative: Person, kind: str)
 
 @transaction.atomic
 def do_remove_relation(relation: Relation, *, acting_user) -> None:
+    # Removing one's own (or a relative's) relation would lift the conflict it declares. Adding one is
+    # not checked: a declared relation only ever narrows what its people may do.
+    check_conflict_of_interest(acting_user, subject_people=[relation.person_id, relation.relative_id])
     before = {"person": relation.person_id, "relative": relation.relative_id, "kind": relation.kind}
     record_event(
         acting_user=acting_user,

@@ -11,6 +11,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from cleangov.core.admin import ActionRefusalsAdminMixin, NoDeleteMixin
+
 from .actions import (
     PERSON_FIELDS,
     UNIT_FIELDS,
@@ -27,17 +29,12 @@ from .actions import (
 from .models import Person, Post, RankMapping, Relation, Unit
 
 
-class NoDeleteMixin:
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 def _changes(obj, form, fields) -> dict:
     return {name: getattr(obj, name) for name in fields if name in form.changed_data}
 
 
 @admin.register(Unit)
-class UnitAdmin(NoDeleteMixin, admin.ModelAdmin):
+class UnitAdmin(ActionRefusalsAdminMixin, NoDeleteMixin, admin.ModelAdmin):
     list_display = ("code", "name", "name_en", "level", "parent", "city", "active_from", "active_to")
     list_filter = ("level", "city")
     search_fields = ("code", "name", "name_en")
@@ -66,7 +63,7 @@ class PersonAdminForm(forms.ModelForm):
 
 
 @admin.register(Person)
-class PersonAdmin(NoDeleteMixin, admin.ModelAdmin):
+class PersonAdmin(ActionRefusalsAdminMixin, NoDeleteMixin, admin.ModelAdmin):
     form = PersonAdminForm
     list_display = ("code", "name", "masked_id", "gender", "party", "local_grade", "rank", "home_unit")
     list_filter = ("party", "rank", "gender")
@@ -96,7 +93,7 @@ class PersonAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(NoDeleteMixin, admin.ModelAdmin):
+class PostAdmin(ActionRefusalsAdminMixin, NoDeleteMixin, admin.ModelAdmin):
     """Posts are started here and ended by setting the end date; nothing else changes afterwards."""
 
     list_display = ("person", "unit", "post_type", "start_date", "end_date")
@@ -123,7 +120,7 @@ class PostAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Relation)
-class RelationAdmin(admin.ModelAdmin):
+class RelationAdmin(ActionRefusalsAdminMixin, admin.ModelAdmin):
     """Relations are registered or removed, never edited: remove and register again."""
 
     list_display = ("person", "relative", "kind")
@@ -150,7 +147,7 @@ class RelationAdmin(admin.ModelAdmin):
 
 
 @admin.register(RankMapping)
-class RankMappingAdmin(NoDeleteMixin, admin.ModelAdmin):
+class RankMappingAdmin(ActionRefusalsAdminMixin, NoDeleteMixin, admin.ModelAdmin):
     list_display = ("local_grade", "rank")
     search_fields = ("local_grade",)
 

@@ -47,6 +47,37 @@ def test_lockout_after_five_failures(client, county, settings):
     assert "_auth_user_id" not in client.session
 
 
+
+def test_lockout_is_per_username_and_address(client, county):
+    """Colleagues behind one NAT address are not locked out by one person's failures (docs/access.md)."""
+    locked = county.persona(RoleChoices.TOWNSHIP_DISCIPLINE, "a")
+    for i in range(5):
+        client.post(reverse("accounts:login"), {"username": locked.username, "password": f"wrong-{i}-x"})
+    colleague = county.persona(RoleChoices.TOWNSHIP_SECRETARY, "a")
+    response = client.post(reverse("accounts:login"), {"username": colleague.username, "password": PASSWORD})
+    assert response.status_code == 302
+    # The same user from another address is not locked out either.
+    other = Client(REMOTE_ADDR="10.0.0.9")
+    assert other.post(reverse("accounts:login"), {"username": locked.username, "password": PASSWORD}
+                      ).status_code == 302
+
+
+def test_unlock_lifts_the_lockout_and_is_audited(client, county):
+    from cleangov.accounts.actions import do_unlock_user
+    from cleangov.core.models import AuditEvent
+
+    user = county.persona(RoleChoices.TOWNSHIP_DISCIPLINE, "a")
+    for i in range(5):
+        client.post(reverse("accounts:login"), {"username": user.username, "password": f"wrong-{i}-x"})
+    assert client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
+                       ).status_code == 429
+    admin = county.persona(RoleChoices.SYSADMIN)
+    assert do_unlock_user(user, acting_user=admin) >= 1
+    event = AuditEvent.objects.get(event_code="accounts.user_unlocked")
+    assert event.actor_id == admin.pk and event.subject_id == str(user.pk)
+    assert client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
+                       ).status_code == 302
+
 def test_success_before_limit_resets_the_counter(client, county):
     user = county.persona(RoleChoices.TOWNSHIP_DISCIPLINE, "a")
     for i in range(4):

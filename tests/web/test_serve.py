@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -90,3 +91,34 @@ def test_bad_port_is_a_usage_error(tmp_path):
     )
     assert result.returncode == 2
     assert "invalid port" in result.stderr
+
+
+def _status_and_body(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local test server
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+def test_serves_without_debug_by_default(serve):
+    """A county server: CleanGov's own 404 without the URL list, static files through WhiteNoise."""
+    proc, base = serve()
+    _wait_for(f"{base}/healthz")
+    status, html = _status_and_body(f"{base}/no-such-page/")
+    assert status == 404
+    assert "cleangov.css" in html and "django-admin/" not in html and "URLconf" not in html
+    assert b"--brand" in _wait_for(f"{base}/static/css/cleangov.css")
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=20)
+    assert "production settings" in out
+
+
+def test_debug_flag_turns_on_debug_pages(serve):
+    proc, base = serve("--debug")
+    _wait_for(f"{base}/healthz")
+    status, html = _status_and_body(f"{base}/no-such-page/")
+    assert status == 404 and "django-admin/" in html  # Django's technical 404 lists the URL patterns
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=20)
+    assert "debug settings" in out

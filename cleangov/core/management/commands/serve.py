@@ -25,12 +25,21 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8, help="worker threads serving requests (default 8)")
         parser.add_argument("--with-worker", action="store_true",
                             help="also run 'cleangov worker' for background tasks, stopped together with the server")
+        parser.add_argument("--debug", action="store_true",
+                            help="Django's debug pages (URL list, stack traces) for development on your own machine; "
+                                 "never on a server others reach. Same as CLEANGOV_DEBUG=1")
 
-    def handle(self, *args, host, port, threads, with_worker, **options):
+    def handle(self, *args, host, port, threads, with_worker, debug=False, **options):
         if not 0 < port < 65536:
             raise CommandError(f"invalid port {port}", returncode=2)
         if threads < 1:
             raise CommandError("--threads must be at least 1", returncode=2)
+
+        if debug:
+            if settings.PRODUCTION:
+                raise CommandError("--debug is refused with CLEANGOV_ENV=production", returncode=2)
+            # Before the application is built: the URLconf and the error handlers read it per request.
+            settings.DEBUG = True
 
         from waitress.server import create_server
 
