@@ -94,7 +94,7 @@ class AppDeclaration:
     shortcuts: tuple[Link, ...] = ()  # buttons under "Shortcuts" on the home page
     home_panels: tuple[HomePanel, ...] = ()
     # Every event code the app records (``app.what_happened``) → a gettext_lazy label. A test fails
-    # when a recorded code has none (tests/core/test_declarations.py).
+    # when a recorded code has none (tests/core/test_event_labels.py).
     event_labels: Mapping[str, object] = field(default_factory=dict)
     periodic_jobs: tuple[PeriodicJob, ...] = ()
     metrics: Mapping[str, object] = field(default_factory=dict)  # metric id → core.metrics.MetricSpec
