@@ -30,7 +30,6 @@ from .choices import (
 
 # Evidence checks, letter content and read-only queries live in their own modules (evidence.py,
 # letters.py, selectors.py); names that callers imported from here stay importable ("X as X").
-from .evidence import EVIDENCE_MAX_BYTES as EVIDENCE_MAX_BYTES
 from .evidence import EvidenceLinkSpec, check_link_target, validate_evidence_file
 from .letters import build_letter_content, comparable_content
 from .models import (

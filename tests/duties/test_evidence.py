@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cleangov.duties import actions
+from cleangov.duties import actions, evidence
 from cleangov.duties.models import DutyEvidenceFile, DutyEvidenceLink, DutyProgress
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_bad_files_are_refused(county, make_item, login, settings, tmp_path, nam
 
 def test_size_limit(county, make_item, login, settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(actions, "EVIDENCE_MAX_BYTES", 10)
+    monkeypatch.setattr(evidence, "EVIDENCE_MAX_BYTES", 10)  # the limit lives with the evidence checks
     item = make_item()
     client = login(county.persona("township_leader"))
     _post(client, item, text="x", files=[SimpleUploadedFile("a.txt", b"12345678901")])
