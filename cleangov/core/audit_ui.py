@@ -36,6 +36,7 @@ EVENT_LABELS: dict[str, object] = {
     "accounts.totp_device_removed": _("Two-factor device removed"),
     "core.notification_read": _("Notification read"),
     "core.trail_verified": _("Audit trail verified"),
+    "core.task_retried": _("Background task retried"),
 }
 
 

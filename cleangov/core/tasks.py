@@ -21,6 +21,7 @@ from .access import AUDIT_VERIFY_ROLES, user_roles
 from .audit import verify_chain
 from .models import AuditEvent, TaskProgress
 from .progress import ProgressReporter, create_progress
+from .recovery import register_task_recovery
 
 TICK_SCHEDULE_NAME = "deadlines.tick"
 DEFAULT_TICK_SECONDS = 3600
@@ -57,6 +58,10 @@ def verify_trail_task(context) -> dict:
     return {"checked": checked, "intact": problem is None, "problem": str(problem) if problem else None}
 
 
+# Read-only: a retry after a lost worker simply verifies again.
+register_task_recovery(verify_trail_task, idempotent=True, may_retry=can_verify_trail)
+
+
 def start_verify_trail(user) -> TaskProgress:
     """Enqueue a verification of the audit trail and return the progress row the page polls
     (URL ``core:task_progress``). Offered to the county discipline commission (and administrators)."""
@@ -79,8 +84,12 @@ def tick_deadlines_task(day: str | None = None) -> dict:
 
     from cleangov.deadlines.tick import run_tick
 
+    from .recovery import recover_dead_tasks
+
     today = date.fromisoformat(day) if day else None
     result = run_tick(today=today).as_dict()
+    # Also the safety net for tasks whose worker died, should every worker's own pass miss them.
+    result["tasks_recovered"] = len(recover_dead_tasks())
     # The periodic tick also signs the record books' monthly checkpoints that have fallen due, so a
     # county running only `cleangov worker` still publishes them (the step is idempotent: catches up).
     if apps.is_installed("cleangov.ledgers"):
@@ -89,6 +98,10 @@ def tick_deadlines_task(day: str | None = None) -> dict:
         summary = do_create_ledger_checkpoints(acting_user=None, today=today)
         result["ledger_checkpoints"] = summary.created
     return result
+
+
+# Every step of the tick catches up and is idempotent (see run_tick), so a lost tick runs again.
+register_task_recovery(tick_deadlines_task, idempotent=True)
 
 
 def tick_interval_seconds() -> int:

@@ -15,6 +15,7 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 from django_tasks_db.management.commands.db_worker import Worker
 
+from cleangov.core.recovery import Heartbeat, recover_dead_tasks
 from cleangov.core.tasks import schedule_deadline_tick, tick_interval_seconds
 from cleangov.deadlines.management.base import HelpFormatter, UsageErrorParser
 
@@ -85,7 +86,17 @@ class Command(DbWorkerCommand):
             loop()
 
     def _loop(self, worker: Worker, *, once: bool, interval: float, tick_every: int, max_tasks) -> None:
+        heartbeat = Heartbeat(worker.worker_id).start()
+        try:
+            self._passes(worker, once=once, interval=interval, tick_every=tick_every, max_tasks=max_tasks)
+        finally:
+            heartbeat.stop()
+
+    def _passes(self, worker: Worker, *, once: bool, interval: float, tick_every: int, max_tasks) -> None:
         while worker.running:
+            # Tasks whose worker died (no heartbeat within the lease) are re-queued or given up first.
+            for item in recover_dead_tasks():
+                self.stderr.write(f"task {item.task_id} {item.outcome}: {item.reason}")
             if tick_every:
                 task_id = schedule_deadline_tick(every_seconds=tick_every)
                 if task_id and self._verbosity >= 2:
