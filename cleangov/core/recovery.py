@@ -210,8 +210,8 @@ def _recover(task_id: str, *, now) -> Recovered | None:
             return None
         if worker and WorkerHeartbeat.objects.filter(worker_id=worker, seen_at__gte=cutoff).exists():
             return None  # stamped since we looked
-        progress = TaskProgress.objects.select_for_update().select_related("started_by").filter(
-            task_id=str(row.id)).first()
+        # No select_related here: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+        progress = TaskProgress.objects.select_for_update().filter(task_id=str(row.id)).first()
         attempts = len(row.worker_ids)
         recovery = _recovery_for(row.task_path)
         retry = recovery.idempotent and attempts < max_attempts()

@@ -16,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -239,6 +240,7 @@ def test_out_of_attempts_the_task_is_interrupted_with_its_step_and_the_starter_r
     assert run.status == AuditRunStatusChoices.FAILED and f"step {step} of {total}" in run.message
     # The page says so and offers Retry to the starter; nobody else sees the task at all.
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("core:task_progress", args=[run.task_id]), HTTP_HX_REQUEST="true").content.decode()
     assert "Interrupted" in page and f"during step {step} of {total}" in page
     assert reverse("core:task_retry", args=[run.task_id]) in page and "hx-trigger" not in page
