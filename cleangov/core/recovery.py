@@ -128,9 +128,10 @@ class Heartbeat:
             while not self._stop.wait(self.interval):
                 try:
                     self.beat()
-                except DatabaseError as exc:
-                    # A busy SQLite file or a dropped connection: try again at the next stamp; the
-                    # lease allows several to be missed.
+                except Exception as exc:
+                    # A busy SQLite file or a dropped connection: try again at the next stamp (the
+                    # lease allows several to be missed). Whatever it was, the thread must live on, or
+                    # this live worker's task would be taken for a dead one's.
                     logger.warning("worker %s: heartbeat not written (%s)", self.worker_id, exc)
                     connection.close()
         finally:
@@ -174,7 +175,7 @@ def dead_task_ids(*, now=None) -> list[str]:
     """RUNNING tasks whose worker has not stamped its heartbeat within the lease."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=lease_seconds())
-    live = set(WorkerHeartbeat.objects.filter(seen_at__gte=cutoff).values_list("worker_id", flat=True))
+    live = {worker for worker, seen_at in _heartbeats() if seen_at >= cutoff}
     # A task claimed less than a lease ago is left alone even without a heartbeat row (a worker of an
     # older version): it had no chance to be seen yet.
     running = DBTaskResult.objects.running().filter(started_at__lt=cutoff).values_list("id", "worker_ids")
@@ -194,9 +195,17 @@ def recover_dead_tasks(*, now=None) -> list[Recovered]:
             continue
         if outcome is not None:
             recovered.append(outcome)
-    # Rows of workers gone for long are noise for an operator reading the table.
-    WorkerHeartbeat.objects.filter(seen_at__lt=now - timedelta(seconds=10 * lease_seconds())).delete()
+    # Rows of workers gone for long are noise for an operator reading the table. Deleted only when
+    # there are some: this runs every second in every idle worker, and a write would take SQLite's lock.
+    forgotten = now - timedelta(seconds=10 * lease_seconds())
+    gone = [worker for worker, seen_at in _heartbeats() if seen_at < forgotten]
+    if gone:
+        WorkerHeartbeat.objects.filter(worker_id__in=gone, seen_at__lt=forgotten).delete()
     return recovered
+
+
+def _heartbeats() -> list[tuple[str, object]]:
+    return list(WorkerHeartbeat.objects.values_list("worker_id", "seen_at"))
 
 
 def _recover(task_id: str, *, now) -> Recovered | None:

@@ -254,6 +254,22 @@ def test_out_of_attempts_the_task_is_interrupted_with_its_step_and_the_starter_r
     assert_equals_a_clean_run(run)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_live_worker_in_a_task_longer_than_the_lease_is_left_alone(county, tmp_path, workers):
+    county_with_vouchers(county, tmp_path)
+    run, _user = start_county_audit(county)
+    busy = workers(step_delay=0.4)  # 14 steps: about three leases
+    wait_for(lambda: progress_of(run.task_id).status == "running", what="the audit to start", proc=busy)
+    watcher = workers()  # looks for dead workers' tasks five times a second meanwhile
+    wait_for(lambda: progress_of(run.task_id).status == "succeeded", what="the audit", proc=busy)
+    stop(busy)
+    stop(watcher)
+    result = DBTaskResult.objects.get(id=run.task_id)
+    assert (result.finished_at - result.started_at).total_seconds() > 2 * LEASE
+    assert progress_of(run.task_id).attempts == 1 and len(result.worker_ids) == 1
+    assert "retried" not in Path(watcher.log_path).read_text()
+
+
 # ------------------------------------------------------------------------------- in one process
 
 def _running(worker_id: str, *, started_ago: float):
