@@ -346,3 +346,40 @@ def test_only_the_starter_retries_and_only_an_interrupted_task(settings, county,
     response = client.post(reverse("core:task_retry", args=[task_id]), follow=True)
     assert "cannot be retried" in response.content.decode() or "无法重试" in response.content.decode()
     assert AuditEvent.objects.filter(event_code="core.task_retried").count() == 1
+
+
+@pytest.mark.django_db
+def test_retries_after_the_commit_only_finish_the_remaining_steps(county, tmp_path):
+    """The other side of the import's transaction: a worker lost after the batch committed (or after
+    its audit run was started, or after the findings were stored) leaves nothing to write twice."""
+    from django_tasks_db.compat import TaskContext
+
+    from cleangov.finance.tasks import audit_run_task, import_file
+
+    accountant = county.persona("accountant")
+    data = csv_bytes(sample_rows(county.villages["a"].code))
+    path = tmp_path / "upload.csv"
+    path.write_bytes(data)
+    staged = StagedUpload.objects.create(owner=accountant, unit=county.townships["a"], file_name="v.csv",
+                                         path=str(path), sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    result = import_vouchers_task.enqueue(staged.pk, False, None)
+    create_progress(task_id=result.id, label="import", started_by=accountant)
+    # The lost attempt got as far as committing the batch.
+    import_file(path, file_name="v.csv", scope_unit=county.townships["a"], acting_user=accountant, source="web",
+                task_id=str(result.id))
+    context = TaskContext(task_result=result)
+    for _attempt in range(2):  # the retry, then a retry of a retry that had started the audit run
+        returned = import_vouchers_task.call(context, staged.pk, False, None)
+        assert returned["batch"] == ImportBatch.objects.get().pk
+        assert progress_of(result.id).status == "succeeded"
+    assert AuditEvent.objects.filter(event_code="finance.batch_imported").count() == 1
+    assert VoucherLine.objects.count() == 6 and not StagedUpload.objects.exists()
+    run = AuditRun.objects.get()
+    assert returned["run"] == run.pk
+
+    audit_context = TaskContext(task_result=DBTaskResult.objects.get(id=run.task_id).task_result)
+    first = audit_run_task.call(audit_context, run.pk)
+    again = audit_run_task.call(audit_context, run.pk)  # a retry after the findings were stored
+    assert again == first and first["findings"] > 0
+    assert AuditEvent.objects.filter(event_code="finance.audit_run_finished").count() == 1
+    assert FindingEvent.objects.filter(kind="found").count() == Finding.objects.count() == first["findings"]
