@@ -245,6 +245,12 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A task whose worker has not been seen for this long is recovered: retried while it has attempts
+# left, otherwise marked interrupted (cleangov.core.recovery; docs/deployment/README.md).
+CLEANGOV_TASK_LEASE_SECONDS = float(os.environ.get("CLEANGOV_TASK_LEASE_SECONDS", "120"))
+CLEANGOV_TASK_MAX_ATTEMPTS = int(os.environ.get("CLEANGOV_TASK_MAX_ATTEMPTS", "3"))
+# Tests only: seconds to sleep at every progress step, so a test can kill a worker mid-task.
+CLEANGOV_TASK_STEP_DELAY = float(os.environ.get("CLEANGOV_TASK_STEP_DELAY", "0"))
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from .declarations import AppDeclaration, CleanGovAppConfig, Link
+from .declarations import AppDeclaration, CleanGovAppConfig, Link, PeriodicJob
 
 
 class CoreConfig(CleanGovAppConfig):
@@ -10,6 +10,7 @@ class CoreConfig(CleanGovAppConfig):
 
     def declare(self) -> AppDeclaration:
         from .access import AUDIT_TRAIL_ROLES
+        from .tasks import recover_dead_tasks_task
 
         audit = Link("audit", _("Audit trail"), "core:audit_event_list", roles=AUDIT_TRAIL_ROLES, position=80)
         return AppDeclaration(
@@ -18,5 +19,8 @@ class CoreConfig(CleanGovAppConfig):
             event_labels={
                 "core.notification_read": _("Notification read"),
                 "core.trail_verified": _("Audit trail verified"),
+                "core.task_retried": _("Background task retried"),
             },
+            # Live workers recover dead tasks between passes; this job is the net under them.
+            periodic_jobs=(PeriodicJob("core.recover_tasks", recover_dead_tasks_task),),
         )

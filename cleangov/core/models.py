@@ -117,6 +117,8 @@ class TaskProgress(models.Model):
     total = models.PositiveIntegerField(_("total"), default=0)
     status = models.CharField(_("status"), max_length=20, default="queued")
     message = models.TextField(_("message"), blank=True)
+    # How many times the task body has started: 2 and more after a worker died and the task was retried.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -131,6 +133,24 @@ class TaskProgress(models.Model):
         if self.status == "succeeded":
             return 100
         return int(self.done * 100 / self.total) if self.total else 0
+
+
+class WorkerHeartbeat(models.Model):
+    """A running ``cleangov worker`` process, stamped every few seconds by a thread of that process.
+    A task claimed by a worker whose stamp is older than the lease is a task whose worker died
+    (see cleangov.core.recovery)."""
+
+    worker_id = models.CharField(_("worker id"), max_length=64, unique=True)
+    hostname = models.CharField(_("host name"), max_length=255, blank=True)
+    pid = models.PositiveIntegerField(_("process id"), default=0)
+    started_at = models.DateTimeField(_("started at"))
+    seen_at = models.DateTimeField(_("last seen at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid} ({self.worker_id})"
 
 
 class Notification(models.Model):

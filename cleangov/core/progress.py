@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
@@ -30,6 +31,7 @@ class ProgressStatus:
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+    INTERRUPTED = "interrupted"  # the worker died and the task was given up (cleangov.core.recovery)
     FINISHED = (SUCCEEDED, FAILED)
 
 
@@ -77,7 +79,7 @@ class ProgressReporter:
         self.done = 0
         self.status = ProgressStatus.RUNNING
         self._rows().update(status=self.status, done=0, total=self.total, message=message,
-                            updated_at=timezone.now())
+                            attempts=F("attempts") + 1, updated_at=timezone.now())
         self._last_write = time.monotonic()
 
     def set_total(self, total: int) -> None:
@@ -85,6 +87,9 @@ class ProgressReporter:
         self._rows().update(total=total, updated_at=timezone.now())
 
     def advance(self, n: int = 1) -> None:
+        if settings.CLEANGOV_TASK_STEP_DELAY:
+            # Tests only: a task slow enough, step by step, to kill its worker in the middle of it.
+            time.sleep(settings.CLEANGOV_TASK_STEP_DELAY)
         self.done += n
         self._pending = True
         now = time.monotonic()

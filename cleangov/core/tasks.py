@@ -20,6 +20,7 @@ from .access import AUDIT_VERIFY_ROLES, user_roles
 from .audit import verify_chain
 from .models import AuditEvent, TaskProgress
 from .progress import ProgressReporter, create_progress
+from .recovery import register_task_recovery
 
 
 def can_verify_trail(user) -> bool:
@@ -53,6 +54,10 @@ def verify_trail_task(context) -> dict:
     return {"checked": checked, "intact": problem is None, "problem": str(problem) if problem else None}
 
 
+# Read-only: a retry after a lost worker simply verifies again.
+register_task_recovery(verify_trail_task, idempotent=True, may_retry=can_verify_trail)
+
+
 def start_verify_trail(user) -> TaskProgress:
     """Enqueue a verification of the audit trail and return the progress row the page polls
     (URL ``core:task_progress``). Offered to the county discipline commission (and administrators)."""
@@ -64,3 +69,18 @@ def start_verify_trail(user) -> TaskProgress:
     with transaction.atomic():
         result = verify_trail_task.enqueue()
         return create_progress(task_id=result.id, label=label, started_by=user)
+
+
+register_task_recovery(verify_trail_task, idempotent=True, may_retry=can_verify_trail)
+
+
+@task()
+def recover_dead_tasks_task() -> dict:
+    """The periodic safety net for tasks whose worker died, should every live worker's own pass miss them."""
+    from .recovery import recover_dead_tasks
+
+    return {"tasks_recovered": len(recover_dead_tasks())}
+
+
+# Recovery itself is idempotent: a task already recovered is no longer running.
+register_task_recovery(recover_dead_tasks_task, idempotent=True)

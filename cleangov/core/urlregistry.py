@@ -113,6 +113,9 @@ register("core:audit_verify_trail", noun="audit_trail_verification",
 register("core:notification_read", noun="notification", kwargs=_notification, owner_only=True, method="post",
          allowed_status=302)
 register("core:task_progress", noun="task_progress", kwargs=_task_progress, owner_only=True)
+# A task that is not interrupted is not retried: the owner is sent back to its page.
+register("core:task_retry", noun="task_progress", kwargs=_task_progress, owner_only=True, method="post",
+         allowed_status=302)
 
 # --- accounts -------------------------------------------------------------------------------------
 register("accounts:security", noun="own_security_settings")

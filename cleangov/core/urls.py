@@ -10,5 +10,6 @@ urlpatterns = [
     path("audit/<int:event_id>/", views.audit_event_detail, name="audit_event_detail"),
     path("audit/verify/", views.audit_verify_trail, name="audit_verify_trail"),
     path("tasks/<str:task_id>/progress/", views.task_progress, name="task_progress"),
+    path("tasks/<str:task_id>/retry/", views.task_retry, name="task_retry"),
     path("healthz", views.healthz, name="healthz"),
 ]

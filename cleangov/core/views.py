@@ -10,6 +10,7 @@ shows invented figures. Everything app-specific comes from the apps' declaration
 from __future__ import annotations
 
 from django.apps import apps
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
@@ -32,6 +33,7 @@ from .declarations import declarations, event_labels, people_directory
 from .filters import AuditEventFilterForm, apply_audit_filters, paginate
 from .models import AuditEvent
 from .planned import PLANNED_MODULES
+from .recovery import TaskNotRetryable, do_retry_task, may_retry_task
 from .tasks import can_verify_trail
 
 
@@ -161,21 +163,36 @@ TASK_STATUS_LABELS = {
     "running": _("Running"),
     "succeeded": _("Finished"),
     "failed": _("Failed"),
+    "interrupted": _("Interrupted"),
 }
-FINISHED_STATUSES = {"succeeded", "failed"}
+FINISHED_STATUSES = {"succeeded", "failed", "interrupted"}
 
 
 @login_required
 def task_progress(request, task_id):
-    """A progress bar that polls itself with htmx until the task has finished or failed."""
+    """A progress bar that polls itself with htmx until the task has finished, failed or was
+    interrupted (its worker died; then a Retry button for whoever may run it again)."""
     progress = access_task_progress_by_id(request.user, task_id)
     context = {
         "progress": progress,
         "finished": progress.status in FINISHED_STATUSES,
         "status_label": TASK_STATUS_LABELS.get(progress.status, progress.status),
+        "can_retry": may_retry_task(request.user, progress),
     }
     template = "core/partials/task_progress.html" if request.htmx else "core/task_progress.html"
     return render(request, template, context)
+
+
+@login_required
+@require_POST
+def task_retry(request, task_id):
+    """Put an interrupted task back in the queue, then follow its progress again."""
+    progress = access_task_progress_by_id(request.user, task_id)
+    try:
+        do_retry_task(progress, acting_user=request.user)
+    except TaskNotRetryable:
+        messages.error(request, _("This task cannot be retried."))
+    return redirect("core:task_progress", task_id=progress.task_id)
 
 
 def healthz(request):

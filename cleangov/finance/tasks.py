@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from cleangov.core.progress import ProgressReporter, create_progress
+from cleangov.core.recovery import register_task_recovery
 from cleangov.orgs.models import Unit
 
 from . import engine as E
@@ -31,7 +32,7 @@ from .actions import (
     execute_audit_run,
     plan_import,
 )
-from .choices import AuditRunTriggerChoices
+from .choices import AuditRunStatusChoices, AuditRunTriggerChoices
 from .models import AuditRun, ImportBatch, StagedUpload
 
 
@@ -87,25 +88,35 @@ def import_vouchers_task(context, staged_id: int, skip_invalid: bool = False, su
     from .access import import_units
 
     task_id = str(context.task_result.id)
+    # Retried after a lost worker (cleangov.core.recovery): the batch, its lines and its event are
+    # written in one transaction, so either the database rolled them back (start again) or they are
+    # all there under this task id (only the steps after it remain).
+    written = ImportBatch.objects.select_related("uploaded_by").filter(task_id=task_id).first()
     staged = StagedUpload.objects.select_related("owner", "unit").filter(pk=staged_id).first()
-    if staged is None:
+    if staged is None and written is None:
         return {"error": "staged upload not found"}
-    user = staged.owner
+    user = staged.owner if staged is not None else written.uploaded_by
     with translation.override(_language(user)), ProgressReporter(task_id, label="import") as report:
         supersedes = ImportBatch.objects.filter(pk=supersedes_id).first() if supersedes_id else None
         try:
-            batch = import_file(Path(staged.path), file_name=staged.file_name, scope_unit=staged.unit,
-                                acting_user=user, source="web", mapping=staged.mapping, skip_invalid=skip_invalid,
-                                supersedes=supersedes, allowed_units=import_units(user), task_id=task_id,
-                                on_total=report.set_total, on_rows=report.advance)
+            batch = written or import_file(
+                Path(staged.path), file_name=staged.file_name, scope_unit=staged.unit, acting_user=user,
+                source="web", mapping=staged.mapping, skip_invalid=skip_invalid, supersedes=supersedes,
+                allowed_units=import_units(user), task_id=task_id, on_total=report.set_total,
+                on_rows=report.advance)
         except ImportRefused as exc:
             report.fail(str(exc.message))
             return {"error": str(exc.message), "errors": [e.as_dict() for e in exc.errors[:100]]}
         report.flush()
-        with contextlib.suppress(OSError):
-            Path(staged.path).unlink()
-        staged.delete()
-        run = start_batch_audit(batch, acting_user=user) if audit else None
+        if staged is not None:
+            with contextlib.suppress(OSError):
+                Path(staged.path).unlink()
+            staged.delete()
+        run = None
+        if audit:
+            # A retry finds the batch's audit run if the lost attempt had already started it.
+            run = (written and AuditRun.objects.filter(batch=batch, trigger=AuditRunTriggerChoices.IMPORT).first()) \
+                or start_batch_audit(batch, acting_user=user)
         report.succeed(_("Imported %(n)s lines as batch #%(id)s.") % {"n": batch.rows_imported, "id": batch.pk})
     return {"batch": batch.pk, "run": run.pk if run else None}
 
@@ -116,11 +127,39 @@ def audit_run_task(context, run_id: int) -> dict:
     run = AuditRun.objects.select_related("scope_unit", "started_by").get(pk=run_id)
     with translation.override(_language(run.started_by)), ProgressReporter(task_id, label="audit") as report:
         report.set_total(E.audit_steps() + 1)
-        try:
-            run = execute_audit_run(run, acting_user=run.started_by, progress=lambda _step: report.advance())
-        except Exception as exc:
-            do_fail_audit_run(run, acting_user=run.started_by, message=f"{type(exc).__name__}: {exc}")
-            raise
+        # Findings are stored in one transaction at the end, upserted by fingerprint. A retry after a
+        # lost worker runs the engine again, unless that transaction had committed: then the run is
+        # finished and running it again would only add a second "finished" event.
+        if run.status != AuditRunStatusChoices.SUCCEEDED:
+            try:
+                run = execute_audit_run(run, acting_user=run.started_by, progress=lambda _step: report.advance())
+            except Exception as exc:
+                do_fail_audit_run(run, acting_user=run.started_by, message=f"{type(exc).__name__}: {exc}")
+                raise
         report.succeed(_("%(total)s findings (%(new)s new) in %(lines)s lines.")
                        % {"total": run.findings_total, "new": run.findings_new, "lines": run.lines})
     return {"run": run.pk, "findings": run.findings_total, "new": run.findings_new}
+
+
+def _audit_run_given_up(task_id: str, reason: str) -> None:
+    run = AuditRun.objects.filter(task_id=task_id).exclude(status=AuditRunStatusChoices.SUCCEEDED).first()
+    if run is not None:
+        do_fail_audit_run(run, acting_user=None, message=reason)
+
+
+def _may_import(user) -> bool:
+    from .access import IMPORT_ROLES, has_any_role
+
+    return has_any_role(user, IMPORT_ROLES)
+
+
+def _may_run(user) -> bool:
+    from .access import TASK_ROLES, has_any_role
+
+    # Accountants start the audit of the batch they import; commissions start the others.
+    return has_any_role(user, TASK_ROLES)
+
+
+# Both tasks are idempotent as described in their bodies, so a lost worker's task is retried.
+register_task_recovery(import_vouchers_task, idempotent=True, may_retry=_may_import)
+register_task_recovery(audit_run_task, idempotent=True, may_retry=_may_run, on_interrupted=_audit_run_given_up)

@@ -6,6 +6,8 @@ from datetime import date
 
 from django_tasks import task
 
+from cleangov.core.recovery import register_task_recovery
+
 from .actions import do_create_ledger_checkpoints
 
 CHECKPOINT_SCHEDULE_NAME = "ledgers.checkpoints"
@@ -18,3 +20,7 @@ def create_ledger_checkpoints_task(day: str | None = None) -> dict:
     today = date.fromisoformat(day) if day else None
     summary = do_create_ledger_checkpoints(acting_user=None, today=today)
     return {"created": summary.created}
+
+
+# Every step catches up and is idempotent, so a run lost with its worker simply runs again.
+register_task_recovery(create_ledger_checkpoints_task, idempotent=True)

@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -122,3 +123,70 @@ def test_debug_flag_turns_on_debug_pages(serve):
     proc.send_signal(signal.SIGTERM)
     out, _ = proc.communicate(timeout=20)
     assert "debug settings" in out
+
+
+def _pid_in(line: str) -> int:
+    return int(line.rsplit("pid ", 1)[1].split(")")[0])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_worker_starts_a_killed_worker_again_and_stops_it_with_the_server(tmp_path):
+    from tests.deadlines.helpers import env_for_test_database
+
+    port = _free_port()
+    # The test database is migrated, so the worker stays up until it is killed.
+    env = {**env_for_test_database(), "CLEANGOV_DATA_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cleangov.cli", "serve", "--port", str(port), "--threads", "2", "--with-worker"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True)
+    reader.start()
+
+    def started_pids():
+        return [_pid_in(line) for line in list(lines) if "worker started" in line]
+
+    def wait(predicate, what):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if predicate():
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"{what}: {''.join(lines)}")
+
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/healthz")
+        wait(lambda: started_pids(), "first worker")
+        first = started_pids()[0]
+        time.sleep(1)
+        assert proc.poll() is None
+        os.kill(first, signal.SIGKILL)
+        wait(lambda: len(started_pids()) == 2, "a second worker")
+        second = started_pids()[1]
+        assert second != first
+        logged = [line for line in lines if f"(pid {first}) exited with code -9" in line]
+        assert logged and "starting it again in 1 s" in logged[0], "".join(lines)
+        os.kill(second, 0)  # running
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    reader.join(timeout=5)
+    assert proc.returncode == 0, "".join(lines)
+    assert f"Background worker stopped (pid {second})" in "".join(lines)
+    with pytest.raises(ProcessLookupError):
+        os.kill(second, 0)
+
+
+@pytest.mark.parametrize(("previous", "ran_for", "expected"), [
+    (None, 0.1, 1), (1, 0.1, 2), (2, 3, 4), (4, 5, 8), (32, 1, 60), (60, 1, 60),
+    (60, 61, 1), (8, 60, 1),  # a worker that ran a minute resets the back-off
+])
+def test_restart_back_off_doubles_to_a_minute_and_resets_after_a_long_run(previous, ran_for, expected):
+    from cleangov.core.supervisor import next_backoff
+
+    assert next_backoff(previous, ran_for) == expected

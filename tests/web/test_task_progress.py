@@ -27,7 +27,7 @@ def test_running_task_renders_progress_and_polls(login, county):
     assert "<html" not in html  # a fragment for htmx, not a page
 
 
-@pytest.mark.parametrize(("status", "percent"), [("succeeded", 100), ("failed", 25)])
+@pytest.mark.parametrize(("status", "percent"), [("succeeded", 100), ("failed", 25), ("interrupted", 25)])
 def test_finished_task_stops_polling(login, county, status, percent):
     user = county.persona(RoleChoices.ACCOUNTANT, "a")
     _progress(user, status=status)

@@ -1,19 +1,19 @@
 """``cleangov serve``: the web app under Waitress, a production-grade pure-Python WSGI server.
 
 Static files are served by WhiteNoise (middleware), so no separate web server is needed on a
-single machine. ``--with-worker`` also runs ``cleangov worker`` as a child process and stops it
-when the server stops, so ``make demo`` is one command.
+single machine. ``--with-worker`` also runs ``cleangov worker`` as a child process, starts it again
+if it dies, and stops it when the server stops, so ``make demo`` is one command.
 """
 
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 import threading
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+from cleangov.core.supervisor import WorkerSupervisor
 
 
 class Command(BaseCommand):
@@ -75,26 +75,17 @@ class Command(BaseCommand):
                 self._stop_worker(worker)
         self.stdout.write("CleanGov stopped.")
 
-    def _start_worker(self) -> subprocess.Popen:
-        # Started through the CLI module, the same way an operator would start it by hand.
-        worker = subprocess.Popen([sys.executable, "-m", "cleangov.cli", "worker"])
-        self.stdout.write(f"Background worker started (pid {worker.pid}).")
+    def _start_worker(self) -> WorkerSupervisor:
+        # Supervised: a worker that dies is started again with a back-off (cleangov.core.supervisor).
+        def say(line):
+            self.stdout.write(line)
+            self.stdout.flush()
 
-        def watch():
-            code = worker.wait()
-            if code not in (0, -signal.SIGTERM):
-                self.stderr.write(f"Background worker exited with code {code}; background tasks will wait.")
+        def warn(line):
+            self.stderr.write(line)
+            self.stderr.flush()
 
-        threading.Thread(target=watch, name="worker-watch", daemon=True).start()
-        return worker
+        return WorkerSupervisor(say=say, warn=warn).start()
 
-    def _stop_worker(self, worker: subprocess.Popen) -> None:
-        if worker.poll() is not None:
-            return
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-        self.stdout.write(f"Background worker stopped (pid {worker.pid}).")
+    def _stop_worker(self, worker: WorkerSupervisor) -> None:
+        worker.stop()

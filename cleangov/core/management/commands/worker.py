@@ -18,6 +18,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from cleangov.core.management.base import HelpFormatter, UsageErrorParser
 from cleangov.core.periodic import schedule_periodic_jobs, tick_interval_seconds
+from cleangov.core.recovery import Heartbeat, recover_dead_tasks
 
 EPILOG = """\
 The periodic jobs (the deadline tick: mark overdue, notify, escalate; the record books' monthly
@@ -87,7 +88,17 @@ class Command(DbWorkerCommand):
             loop()
 
     def _loop(self, worker: Worker, *, once: bool, interval: float, tick_every: int, max_tasks) -> None:
+        heartbeat = Heartbeat(worker.worker_id).start()
+        try:
+            self._passes(worker, once=once, interval=interval, tick_every=tick_every, max_tasks=max_tasks)
+        finally:
+            heartbeat.stop()
+
+    def _passes(self, worker: Worker, *, once: bool, interval: float, tick_every: int, max_tasks) -> None:
         while worker.running:
+            # Tasks whose worker died (no heartbeat within the lease) are re-queued or given up first.
+            for item in recover_dead_tasks():
+                self.stderr.write(f"task {item.task_id} {item.outcome}: {item.reason}")
             if tick_every:
                 for task_id in schedule_periodic_jobs(every_seconds=tick_every):
                     if self._verbosity >= 2:
