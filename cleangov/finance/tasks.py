@@ -5,13 +5,12 @@
 * ``audit_run_task``: one audit run (a batch's units, a township or the whole county) with progress.
 
 The same steps run synchronously from the CLI (``cleangov import-vouchers``) and the demo through
-:func:`import_file` and :func:`cleangov.finance.actions.execute_audit_run`.
+:func:`cleangov.finance.imports.import_file` and :func:`cleangov.finance.actions.execute_audit_run`.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
@@ -23,15 +22,9 @@ from cleangov.core.progress import ProgressReporter, create_progress
 from cleangov.orgs.models import Unit
 
 from . import engine as E
-from .actions import (
-    ImportRefused,
-    do_create_audit_run,
-    do_fail_audit_run,
-    do_import_batch,
-    execute_audit_run,
-    plan_import,
-)
+from .actions import do_create_audit_run, do_fail_audit_run, execute_audit_run
 from .choices import AuditRunTriggerChoices
+from .imports import ImportRefused, import_file
 from .models import AuditRun, ImportBatch, StagedUpload
 
 
@@ -39,25 +32,6 @@ def _language(user) -> str:
     from django.conf import settings
 
     return (getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE) if user else settings.LANGUAGE_CODE
-
-
-def import_file(path: Path, *, file_name: str, scope_unit: Unit, acting_user, source: str,
-                mapping: dict | None = None, skip_invalid: bool = False, supersedes: ImportBatch | None = None,
-                allowed_units=None, task_id: str = "", on_total: Callable[[int], None] | None = None,
-                on_rows: Callable[[int], None] | None = None) -> ImportBatch:
-    """Read, check, plan and write one file. Raises :class:`ImportRefused`."""
-    sha = E.sha256_of(path)
-    duplicate = ImportBatch.objects.filter(sha256=sha).first()
-    parsed = E.read_upload(path, file_name=file_name, mapping=mapping) if duplicate is None else \
-        E.Parsed(file_name, [], 0)
-    if on_total:
-        on_total(parsed.rows_read)
-    plan = plan_import(parsed, scope_unit=scope_unit, allowed_units=allowed_units, sha256=sha, supersedes=supersedes)
-    if parsed.errors and parsed.table is None and duplicate is None:
-        raise ImportRefused(_("The file cannot be read: %(reason)s") % {"reason": parsed.errors[0].reason},
-                            parsed.errors)
-    return do_import_batch(plan, acting_user=acting_user, sha256=sha, source=source, skip_invalid=skip_invalid,
-                           supersedes=supersedes, task_id=task_id, progress=on_rows)
 
 
 def start_audit_run(*, acting_user, scope_unit: Unit, trigger: str, unit_ids=(), batch=None) -> AuditRun:

@@ -52,11 +52,11 @@ from .actions import (
     do_remember_column_mapping,
     do_revoke_api_token,
     false_positive_rates,
-    plan_import,
 )
 from .choices import AuditRunTriggerChoices, ImportBatchStatusChoices
 from .filters import filter_findings
 from .forms import ConfirmImportForm, FindingActionForm, FindingFilterForm, MappingForm, RunForm, TokenForm, UploadForm
+from .imports import plan_import
 from .models import ApiToken, AuditRun, FinanceProfile, ImportBatch, StagedUpload
 from .tasks import import_vouchers_task, start_audit_run
 from .workflow import allowed_verbs

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 
 from cleangov.core.models import AuditEvent
-from cleangov.finance import actions
-from cleangov.finance.actions import ImportRefused
+from cleangov.finance import lines_sql
+from cleangov.finance.imports import ImportRefused
 from cleangov.finance.models import BatchUnit, FinanceProfile, ImportBatch, VoucherLine
 from cleangov.finance.testing import HEADER_ZH, sample_rows
 
@@ -137,7 +137,7 @@ def test_not_a_spreadsheet(county, tmp_path):
     binary = tmp_path / "vouchers.csv"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     with pytest.raises(ImportRefused):
-        from cleangov.finance.tasks import import_file
+        from cleangov.finance.imports import import_file
 
         import_file(binary, file_name="vouchers.csv", scope_unit=county.townships["a"], acting_user=None,
                     source="cli")
@@ -145,7 +145,7 @@ def test_not_a_spreadsheet(county, tmp_path):
 
 def test_interrupted_import_leaves_nothing_and_can_run_again(county, tmp_path, monkeypatch):
     rows = sample_rows(county.villages["a"].code)
-    monkeypatch.setattr(actions, "INSERT_CHUNK", 2)
+    monkeypatch.setattr(lines_sql, "INSERT_CHUNK", 2)
     calls = {"n": 0}
 
     def crash(n):

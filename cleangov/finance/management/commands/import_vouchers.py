@@ -17,10 +17,10 @@ from django.utils import translation
 from tqdm import tqdm
 
 from cleangov.finance.access import import_units
-from cleangov.finance.actions import ImportRefused, do_create_audit_run, execute_audit_run
+from cleangov.finance.actions import do_create_audit_run, execute_audit_run
 from cleangov.finance.choices import AuditRunTriggerChoices, ImportBatchSourceChoices
+from cleangov.finance.imports import ImportRefused, import_file
 from cleangov.finance.models import ImportBatch
-from cleangov.finance.tasks import import_file
 from cleangov.orgs.models import Unit
 
 
