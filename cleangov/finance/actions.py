@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,9 +20,10 @@ from cleangov.deadlines.api import create_deadline
 from cleangov.orgs.models import Person, Unit
 
 from . import engine as E
-from .choices import AuditRunStatusChoices, FindingEventKindChoices
+from .choices import AuditRunFailureChoices, AuditRunStatusChoices, FindingEventKindChoices
 from .imports import ImportPlan, ImportRefused, write_batch
 from .lines_sql import chunks
+from .locks import is_retryable, lock_scope_for_findings, with_retries
 from .models import (
     ApiToken,
     AuditRun,
@@ -103,13 +105,32 @@ def do_create_audit_run(*, acting_user, scope_unit: Unit, trigger: str, unit_ids
 
 
 
+def set_rule_ids() -> frozenset[str]:
+    """Rules computed over a set of lines (a unit-year, a payee, the whole run), not line by line."""
+    return frozenset(rule_id for rule_id, rule in E.RULES.items() if rule.kind == "set")
+
+
+def scope_note(unit: Unit) -> tuple[str, str]:
+    """The words a set rule's finding ends with: over whose books it was computed (Chinese, English)."""
+    return (f"（计算范围：{unit.name}的账目）", f" (computed over the books of {unit.display_name('en')})")
+
+
 def do_record_findings(run: AuditRun, result, index, units: dict[int, Unit], *,
                        acting_user, std_version: str, standards_chain: str, as_of: dt.date) -> AuditRun:
     """Store the engine's findings for a run. A finding whose fingerprint exists is the same finding:
     it is updated (last run, lines, numbers), never duplicated. Findings of the audited units that this
     run no longer finds stop being current. One audit event for the run; one history entry per new
-    finding."""
+    finding.
+
+    A set rule's finding says over whose books it was computed. One the engine reports for a unit is
+    computed over that unit's books; one it reports for no unit (the Benford test over all lines) is
+    computed over the run's scope: its unit and identity are that scope, so a township's statistic and
+    the county's are two findings, and only a county run makes a county-wide one.
+
+    Overlapping runs write one after the other (:func:`cleangov.finance.locks.lock_scope_for_findings`);
+    a write that still meets a deadlock or a serialization failure is done again, up to three times."""
     code_to_unit = {u.code: u for u in units.values()}
+    set_rules = set_rule_ids()
     merged: dict[str, dict] = {}
     for f in result.findings:
         infos = [index[k] for k in f.line_ids if k in index]
@@ -117,86 +138,118 @@ def do_record_findings(run: AuditRun, result, index, units: dict[int, Unit], *,
         if unit is None:
             continue
         year = E.finding_year(f.rule, f.zh, [i.year for i in infos])
-        fp = E.fingerprint(f.rule, f.org_code, list(f.line_ids), year)
+        fp = E.fingerprint(f.rule, f.org_code or run.scope_unit.code, list(f.line_ids), year)
         item = merged.get(fp)
         if item is None:
+            zh, en = f.zh, f.en
+            if f.rule in set_rules:
+                note_zh, note_en = scope_note(unit)
+                zh, en = zh + note_zh, en + note_en
             merged[fp] = {"f": f, "unit": unit, "year": year, "lines": {i.pk for i in infos},
-                          "people": {p for i in infos for p in i.people}, "stake": f.amount_at_stake}
+                          "people": {p for i in infos for p in i.people}, "stake": f.amount_at_stake,
+                          "zh": zh, "en": en,
+                          "computed_over": run.scope_unit if f.rule in set_rules and not f.org_code else None}
         else:  # two engine findings with one identity (unit-year rules): one finding, all lines
             item["lines"] |= {i.pk for i in infos}
             item["people"] |= {p for i in infos for p in i.people}
             if f.amount_at_stake is not None:
                 item["stake"] = (item["stake"] or Decimal(0)) + f.amount_at_stake
+
+    def write() -> AuditRun:
+        with transaction.atomic():
+            lock_scope_for_findings(run.scope_unit)
+            _write_findings(run, merged, units, acting_user=acting_user, std_version=std_version,
+                            standards_chain=standards_chain, as_of=as_of, lines=result.lines,
+                            coverage=result.coverage, timings=result.timings)
+        return run
+
+    return with_retries(write)
+
+
+def _write_findings(run: AuditRun, merged: dict[str, dict], units: dict[int, Unit], *, acting_user,
+                    std_version: str, standards_chain: str, as_of: dt.date, lines: int, coverage, timings) -> None:
     now = timezone.now()
-    with transaction.atomic():
-        existing: dict[str, Finding] = {}
-        fps = list(merged)
-        for chunk in chunks(fps, 900):
-            existing.update({f.fingerprint: f for f in Finding.objects.filter(fingerprint__in=chunk)})
-        new_objs, updated = [], []
-        for fp, item in merged.items():
-            f = item["f"]
-            values = {"rule": f.rule, "severity": f.severity, "unit": item["unit"], "year": item["year"],
-                      "amount_at_stake": item["stake"], "message_zh": f.zh, "message_en": f.en, "source": f.source,
-                      "standards_version": std_version, "last_run": run, "current": True}
-            if fp in existing:
-                obj = existing[fp]
-                for k, v in values.items():
-                    setattr(obj, k, v)
-                obj.updated_at = now
-                updated.append(obj)
-            else:
-                new_objs.append(Finding(fingerprint=fp, first_run=run, created_at=now, updated_at=now, **values))
-        Finding.objects.bulk_create(new_objs, batch_size=1000)
-        if updated:
-            Finding.objects.bulk_update(updated, ["severity", "unit", "year", "amount_at_stake", "message_zh",
-                                                  "message_en", "source", "standards_version", "last_run",
-                                                  "current", "updated_at"], batch_size=1000)
-        ids: dict[str, int] = {}
-        for chunk in chunks(fps, 900):
-            ids.update(dict(Finding.objects.filter(fingerprint__in=chunk).values_list("fingerprint", "pk")))
-        upd_ids = [f.pk for f in updated]
-        for chunk in chunks(upd_ids, 900):
-            FindingLine.objects.filter(finding_id__in=chunk).delete()
-        FindingLine.objects.bulk_create([FindingLine(finding_id=ids[fp], line_id=lp)
-                                         for fp, item in merged.items() for lp in item["lines"]], batch_size=5000)
-        FindingPerson.objects.bulk_create([FindingPerson(finding_id=ids[fp], person_id=pid, role=role)
-                                           for fp, item in merged.items() for pid, role in item["people"]],
-                                          batch_size=5000, ignore_conflicts=True)
-        FindingEvent.objects.bulk_create([
-            FindingEvent(finding_id=ids[o.fingerprint], kind=FindingEventKindChoices.FOUND, run=run, created_at=now)
-            for o in new_objs], batch_size=5000)
-        # Findings of the audited units that this run did not find again are no longer current.
-        unit_ids = [u.pk for u in units.values()]
-        gone = 0
-        for chunk in chunks(unit_ids, 500):
-            gone += Finding.objects.filter(unit_id__in=chunk, current=True).exclude(last_run=run).update(
-                current=False, updated_at=now)
-        run.status = AuditRunStatusChoices.SUCCEEDED
-        run.finished_at = timezone.now()
-        run.lines = result.lines
-        run.findings_total = len(merged)
-        run.findings_new = len(new_objs)
-        run.coverage = result.coverage
-        run.standards_chain = standards_chain[:200]
-        run.standards_version = std_version
-        run.as_of = as_of
-        run.seconds = {k: round(v, 3) for k, v in result.timings.items()}
-        run.save()
-        record_event(acting_user=acting_user, event_code="finance.audit_run_finished", subject=run,
-                     after={"lines": run.lines, "findings": run.findings_total, "new": run.findings_new,
-                            "no_longer_found": gone, "standards": std_version}, unit=run.scope_unit)
-    return run
+    existing: dict[str, Finding] = {}
+    fps = sorted(merged)
+    for chunk in chunks(fps, 900):
+        existing.update({f.fingerprint: f for f in Finding.objects.filter(fingerprint__in=chunk)})
+    new_objs, updated = [], []
+    for fp in fps:
+        item = merged[fp]
+        f = item["f"]
+        values = {"rule": f.rule, "severity": f.severity, "unit": item["unit"], "year": item["year"],
+                  "amount_at_stake": item["stake"], "message_zh": item["zh"], "message_en": item["en"],
+                  "source": f.source, "standards_version": std_version, "last_run": run, "current": True,
+                  "computed_over": item["computed_over"]}
+        if fp in existing:
+            obj = existing[fp]
+            for k, v in values.items():
+                setattr(obj, k, v)
+            obj.updated_at = now
+            updated.append(obj)
+        else:
+            new_objs.append(Finding(fingerprint=fp, first_run=run, created_at=now, updated_at=now, **values))
+    Finding.objects.bulk_create(new_objs, batch_size=1000)
+    if updated:
+        # in primary-key order, so that two writers that do meet lock rows in the same order
+        updated.sort(key=lambda o: o.pk)
+        Finding.objects.bulk_update(updated, ["severity", "unit", "year", "amount_at_stake", "message_zh",
+                                              "message_en", "source", "standards_version", "last_run",
+                                              "current", "computed_over", "updated_at"], batch_size=1000)
+    ids: dict[str, int] = {}
+    for chunk in chunks(fps, 900):
+        ids.update(dict(Finding.objects.filter(fingerprint__in=chunk).values_list("fingerprint", "pk")))
+    upd_ids = [f.pk for f in updated]
+    for chunk in chunks(upd_ids, 900):
+        FindingLine.objects.filter(finding_id__in=chunk).delete()
+    FindingLine.objects.bulk_create([FindingLine(finding_id=ids[fp], line_id=lp)
+                                     for fp, item in merged.items() for lp in item["lines"]], batch_size=5000)
+    FindingPerson.objects.bulk_create([FindingPerson(finding_id=ids[fp], person_id=pid, role=role)
+                                       for fp, item in merged.items() for pid, role in item["people"]],
+                                      batch_size=5000, ignore_conflicts=True)
+    FindingEvent.objects.bulk_create([
+        FindingEvent(finding_id=ids[o.fingerprint], kind=FindingEventKindChoices.FOUND, run=run, created_at=now)
+        for o in new_objs], batch_size=5000)
+    # Findings of the audited units that this run did not find again are no longer current; a
+    # statistic computed over another scope (a township's, seen from a county run) is that scope's.
+    unit_ids = [u.pk for u in units.values()]
+    gone = 0
+    for chunk in chunks(unit_ids, 500):
+        gone += (Finding.objects.filter(unit_id__in=chunk, current=True)
+                 .filter(Q(computed_over__isnull=True) | Q(computed_over=run.scope_unit))
+                 .exclude(last_run=run).update(current=False, updated_at=now))
+    run.status = AuditRunStatusChoices.SUCCEEDED
+    run.finished_at = timezone.now()
+    run.lines = lines
+    run.findings_total = len(merged)
+    run.findings_new = len(new_objs)
+    run.coverage = coverage
+    run.standards_chain = standards_chain[:200]
+    run.standards_version = std_version
+    run.as_of = as_of
+    run.seconds = {k: round(v, 3) for k, v in timings.items()}
+    run.save()
+    record_event(acting_user=acting_user, event_code="finance.audit_run_finished", subject=run,
+                 after={"lines": run.lines, "findings": run.findings_total, "new": run.findings_new,
+                        "no_longer_found": gone, "standards": std_version}, unit=run.scope_unit)
 
 
-def do_fail_audit_run(run: AuditRun, *, acting_user, message: str) -> AuditRun:
+def do_fail_audit_run(run: AuditRun, *, acting_user, message: str,
+                      failure: str = AuditRunFailureChoices.ERROR) -> AuditRun:
+    """Mark a run failed. ``failure`` is what users read (in their language); ``message`` is the
+    technical detail, kept for administrators."""
     with transaction.atomic():
         AuditRun.objects.filter(pk=run.pk).update(status=AuditRunStatusChoices.FAILED, finished_at=timezone.now(),
-                                                  message=message[:2000])
+                                                  message=message[:2000], failure=failure)
         run.refresh_from_db()
         record_event(acting_user=acting_user, event_code="finance.audit_run_failed", subject=run,
-                     after={"message": message[:500]}, unit=run.scope_unit)
+                     after={"message": message[:500], "failure": failure}, unit=run.scope_unit)
     return run
+
+
+def failure_of(exc: BaseException) -> str:
+    """The user-facing reason for an exception that ended a run."""
+    return AuditRunFailureChoices.CONCURRENT if is_retryable(exc) else AuditRunFailureChoices.ERROR
 
 
 def execute_audit_run(run: AuditRun, *, acting_user=None, progress: Callable[[str], None] | None = None,

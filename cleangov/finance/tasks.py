@@ -22,7 +22,7 @@ from cleangov.core.progress import ProgressReporter, create_progress
 from cleangov.orgs.models import Unit
 
 from . import engine as E
-from .actions import do_create_audit_run, do_fail_audit_run, execute_audit_run
+from .actions import do_create_audit_run, do_fail_audit_run, execute_audit_run, failure_of
 from .choices import AuditRunTriggerChoices
 from .imports import ImportRefused, import_file
 from .models import AuditRun, ImportBatch, StagedUpload
@@ -88,13 +88,20 @@ def import_vouchers_task(context, staged_id: int, skip_invalid: bool = False, su
 def audit_run_task(context, run_id: int) -> dict:
     task_id = str(context.task_result.id)
     run = AuditRun.objects.select_related("scope_unit", "started_by").get(pk=run_id)
+    error = None
     with translation.override(_language(run.started_by)), ProgressReporter(task_id, label="audit") as report:
         report.set_total(E.audit_steps() + 1)
         try:
             run = execute_audit_run(run, acting_user=run.started_by, progress=lambda _step: report.advance())
         except Exception as exc:
-            do_fail_audit_run(run, acting_user=run.started_by, message=f"{type(exc).__name__}: {exc}")
-            raise
-        report.succeed(_("%(total)s findings (%(new)s new) in %(lines)s lines.")
-                       % {"total": run.findings_total, "new": run.findings_new, "lines": run.lines})
+            # Users read why in words; the exception's own text (a database's, say) is for the log.
+            error = exc
+            run = do_fail_audit_run(run, acting_user=run.started_by, message=f"{type(exc).__name__}: {exc}",
+                                    failure=failure_of(exc))
+            report.fail(str(run.get_failure_display()))
+        else:
+            report.succeed(_("%(total)s findings (%(new)s new) in %(lines)s lines.")
+                           % {"total": run.findings_total, "new": run.findings_new, "lines": run.lines})
+    if error is not None:
+        raise error
     return {"run": run.pk, "findings": run.findings_total, "new": run.findings_new}
