@@ -153,6 +153,6 @@ def copy_out(unit_ids: list[int], names: list[str]) -> dict[str, list]:
         typ = E.LINE_SCHEMA.field(n).type if n in E.LINE_FIELDS else pa.int64()
         if pa.types.is_integer(typ) or pa.types.is_boolean(typ):
             col = col.cast(pa.int64())
-        out[n] = col.combinechunks()
+        out[n] = col.combine_chunks()
     return out
 
