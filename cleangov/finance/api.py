@@ -13,7 +13,6 @@ like a missing one.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
@@ -28,9 +27,10 @@ from cleangov.core.access import has_role
 
 from . import engine as E
 from .access import IMPORT_ROLES, batches_for, import_units
-from .actions import ImportRefused, do_import_batch, hash_token, plan_import
 from .choices import ImportBatchSourceChoices, ImportBatchStatusChoices
+from .imports import ImportRefused, import_records
 from .models import ApiToken, ImportBatch
+from .tokens import hash_token
 
 MAX_LINES = 20000
 
@@ -216,18 +216,15 @@ def _push(request, user):
                       if 0 < supersedes_id < 2**31 else None)
         if supersedes is None:
             return _error(404, "unknown batch", code="not_found")
-    canonical = json.dumps(lines, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-    sha = hashlib.sha256(f"{unit.code}\n{canonical}".encode()).hexdigest()
-    parsed = E.table_from_records(lines, file_name[:255])
-    plan = plan_import(parsed, scope_unit=unit, allowed_units=allowed, sha256=sha, supersedes=supersedes)
     try:
         with transaction.atomic():
-            batch = do_import_batch(plan, acting_user=user, sha256=sha, source=ImportBatchSourceChoices.API,
-                                    skip_invalid=skip_invalid, supersedes=supersedes)
+            batch = import_records(lines, file_name=file_name, scope_unit=unit, acting_user=user,
+                                   source=ImportBatchSourceChoices.API, allowed_units=allowed,
+                                   skip_invalid=skip_invalid, supersedes=supersedes)
             start_batch_audit(batch, acting_user=user)
     except ImportRefused as exc:
         status = 409 if exc.code in ("duplicate_file", "period_overlap") else 400
-        if parsed.missing_columns:
+        if exc.code == "missing_columns":
             return _error(400, str(exc.message), code="missing_columns")
         return _error(status, str(exc.message), code=exc.code, errors=exc.errors, total=exc.total)
     batch = ImportBatch.objects.select_related("scope_unit").get(pk=batch.pk)

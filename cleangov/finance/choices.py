@@ -23,6 +23,15 @@ class AuditRunStatusChoices(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class AuditRunFailureChoices(models.TextChoices):
+    """Why a run failed, in words a user can act on (the technical detail stays in the run's message)."""
+
+    CONCURRENT = "concurrent", _("Another audit of the same units was being saved at the same time, and saving "
+                                 "this one failed again after three attempts. Start the audit again.")
+    ERROR = "error", _("The audit stopped on an internal error and saved nothing. Start it again; if it fails "
+                       "again, tell the system administrator.")
+
+
 class AuditRunTriggerChoices(models.TextChoices):
     IMPORT = "import", _("After an import")
     MANUAL = "manual", _("Started by staff")

@@ -22,8 +22,9 @@ import pyarrow as pa
 from cleangov.orgs.models import Post, Unit
 
 from . import engine as E
-from .actions import do_create_audit_run, do_import_batch, do_set_finance_profile, execute_audit_run, plan_import
+from .actions import do_create_audit_run, do_import_batch, do_set_finance_profile, execute_audit_run
 from .choices import AuditRunTriggerChoices, ImportBatchSourceChoices
+from .imports import plan_import
 from .models import FinanceProfile
 
 YEARS = (2024, 2025)

@@ -27,6 +27,7 @@ from voucher_audit import schema as vschema
 from voucher_audit import standards as vstandards
 from voucher_audit.engines import DuckDBEngine
 from voucher_audit.io import InputError, RowError
+from voucher_audit.limits import ReadLimits
 from voucher_audit.rules import RULES
 from voucher_audit.runner import AuditResult, run_audit
 
@@ -99,30 +100,73 @@ def canonical_for(header: str, mapping: dict[str, str]) -> str | None:
     return vschema.header_map(vschema.LINES).get(key)
 
 
+def over_limits(path: Path, limits: ReadLimits) -> str | None:
+    """A reason when the file is too large to read safely, found before reading any of it: its size
+    and, for an XLSX (a ZIP package), the size it would unpack to and its compression ratio."""
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        return f"the file is {size // (1 << 20)} MB; at most {limits.max_file_bytes // (1 << 20)} MB are accepted"
+    if path.suffix.lower() in (".xlsx", ".xlsm") and zipfile.is_zipfile(path):
+        try:
+            with zipfile.ZipFile(path) as z:
+                members = z.infolist()
+        except (zipfile.BadZipFile, OSError) as exc:
+            return f"cannot read the file: {exc}"
+        unpacked = sum(m.file_size for m in members)
+        packed = sum(m.compress_size for m in members) or 1
+        if unpacked > limits.max_uncompressed_bytes:
+            return (f"the workbook unpacks to {unpacked // (1 << 20)} MB; at most "
+                    f"{limits.max_uncompressed_bytes // (1 << 20)} MB are accepted")
+        # A real workbook compresses 5 to 20 times; far more is the mark of a ZIP bomb.
+        if unpacked > (1 << 20) and unpacked / packed > limits.max_compression_ratio:
+            return (f"the workbook is compressed {unpacked // packed} to 1 (at most "
+                    f"{limits.max_compression_ratio} to 1 is accepted): it is not read")
+    return None
+
+
+def _over_shape(headers: list[str], columns: dict[int, pa.Array], n_rows: int, limits: ReadLimits) -> str | None:
+    import pyarrow.compute as pc
+
+    if n_rows > limits.max_rows:
+        return f"{n_rows} rows; at most {limits.max_rows} rows are accepted in one file"
+    if len(headers) > limits.max_columns:
+        return f"{len(headers)} columns; at most {limits.max_columns} columns are accepted"
+    for i, col in columns.items():
+        if len(col) and (pc.max(pc.utf8_length(col)).as_py() or 0) > limits.max_cell_chars:
+            name = headers[i] if i < len(headers) else str(i + 1)
+            return f"a cell of column '{name}' holds more than {limits.max_cell_chars} characters"
+    return None
+
+
 def read_upload(path: Path, *, file_name: str | None = None, mapping: dict[str, str] | None = None,
-                progress: Callable[[str], None] | None = None) -> Parsed:
+                progress: Callable[[str], None] | None = None, limits: ReadLimits | None = None) -> Parsed:
     """Read a CSV/XLSX upload and check every row; never raises for bad rows (they are listed).
 
     ``mapping`` maps a header (normalised with :func:`voucher_audit.schema.header_key`) to a canonical
     column, for layouts the engine's Chinese aliases do not cover; an empty value ignores the column.
+    With ``limits``, a file beyond them is refused whole before (size, unpacked size) or right after
+    (rows, columns, cell length) it is read.
     """
     fname = file_name or path.name
     mapping = {vschema.header_key(k): v for k, v in (mapping or {}).items()}
-    reason = sniff_not_spreadsheet(path)
+    reason = sniff_not_spreadsheet(path) or (over_limits(path, limits) if limits is not None else None)
     if reason:
         return Parsed(fname, [], 0, errors=[RowError(fname, None, None, None, reason)], error_total=1)
     suffix = path.suffix.lower()
     fast = _read_csv_arrow(path) if suffix in (".csv", ".txt") else _read_xlsx_calamine(path) if suffix in (
         ".xlsx", ".xlsm") else None
     if fast is not None:
+        shape = _over_shape(*fast, limits) if limits is not None else None
+        if shape:
+            return Parsed(fname, fast[0], fast[2], errors=[RowError(fname, None, None, None, shape)], error_total=1)
         return _check(fname, *fast, mapping=mapping, progress=progress)
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            rows = vio.read_xlsx_rows(path)
+            rows = vio.read_xlsx_rows(path, limits)
         else:
             if path.stat().st_size == 0:
                 raise InputError([RowError(fname, None, None, None, "empty file: no header row")])
-            rows = vio.read_csv_rows(path)
+            rows = vio.read_csv_rows(path, limits)
     except InputError as exc:
         return Parsed(fname, [], 0, errors=list(exc.errors), error_total=exc.total)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -138,6 +182,9 @@ def read_upload(path: Path, *, file_name: str | None = None, mapping: dict[str, 
     headers = ["" if h is None else str(h) for h in rows[0]]
     body = rows[1:]
     columns = {i: pa.array([(r[i] if i < len(r) else None) for r in body], pa.string()) for i in range(len(headers))}
+    shape = _over_shape(headers, columns, len(body), limits) if limits is not None else None
+    if shape:
+        return Parsed(fname, headers, len(body), errors=[RowError(fname, None, None, None, shape)], error_total=1)
     return _check(fname, headers, columns, len(body), mapping=mapping, progress=progress)
 
 

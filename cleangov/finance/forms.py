@@ -9,8 +9,6 @@ from cleangov.orgs.models import Person, Unit
 from .engine import LINE_FIELDS
 from .workflow import FINDING_WORKFLOW
 
-MAX_UPLOAD_BYTES = 512 * 1024 * 1024
-
 
 class UploadForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Books of"), queryset=Unit.objects.none(),
@@ -22,9 +20,15 @@ class UploadForm(forms.Form):
         self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
 
     def clean_file(self):
+        from cleangov.core.uploads import read_limits
+
         f = self.cleaned_data["file"]
-        if f.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 512 MB."))
+        limit = read_limits().max_file_bytes
+        if f.size > limit:
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; files of at most %(max)s MB can be imported. Split it by period or "
+                  "by unit and upload the parts."),
+                params={"size": f"{f.size / (1 << 20):.1f}", "max": f"{limit / (1 << 20):g}"}, code="too_large")
         return f
 
 

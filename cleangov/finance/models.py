@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from cleangov.core.models import TimeStampedModel
 
 from .choices import (
+    AuditRunFailureChoices,
     AuditRunStatusChoices,
     AuditRunTriggerChoices,
     FindingEventKindChoices,
@@ -194,6 +195,8 @@ class AuditRun(models.Model):
     coverage = models.JSONField(_("coverage per rule"), default=list, blank=True)
     seconds = models.JSONField(_("timings"), default=dict, blank=True)
     message = models.TextField(_("message"), blank=True)
+    failure = models.CharField(_("why it failed"), max_length=12, choices=AuditRunFailureChoices.choices,
+                               blank=True)
     task_id = models.CharField(_("task id"), max_length=64, blank=True, db_index=True)
 
     class Meta:
@@ -225,6 +228,9 @@ class Finding(TimeStampedModel):
     last_run = models.ForeignKey(AuditRun, verbose_name=_("last found by"), on_delete=models.PROTECT,
                                  related_name="+")
     current = models.BooleanField(_("found by the latest run"), default=True)
+    computed_over = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("computed over the books of"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text=_("For a statistic over all the books a run audited: the run's scope."))
     status = models.CharField(_("status"), max_length=12, choices=FindingStatusChoices.choices,
                               default=FindingStatusChoices.OPEN, db_index=True)
     responsible_person = models.ForeignKey("orgs.Person", verbose_name=_("responsible person"), null=True,
@@ -311,6 +317,10 @@ class StagedUpload(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     mapping = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The preview, computed once in the background (finance.imports.preview): the task that computes
+    # it, then its summary with the first problems; every problem is in the CSV file next to the upload.
+    preview_task_id = models.CharField(max_length=64, blank=True)
+    preview = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return self.file_name

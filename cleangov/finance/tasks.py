@@ -5,13 +5,12 @@
 * ``audit_run_task``: one audit run (a batch's units, a township or the whole county) with progress.
 
 The same steps run synchronously from the CLI (``cleangov import-vouchers``) and the demo through
-:func:`import_file` and :func:`cleangov.finance.actions.execute_audit_run`.
+:func:`cleangov.finance.imports.import_file` and :func:`cleangov.finance.actions.execute_audit_run`.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
@@ -24,15 +23,9 @@ from cleangov.core.recovery import register_task_recovery
 from cleangov.orgs.models import Unit
 
 from . import engine as E
-from .actions import (
-    ImportRefused,
-    do_create_audit_run,
-    do_fail_audit_run,
-    do_import_batch,
-    execute_audit_run,
-    plan_import,
-)
+from .actions import do_create_audit_run, do_fail_audit_run, execute_audit_run, failure_of
 from .choices import AuditRunStatusChoices, AuditRunTriggerChoices
+from .imports import ImportRefused, import_file
 from .models import AuditRun, ImportBatch, StagedUpload
 
 
@@ -40,25 +33,6 @@ def _language(user) -> str:
     from django.conf import settings
 
     return (getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE) if user else settings.LANGUAGE_CODE
-
-
-def import_file(path: Path, *, file_name: str, scope_unit: Unit, acting_user, source: str,
-                mapping: dict | None = None, skip_invalid: bool = False, supersedes: ImportBatch | None = None,
-                allowed_units=None, task_id: str = "", on_total: Callable[[int], None] | None = None,
-                on_rows: Callable[[int], None] | None = None) -> ImportBatch:
-    """Read, check, plan and write one file. Raises :class:`ImportRefused`."""
-    sha = E.sha256_of(path)
-    duplicate = ImportBatch.objects.filter(sha256=sha).first()
-    parsed = E.read_upload(path, file_name=file_name, mapping=mapping) if duplicate is None else \
-        E.Parsed(file_name, [], 0)
-    if on_total:
-        on_total(parsed.rows_read)
-    plan = plan_import(parsed, scope_unit=scope_unit, allowed_units=allowed_units, sha256=sha, supersedes=supersedes)
-    if parsed.errors and parsed.table is None and duplicate is None:
-        raise ImportRefused(_("The file cannot be read: %(reason)s") % {"reason": parsed.errors[0].reason},
-                            parsed.errors)
-    return do_import_batch(plan, acting_user=acting_user, sha256=sha, source=source, skip_invalid=skip_invalid,
-                           supersedes=supersedes, task_id=task_id, progress=on_rows)
 
 
 def start_audit_run(*, acting_user, scope_unit: Unit, trigger: str, unit_ids=(), batch=None) -> AuditRun:
@@ -125,6 +99,7 @@ def import_vouchers_task(context, staged_id: int, skip_invalid: bool = False, su
 def audit_run_task(context, run_id: int) -> dict:
     task_id = str(context.task_result.id)
     run = AuditRun.objects.select_related("scope_unit", "started_by").get(pk=run_id)
+    error = None
     with translation.override(_language(run.started_by)), ProgressReporter(task_id, label="audit") as report:
         report.set_total(E.audit_steps() + 1)
         # Findings are stored in one transaction at the end, upserted by fingerprint. A retry after a
@@ -134,10 +109,16 @@ def audit_run_task(context, run_id: int) -> dict:
             try:
                 run = execute_audit_run(run, acting_user=run.started_by, progress=lambda _step: report.advance())
             except Exception as exc:
-                do_fail_audit_run(run, acting_user=run.started_by, message=f"{type(exc).__name__}: {exc}")
-                raise
-        report.succeed(_("%(total)s findings (%(new)s new) in %(lines)s lines.")
-                       % {"total": run.findings_total, "new": run.findings_new, "lines": run.lines})
+                # Users read why in words; the exception's own text (a database's, say) is for the log.
+                error = exc
+                run = do_fail_audit_run(run, acting_user=run.started_by, message=f"{type(exc).__name__}: {exc}",
+                                        failure=failure_of(exc))
+                report.fail(str(run.get_failure_display()))
+        if error is None:
+            report.succeed(_("%(total)s findings (%(new)s new) in %(lines)s lines.")
+                           % {"total": run.findings_total, "new": run.findings_new, "lines": run.lines})
+    if error is not None:
+        raise error
     return {"run": run.pk, "findings": run.findings_total, "new": run.findings_new}
 
 
@@ -148,16 +129,20 @@ def _audit_run_given_up(task_id: str, reason: str) -> None:
 
 
 def _may_import(user) -> bool:
-    from .access import IMPORT_ROLES, has_any_role
+    from cleangov.core.access import has_role
 
-    return has_any_role(user, IMPORT_ROLES)
+    from .access import IMPORT_ROLES
+
+    return has_role(user, IMPORT_ROLES)
 
 
 def _may_run(user) -> bool:
-    from .access import TASK_ROLES, has_any_role
+    from cleangov.core.access import has_role
+
+    from .access import TASK_ROLES
 
     # Accountants start the audit of the batch they import; commissions start the others.
-    return has_any_role(user, TASK_ROLES)
+    return has_role(user, TASK_ROLES)
 
 
 # Both tasks are idempotent as described in their bodies, so a lost worker's task is retried.

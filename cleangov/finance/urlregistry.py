@@ -69,6 +69,9 @@ def _task(fc, side, user):
 register("finance:home", noun="finance_home")
 register("finance:import_upload", noun="import", roles=IMPORT_ROLES)
 register("finance:import_preview", noun="staged_upload", roles=IMPORT_ROLES, kwargs=_staged, owner_only=True)
+# not previewed yet (no worker in the matrix): the download sends the owner to the preview page
+register("finance:import_problems", noun="staged_upload", roles=IMPORT_ROLES, kwargs=_staged, owner_only=True,
+         allowed_status=302)
 register("finance:task_status", noun="finance_task", roles=TASK_ROLES, kwargs=_task, owner_only=True)
 register("finance:batch_list", noun="import_batch", roles=LIST_ROLES)
 register("finance:batch_detail", noun="import_batch", roles=BATCH_VIEW_ROLES, kwargs=_batch)

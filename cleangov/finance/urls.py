@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("import/", views.import_upload, name="import_upload"),
     path("import/<int:staged_id>/", views.import_preview, name="import_preview"),
+    path("import/<int:staged_id>/problems.csv", views.import_problems, name="import_problems"),
     path("tasks/<str:task_id>/", views.task_status, name="task_status"),
     path("batches/", views.batch_list, name="batch_list"),
     path("batches/<int:batch_id>/", views.batch_detail, name="batch_detail"),

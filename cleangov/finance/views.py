@@ -4,6 +4,7 @@ findings queue and a finding's page with its review actions. Thin: parse → gat
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import uuid
 from pathlib import Path
 
@@ -13,14 +14,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cleangov.core.access import get_or_404, has_role, require_role
-from cleangov.core.progress import create_progress
+from cleangov.core.progress import create_progress, get_progress
 from cleangov.orgs.conflicts import ConflictOfInterest
 from cleangov.orgs.models import Person, Post
 
@@ -52,17 +53,16 @@ from .actions import (
     do_remember_column_mapping,
     do_revoke_api_token,
     false_positive_rates,
-    plan_import,
 )
 from .choices import AuditRunTriggerChoices, ImportBatchStatusChoices
 from .filters import filter_findings
 from .forms import ConfirmImportForm, FindingActionForm, FindingFilterForm, MappingForm, RunForm, TokenForm, UploadForm
-from .models import ApiToken, AuditRun, FinanceProfile, ImportBatch, StagedUpload
+from .imports.preview import iter_problems_csv, preview_ready, problems_path, start_preview
+from .models import ApiToken, AuditRun, ImportBatch, StagedUpload
 from .tasks import import_vouchers_task, start_audit_run
 from .workflow import allowed_transitions
 
 PAGE_SIZE = 50
-PREVIEW_ERRORS_SHOWN = 1000
 
 
 def staging_dir() -> Path:
@@ -111,35 +111,34 @@ def import_upload(request):
         staged = StagedUpload.objects.create(owner=request.user, unit=form.cleaned_data["unit"],
                                              file_name=Path(upload.name).name[:255], path=str(path), sha256=sha,
                                              size=upload.size)
+        start_preview(staged, acting_user=request.user)
         return redirect("finance:import_preview", staged_id=staged.pk)
     return render(request, "finance/import_upload.html", {"form": form})
-
-
-def _mapping_for(staged: StagedUpload) -> dict[str, str]:
-    if staged.mapping:
-        return staged.mapping
-    profile = FinanceProfile.objects.filter(unit=staged.unit).first()
-    return dict(profile.column_mapping) if profile else {}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_preview(request, staged_id):
+    """The preview computed once in the background (finance.imports.preview): its progress while it
+    runs, then its summary, the first problems and the column mapping; never the file read again."""
     staged = access_staged_upload_by_id(request.user, staged_id)
-    mapping = _mapping_for(staged)
     active = (batches_for(request.user).filter(status=ImportBatchStatusChoices.ACTIVE,
                                                scope_unit__path__startswith=staged.unit.path)
               .order_by("-period_end")[:50])
-    if request.method == "POST" and request.POST.get("step") == "map":
-        parsed = E.read_upload(Path(staged.path), file_name=staged.file_name, mapping=mapping)
-        mform = MappingForm(request.POST, headers=parsed.headers)
+    if not staged.preview_task_id:
+        start_preview(staged, acting_user=request.user)
+    preview = staged.preview if preview_ready(staged) else None
+    if request.method == "POST" and request.POST.get("step") == "map" and preview is not None:
+        mform = MappingForm(request.POST, headers=preview["headers"])
         if mform.is_valid():
             staged.mapping = {h: c for h, c in mform.mapping().items()}
             staged.save(update_fields=["mapping"])
             do_remember_column_mapping(staged.unit, staged.mapping, acting_user=request.user)
+            start_preview(staged, acting_user=request.user)
             return redirect("finance:import_preview", staged_id=staged.pk)
     confirm = ConfirmImportForm(request.POST or None, batches=active)
-    if request.method == "POST" and request.POST.get("step") == "import" and confirm.is_valid():
+    if (request.method == "POST" and request.POST.get("step") == "import" and preview is not None
+            and confirm.is_valid()):
         supersedes = confirm.cleaned_data.get("supersedes")
         if supersedes is not None:
             access_batch_by_id(request.user, supersedes, action="supersede")
@@ -148,17 +147,35 @@ def import_preview(request, staged_id):
             create_progress(task_id=result.id, label=_("Import of %(name)s") % {"name": staged.file_name},
                             started_by=request.user)
         return redirect("finance:task_status", task_id=str(result.id))
-    parsed = E.read_upload(Path(staged.path), file_name=staged.file_name, mapping=mapping)
-    plan = plan_import(parsed, scope_unit=staged.unit, allowed_units=import_units(request.user), sha256=staged.sha256)
-    mform = MappingForm(headers=parsed.headers, initial_mapping={**parsed.mapped, **mapping})
-    context = {
-        "staged": staged, "parsed": parsed, "plan": plan, "mapping_form": mform, "confirm_form": confirm,
-        "errors": plan.errors[:PREVIEW_ERRORS_SHOWN], "errors_total": len(plan.errors),
-        "bad_rows": len({e.row for e in plan.errors if e.row is not None}),
-        "show_mapping": bool(parsed.missing_columns) or request.GET.get("map") == "1",
-        "can_import": plan.rows_to_import > 0 and not parsed.missing_columns and plan.duplicate_of is None,
-    }
+    context = {"staged": staged, "preview": preview, "confirm_form": confirm,
+               "progress": get_progress(staged.preview_task_id)}
+    if preview is not None and not preview.get("failed"):
+        duplicate = ImportBatch.objects.filter(pk=preview["duplicate_of"]).first() if preview["duplicate_of"] else None
+        batches = ImportBatch.objects.in_bulk([o[1] for o in preview["overlaps"]])
+        context.update({
+            "mapping_form": MappingForm(headers=preview["headers"],
+                                        initial_mapping={**preview["mapped"], **preview["mapping"]}),
+            "periods": [(code, dt.date.fromisoformat(a), dt.date.fromisoformat(b), n)
+                        for code, a, b, n in preview["periods"]],
+            "overlaps": [(code, batches.get(pk), dt.date.fromisoformat(a), dt.date.fromisoformat(b))
+                         for code, pk, a, b in preview["overlaps"]],
+            "duplicate": duplicate, "errors": preview["problems"], "errors_total": preview["problems_total"],
+            "errors_shown": len(preview["problems"]), "bad_rows": preview["bad_rows"],
+            "show_mapping": bool(preview["missing_columns"]) or request.GET.get("map") == "1",
+            "can_import": preview["rows_to_import"] > 0 and not preview["missing_columns"] and duplicate is None,
+        })
     return render(request, "finance/import_preview.html", context)
+
+
+@login_required
+def import_problems(request, staged_id):
+    """Every problem the preview found, as CSV, streamed from the file the preview task wrote."""
+    staged = access_staged_upload_by_id(request.user, staged_id)
+    if not preview_ready(staged) or staged.preview.get("failed") or not problems_path(staged).exists():
+        return redirect("finance:import_preview", staged_id=staged.pk)  # still being computed
+    response = StreamingHttpResponse(iter_problems_csv(staged), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="problems-{staged.pk}.csv"'
+    return response
 
 
 @login_required

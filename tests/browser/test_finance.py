@@ -49,7 +49,12 @@ def test_upload_audit_confirm_and_conflict_of_interest(browser, live_server, cou
     page.set_input_files("input[name=file]", str(xlsx))
     page.locator("form.form button[type=submit]").click()
     page.wait_for_url(re.compile(r"/finance/import/\d+/$"))
-    expect(page.locator("#rows-to-import")).to_have_text("6")
+    # The preview is computed once, by the worker; the page shows its progress and then the result.
+    expect(page.locator("#preview-progress")).to_be_visible()
+    preview = run_cleangov("worker", "--once", "--no-startup-delay", "--no-reload", "--tick-seconds", "0",
+                           env=env_for_test_database(), timeout=300)
+    assert preview.returncode == 0, preview.stderr[-2000:]
+    expect(page.locator("#rows-to-import")).to_have_text("6", timeout=30_000)
     expect(page.locator("#invalid-rows")).to_have_text("0")
     page.screenshot(path=str(artifacts / "finance-01-preview.png"), full_page=True)
     page.locator("#start-import").click()

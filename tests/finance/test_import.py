@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 
 from cleangov.core.models import AuditEvent
-from cleangov.finance import actions
-from cleangov.finance.actions import ImportRefused
+from cleangov.finance import lines_sql
+from cleangov.finance.imports import ImportRefused
 from cleangov.finance.models import BatchUnit, FinanceProfile, ImportBatch, VoucherLine
 from cleangov.finance.testing import HEADER_ZH, sample_rows
 
@@ -137,7 +138,7 @@ def test_not_a_spreadsheet(county, tmp_path):
     binary = tmp_path / "vouchers.csv"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     with pytest.raises(ImportRefused):
-        from cleangov.finance.tasks import import_file
+        from cleangov.finance.imports import import_file
 
         import_file(binary, file_name="vouchers.csv", scope_unit=county.townships["a"], acting_user=None,
                     source="cli")
@@ -145,7 +146,7 @@ def test_not_a_spreadsheet(county, tmp_path):
 
 def test_interrupted_import_leaves_nothing_and_can_run_again(county, tmp_path, monkeypatch):
     rows = sample_rows(county.villages["a"].code)
-    monkeypatch.setattr(actions, "INSERT_CHUNK", 2)
+    monkeypatch.setattr(lines_sql, "INSERT_CHUNK", 2)
     calls = {"n": 0}
 
     def crash(n):
@@ -161,6 +162,11 @@ def test_interrupted_import_leaves_nothing_and_can_run_again(county, tmp_path, m
     assert batch.rows_imported == 6
 
 
+# The preview is computed by a background task: run it inside the request, as a worker would.
+IMMEDIATE_TASKS = override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}})
+
+
+@IMMEDIATE_TASKS
 def test_xlsx_and_column_mapping_remembered_per_unit(county, tmp_path, login):
     from cleangov.finance.testing import write_xlsx
 
@@ -192,6 +198,7 @@ def test_xlsx_and_column_mapping_remembered_per_unit(county, tmp_path, login):
     assert FinanceProfile.objects.get(unit=county.villages["a"]).column_mapping["单据号"] == "voucher_no"
 
 
+@IMMEDIATE_TASKS
 def test_preview_lists_every_invalid_row(county, tmp_path, login):
     rows = sample_rows(county.villages["a"].code)
     rows[1][4], rows[3][3] = "旅游费", "昨天"
@@ -267,3 +274,59 @@ def test_fast_xlsx_reader_reads_like_the_engine(county, tmp_path):
     assert not fast.errors and not slow.errors
     assert fast.table.drop_columns(["_row"]).to_pylist() == slow.table.drop_columns(["_row"]).to_pylist()
     assert str(fast.table.column("amount")[0].as_py()) == "320.00"
+
+
+@IMMEDIATE_TASKS
+def test_preview_is_computed_once_and_every_problem_downloads_as_csv(county, tmp_path, login, monkeypatch):
+    from cleangov.finance.imports import preview as preview_module
+    from cleangov.finance.models import StagedUpload
+
+    rows = sample_rows(county.villages["a"].code)
+    for r in rows:
+        r[4] = "旅游费"  # every row: unknown category
+    path = write_csv(tmp_path, "bad.csv", rows)
+    monkeypatch.setattr(preview_module, "PROBLEMS_SHOWN", 4)
+    client = login(county.persona("accountant"))
+    with path.open("rb") as f:
+        response = client.post("/finance/import/", {"unit": county.townships["a"].pk, "file": f})
+    staged = StagedUpload.objects.get()
+    assert staged.preview["problems_total"] == 6 and len(staged.preview["problems"]) == 4
+
+    def no_second_read(*args, **kwargs):
+        raise AssertionError("the preview page read the file again")
+
+    monkeypatch.setattr(preview_module, "plan_file", no_second_read)
+    page = client.get(response["Location"]).content.decode()
+    assert "6 problems; the first 4 are shown." in page and page.count("unknown category") == 4
+    download = client.get(f"/finance/import/{staged.pk}/problems.csv")
+    assert download.status_code == 200 and download["Content-Type"].startswith("text/csv")
+    lines = b"".join(download.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0] == "row,column,value,reason" and len(lines) == 7
+    assert all("unknown category" in line for line in lines[1:])
+
+
+def test_upload_form_refuses_a_file_over_the_size_limit(county, login, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cleangov.finance.models import StagedUpload
+
+    settings.CLEANGOV_UPLOAD_LIMITS = {"max_file_bytes": 1 << 20}
+    client = login(county.persona("accountant"))
+    big = SimpleUploadedFile("big.csv", b"x" * (3 << 19), content_type="text/csv")
+    response = client.post("/finance/import/", {"unit": county.townships["a"].pk, "file": big})
+    assert response.status_code == 200 and not StagedUpload.objects.exists()
+    assert "The file is 1.5 MB; files of at most 1 MB can be imported." in response.content.decode()
+
+
+def test_a_zip_bomb_workbook_is_refused_before_it_is_read(county, tmp_path):
+    import zipfile
+
+    from cleangov.finance.imports import read_file
+
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", "<c>" + "0" * (30 << 20) + "</c>")
+    assert bomb.stat().st_size < 1 << 20
+    parsed = read_file(bomb, file_name="bomb.xlsx")
+    assert parsed.table is None and "compressed" in parsed.errors[0].reason and "not read" in parsed.errors[0].reason

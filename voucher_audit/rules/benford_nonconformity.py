@@ -1,13 +1,16 @@
-"""First-digit Benford test per unit-year and county-wide, MAD against Nigrini's bands (docs/regulations.md §8).
+"""First-digit Benford test per unit-year and over all the lines audited, MAD against Nigrini's bands
+(docs/regulations.md §8).
 
 Refuses groups with fewer than ``benford.min_n`` amounts ≥ 10 (their lines are reported as not evaluable).
-Non-conformity is a reason to look further, never proof of fraud.
+Non-conformity is a reason to look further, never proof of fraud. The test over all the lines names no unit:
+what "all" covers is the scope of the audit, which the caller knows and states (the finance app names the unit
+whose books were audited).
 """
 
 from voucher_audit.rules._base import INFO, Finding, SetRule
 
 DIGITS = "(VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9)) AS digits(d)"
-# first-digit counts per unit-year, read once from the lines; the unit-year and the county-wide tests are
+# first-digit counts per unit-year, read once from the lines; the unit-year tests and the test over all lines are
 # computed from these few rows
 COUNTS = "_benford_nonconformity_dg"
 PREPARE_COUNTS = """
@@ -63,8 +66,8 @@ def _build(rows, ctx):
     th = ctx.std.get("benford.mad_thresholds")
     for r in rows:
         mad = round(float(r["mad"]), 4)
-        scope_zh = f"{r['org_code']} {r['yr']} 年" if r["org_code"] else "全县（各单位、各年度合并）"
-        scope_en = f"{r['org_code']} in {r['yr']}" if r["org_code"] else "the whole county (all units and years)"
+        scope_zh = f"{r['org_code']} {r['yr']} 年" if r["org_code"] else "所审全部账目（各单位、各年度合并）"
+        scope_en = f"{r['org_code']} in {r['yr']}" if r["org_code"] else "all the books audited (all units and years)"
         zh = (f"{scope_zh}金额首位数字 MAD = {mad:.4f}（N = {r['n']}），超过 {th[-1]}：不符合本福特定律"
               f"（nonconformity），需进一步核查，并非舞弊证据")
         en = (f"First-digit MAD for {scope_en} is {mad:.4f} (N = {r['n']}), above {th[-1]}: "

@@ -2,7 +2,8 @@
 
 The same steps as a web upload: every row checked (the report names row, column, value and reason),
 the batch written in one transaction (an interrupted import leaves nothing; run it again), then an
-audit of the batch's units (``--no-audit`` to skip it). Exit 0 imported, 2 refused (nothing written).
+audit of the batch's units (``--no-audit`` to skip it). Exit 0 imported, 2 refused (nothing written),
+1 imported but its audit failed (the reason in words; the detail is kept on the run).
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from django.utils import translation
 from tqdm import tqdm
 
 from cleangov.finance.access import import_units
-from cleangov.finance.actions import ImportRefused, do_create_audit_run, execute_audit_run
+from cleangov.finance.actions import do_create_audit_run, do_fail_audit_run, execute_audit_run, failure_of
 from cleangov.finance.choices import AuditRunTriggerChoices, ImportBatchSourceChoices
+from cleangov.finance.imports import ImportRefused, import_file
 from cleangov.finance.models import ImportBatch
-from cleangov.finance.tasks import import_file
 from cleangov.orgs.models import Unit
 
 
@@ -88,6 +89,13 @@ class Command(BaseCommand):
         run = do_create_audit_run(acting_user=acting_user, scope_unit=scope, trigger=AuditRunTriggerChoices.IMPORT,
                                   unit_ids=batch.units.values_list("unit_id", flat=True), batch=batch)
         with tqdm(total=40, unit="step", disable=quiet, file=self.stderr._out, desc="audit", leave=False) as bar:
-            run = execute_audit_run(run, acting_user=acting_user, progress=lambda _s: bar.update(1))
+            try:
+                run = execute_audit_run(run, acting_user=acting_user, progress=lambda _s: bar.update(1))
+            except Exception as exc:
+                # the batch is imported; the audit says why it failed in words, the detail is on the run
+                run = do_fail_audit_run(run, acting_user=acting_user, message=f"{type(exc).__name__}: {exc}",
+                                        failure=failure_of(exc))
+                raise CommandError(f"batch #{batch.pk} imported; audit run #{run.pk} failed: "
+                                   f"{run.get_failure_display()}", returncode=1) from exc
         self.stdout.write(f"audit run #{run.pk}: {run.findings_total} findings ({run.findings_new} new) "
                           f"in {run.lines} lines")
