@@ -72,14 +72,17 @@ def test_township_discipline_reads_its_subtree_only(county, persona, login):
 
 @pytest.fixture
 def spouse_case(county, persona):
-    """A county commission member whose spouse (a village cadre) is the subject of events."""
+    """A county commission member whose spouse (a village cadre) is the subject of events.
+
+    The member edited the spouse's record before the marriage was registered: once it is, actions
+    refuse them (cleangov.orgs.conflicts), but the trail still shows them what they did."""
     commission = persona(R.COUNTY_COMMISSION)
     spouse = do_create_person(acting_user=None, code="P-SPOUSE", name="配偶", home_unit=county.villages["a"])
-    do_add_relation(acting_user=None, person=commission.person, relative=spouse, kind=RelationKindChoices.SPOUSE)
     do_update_person(spouse, acting_user=None, phone="13900000000")
     by_other = AuditEvent.objects.get(event_code="orgs.person_updated", subject_id=str(spouse.pk))
     do_update_person(spouse, acting_user=commission, phone="13900000001")
     by_self = AuditEvent.objects.filter(event_code="orgs.person_updated", subject_id=str(spouse.pk)).latest("seq")
+    do_add_relation(acting_user=None, person=commission.person, relative=spouse, kind=RelationKindChoices.SPOUSE)
     return commission, spouse, by_other, by_self
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import path, reverse
 
+from cleangov import urls as project_urls
 from cleangov.accounts.choices import RoleChoices
 
 
@@ -58,8 +59,8 @@ def _boom(request):
     raise RuntimeError("secret detail of a failure")
 
 
-# A URLconf for the 500 test: one view that fails.
-urlpatterns = [path("boom/", _boom)]
+# A URLconf for the 500 test: the project's, plus one view that fails.
+urlpatterns = [path("boom/", _boom), *project_urls.urlpatterns]
 
 
 def test_500_page_for_a_failing_view_shows_no_details(settings):
