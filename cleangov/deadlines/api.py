@@ -39,11 +39,15 @@ def create_deadline(
     title: str = "",
     link: str = "",
     subject_people: Iterable = (),
+    responsible_post=None,
+    rest_day_moves_on: bool = False,
 ) -> Deadline:
-    """Start a clock of ``workdays`` working days after ``start`` (or ending on ``due_date``)."""
+    """Start a clock of ``workdays`` working days after ``start`` (or ending on ``due_date``; with
+    ``rest_day_moves_on`` a due date on a rest day moves to the next working day)."""
     return do_create_deadline(
         acting_user=acting_user, subject=subject, rule=rule, unit=unit, start=start, workdays=workdays,
         due_date=due_date, assignee=assignee, title=title, link=link, subject_people=subject_people,
+        responsible_post=responsible_post, rest_day_moves_on=rest_day_moves_on,
     )
 
 

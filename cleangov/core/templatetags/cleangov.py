@@ -50,6 +50,9 @@ def nav_links(context):
         if finance and _has_role_in(assignments, "cleangov.finance.access", "BATCH_VIEW_ROLES", "FINDING_VIEW_ROLES",
                                     "RULE_STATS_ROLES"):
             links.append(("finance", finance, _("Voucher audit")))
+        unreached = optional_url("deadlines:unreached")
+        if unreached and _has_role_in(assignments, "cleangov.deadlines.access", "UNREACHED_VIEW_ROLES"):
+            links.append(("deadlines", unreached, _("Clocks nobody receives")))
         assessment = optional_url("assessment:run_list")
         if assessment and _sees_assessments(assignments):
             links.append(("assessment", assessment, _("Assessments")))
