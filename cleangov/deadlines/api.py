@@ -19,6 +19,7 @@ from datetime import date
 from django.db import models, transaction
 
 from .actions import do_cancel_deadline, do_create_deadline, do_meet_deadline
+from .calendars import calendar_rows
 from .choices import DeadlineStatusChoices
 from .models import Deadline
 from .workdays import WorkdayResult, get_calendar
@@ -80,3 +81,10 @@ def add_workdays(start: date, n: int) -> WorkdayResult:
 
 def is_workday(day: date) -> bool:
     return get_calendar().is_workday(day)
+
+
+def holiday_calendar_rows() -> list[dict[str, str]]:
+    """The holiday calendar the clocks use (shipped years and years an administrator loaded, the loaded
+    ones winning), as the rows ``voucher_audit.standards.load(..., calendar=...)`` reads, so the voucher
+    audits judge rest days on the same calendar."""
+    return calendar_rows(get_calendar().years)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cleangov.core.audit import PendingEvent, record_event, record_events
-from cleangov.deadlines.api import create_deadline
+from cleangov.deadlines.api import create_deadline, holiday_calendar_rows
 from cleangov.orgs.models import Person, Post, Unit
 
 from . import engine as E
@@ -662,7 +662,9 @@ def execute_audit_run(run: AuditRun, *, acting_user=None, progress: Callable[[st
     lines, units_t, fleet_t, index, units = load_run_input(run, progress)
     loaded = time.perf_counter()
     as_of = timezone.localdate()
-    std = E.load_standards(pack or getattr(settings, "CLEANGOV_STANDARDS_PACK", "central"), as_of)
+    # The holiday calendar the deadline clocks use, with the years an administrator loaded.
+    std = E.load_standards(pack or getattr(settings, "CLEANGOV_STANDARDS_PACK", "central"), as_of,
+                           calendar=holiday_calendar_rows())
     result = E.audit(lines, std, units=units_t, fleet=fleet_t, progress=progress)
     result.timings["load_from_database"] = loaded - started
     result.timings["engine_total"] = time.perf_counter() - loaded
