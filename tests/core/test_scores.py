@@ -39,3 +39,9 @@ def test_58_of_64_is_90_63_in_every_module():
 
 def test_ratio_of_nothing_is_none():
     assert ratio(0, 0) is None
+
+
+def test_percentages_on_record_book_pages_round_halves_up():
+    from cleangov.ledgers.templatetags.ledgers_tags import pct
+
+    assert (pct(Decimal("0.625")), pct(Decimal("0.9063")), pct(None)) == ("63%", "91%", "—")

@@ -5,6 +5,7 @@ listed for the discipline organs; a clock with no account behind it says so."""
 from datetime import date
 
 from django.urls import reverse
+from django.utils import translation
 
 from cleangov.accounts.models import RoleAssignment
 from cleangov.core.models import AuditEvent, Notification
@@ -77,6 +78,7 @@ def test_a_reached_escalation_one_level_up_records_no_skipped_level(county):
     assert deadline.escalation_note == ""
 
 
+@translation.override("en")
 def test_a_clock_with_no_account_names_the_post(county):
     post = Post.objects.get(person=county.persona("village_secretary", "a").person)
     deadline = village_clock(county, assignee=False, responsible_post=post)
@@ -105,7 +107,7 @@ def test_the_list_shows_the_commission_what_nobody_receives(county, login):
     assert sections == {"unreached": [unreached.pk], "skipped": [], "unassigned": [unassigned.pk]}
     body = response.content.decode()
     assert "受理检举" in body and "无人负责的时限" in body
-    assert "no post is named" in body
+    assert "此事项没有持有账号的责任人，也未指明责任岗位。" in body  # the default language is zh-Hans
     assert f'href="{reverse("deadlines:unreached")}"' in body  # the navigation links the page
 
 
