@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from cleangov.core.access import conflicted_person_ids
 from cleangov.core.audit import PendingEvent, record_event, record_events
+from cleangov.core.scores import round_score
 from cleangov.core.workflow import find_transition
 from cleangov.deadlines.api import create_deadline
 from cleangov.orgs.choices import PostTypeChoices as P
@@ -172,7 +173,7 @@ def do_adjust_score(snapshot: ScoreSnapshot, *, points, reason: str, indicator_i
         raise ValidationError({"reason": _("Give the reason for the adjustment (at least %(n)s characters).")
                                % {"n": MIN_REASON_LENGTH}})
     try:
-        points = Decimal(str(points)).quantize(Decimal("0.01"))
+        points = round_score(Decimal(str(points)))
     except (InvalidOperation, ValueError) as exc:
         raise ValidationError({"points": _("Enter a number of points.")}) from exc
     if points == 0 or abs(points) > 100:

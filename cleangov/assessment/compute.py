@@ -17,18 +17,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from cleangov.core.metrics import MetricResult, MetricSpec, registry
+from cleangov.core.scores import RATIO_PLACES, round_score
 from cleangov.orgs.models import Unit
 
 from .choices import FrameworkKindChoices, UnitSelectionChoices
 from .frameworks import FrameworkSpec
 
 EVIDENCE_LIMIT = 200
-CENT = Decimal("0.01")
 SELECTION_LEVELS = {
     UnitSelectionChoices.TOWNSHIP: ("township",),
     UnitSelectionChoices.VILLAGE: ("village",),
@@ -103,7 +103,7 @@ def score_unit(spec: FrameworkSpec, level: str, values: dict[str, Decimal | None
         score = None
         capped = outcome.value is not None and not (low <= outcome.value <= high)
         if outcome.value is not None:
-            score = min(high, max(low, outcome.value)).quantize(CENT, rounding=ROUND_HALF_UP)
+            score = round_score(min(high, max(low, outcome.value)))
             # The band maps onto 0..100 so weights mean what they say whatever the band.
             normalised = (score - low) * 100 / (high - low)
             weighted += weight * normalised
@@ -112,10 +112,10 @@ def score_unit(spec: FrameworkSpec, level: str, values: dict[str, Decimal | None
             "id": indicator.id, "name": indicator.name, "name_en": indicator.name_en, "weight": indicator.weight,
             "formula": indicator.formula, "band": [indicator.band_min, indicator.band_max],
             "source": indicator.source, "metrics": {m: _q(values.get(m)) for m in formula.metrics},
-            "raw": _q(outcome.value.quantize(Decimal("0.0001")) if outcome.value is not None else None),
+            "raw": _q(round_score(outcome.value, RATIO_PLACES) if outcome.value is not None else None),
             "score": _q(score), "capped": capped, "missing": list(outcome.missing), "reason": outcome.reason,
         })
-    total = (weighted / available).quantize(CENT, rounding=ROUND_HALF_UP) if available else None
+    total = round_score(weighted / available) if available else None
     return total, available, applicable, rows
 
 
@@ -159,7 +159,7 @@ def final_score(computed: Decimal | None, adjustment_total: Decimal) -> Decimal 
     """Computed score plus adjustments, kept within 0..100 (a score outside makes no sense)."""
     if computed is None:
         return None
-    return min(Decimal(100), max(Decimal(0), computed + adjustment_total)).quantize(CENT)
+    return round_score(min(Decimal(100), max(Decimal(0), computed + adjustment_total)))
 
 
 def rank(snapshots) -> list:

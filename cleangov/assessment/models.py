@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cleangov.core.models import TimeStampedModel
+from cleangov.core.scores import round_score
 
 from .choices import (
     AssessmentRunStatusChoices,
@@ -157,7 +158,7 @@ class ScoreSnapshot(models.Model):
     def weight_share(self) -> Decimal | None:
         if not self.total_weight:
             return None
-        return (self.available_weight * 100 / self.total_weight).quantize(Decimal("0.1"))
+        return round_score(self.available_weight * 100 / self.total_weight, 1)
 
 
 class ScoreAdjustment(models.Model):

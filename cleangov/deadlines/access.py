@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from cleangov.accounts.choices import RoleChoices
 from cleangov.core.access import exclude_conflicts, get_or_404, scope_q
 
+from .choices import DeadlineEscalationChoices, DeadlineStatusChoices
 from .models import Deadline, DeadlineSubjectPerson
+
+# Who reads the list of clocks nobody receives: the discipline organs that supervise the clocks
+# (监督专责, 问责条例 2019 Art. 4) — the county commission for the county, a township's discipline
+# secretary for the township — each within the units of their role assignments.
+UNREACHED_VIEW_ROLES = frozenset({RoleChoices.COUNTY_COMMISSION, RoleChoices.TOWNSHIP_DISCIPLINE})
+ACTIVE_STATUSES = (DeadlineStatusChoices.OPEN, DeadlineStatusChoices.OVERDUE)
 
 
 def visible_deadlines(user) -> QuerySet[Deadline]:
@@ -26,3 +34,26 @@ def access_deadline_by_id(user, deadline_id, *, action: str = "view") -> Deadlin
     if action != "view":
         raise ValueError(f"unknown action {action!r}")
     return get_or_404(visible_deadlines(user), pk=deadline_id)
+
+
+def unreached_deadlines(user) -> dict[str, QuerySet[Deadline]]:
+    """The clocks no person receives, in the user's scope for UNREACHED_VIEW_ROLES (empty for others):
+
+    * ``unreached``: overdue, and the escalation found nobody holding the supervising role up to the county;
+    * ``skipped``: the escalation reached someone only above levels where nobody held the role;
+    * ``unassigned``: open or overdue with nobody with an active account responsible.
+    """
+    if not getattr(user, "is_authenticated", False):
+        base = Deadline.objects.none()
+    else:
+        base = exclude_conflicts(
+            Deadline.objects.filter(scope_q(user, roles=UNREACHED_VIEW_ROLES)),
+            user, through_model=DeadlineSubjectPerson, object_field="deadline",
+        ).select_related("unit", "assignee", "escalated_to", "responsible_post__person")
+    return {
+        "unreached": base.filter(status=DeadlineStatusChoices.OVERDUE,
+                                 escalation_outcome=DeadlineEscalationChoices.UNREACHED),
+        "skipped": base.filter(escalation_outcome=DeadlineEscalationChoices.REACHED, escalation_level__gt=1),
+        "unassigned": base.filter(Q(assignee__isnull=True) | Q(assignee__is_active=False),
+                                  status__in=ACTIVE_STATUSES),
+    }

@@ -20,7 +20,7 @@ from cleangov.core.models import Notification
 from cleangov.orgs.models import related_person_ids
 
 from .calendars import KIND_HOLIDAY, KIND_MAKEUP_WORKDAY, YearCalendar
-from .choices import DeadlineStatusChoices
+from .choices import DeadlineEscalationChoices, DeadlineStatusChoices
 from .models import CalendarDay, CalendarYear, Deadline, DeadlineSubjectPerson
 from .workdays import WorkCalendar, get_calendar
 from .workflow import can_transition, escalation_target
@@ -28,6 +28,7 @@ from .workflow import can_transition, escalation_target
 DEADLINE_FIELDS = (
     "subject_type", "subject_id", "rule", "title", "start_date", "workdays", "due_date", "assignee", "unit",
     "status", "calendar_fallback_years", "escalation_level", "escalated_to",
+    "escalation_outcome", "escalation_passed_over", "due_date_as_set", "responsible_post",
 )
 NOTIFICATION_OVERDUE = "deadline.overdue"
 NOTIFICATION_ESCALATED = "deadline.escalated"
@@ -91,17 +92,25 @@ def _recompute_fallback_deadlines(year: int, *, acting_user) -> int:
     calendar = get_calendar()
     events = []
     candidates = Deadline.objects.select_for_update().filter(
-        status=DeadlineStatusChoices.OPEN, uses_fallback_calendar=True, workdays__isnull=False
+        Q(workdays__isnull=False) | Q(due_date_as_set__isnull=False),
+        status=DeadlineStatusChoices.OPEN, uses_fallback_calendar=True,
     )
     for deadline in candidates:
         if year not in deadline.calendar_fallback_years:
             continue
         before = snapshot(deadline, DEADLINE_FIELDS)
-        result = calendar.add_workdays(deadline.start_date, deadline.workdays)
-        deadline.due_date = result.date
-        deadline.calendar_fallback_years = list(result.fallback_years)
-        deadline.uses_fallback_calendar = result.used_fallback
-        deadline.save(update_fields=["due_date", "calendar_fallback_years", "uses_fallback_calendar", "updated_at"])
+        if deadline.workdays is not None:
+            result = calendar.add_workdays(deadline.start_date, deadline.workdays)
+            due, fallback = result.date, result.fallback_years
+        else:
+            # A date moved off a rest day: move it again on the loaded calendar (it may stay put now).
+            as_set, due, fallback = _off_rest_day(deadline.due_date_as_set, calendar)
+            deadline.due_date_as_set = as_set
+        deadline.due_date = due
+        deadline.calendar_fallback_years = list(fallback)
+        deadline.uses_fallback_calendar = bool(fallback)
+        deadline.save(update_fields=["due_date", "due_date_as_set", "calendar_fallback_years",
+                                     "uses_fallback_calendar", "updated_at"])
         events.append(PendingEvent("deadlines.deadline_recomputed", deadline, before,
                                    snapshot(deadline, DEADLINE_FIELDS), deadline.unit, deadline.subject_person_ids))
     record_events(acting_user=acting_user, events=events)
@@ -126,9 +135,15 @@ def do_create_deadline(
     link: str = "",
     subject_people: Iterable = (),
     calendar: WorkCalendar | None = None,
+    responsible_post=None,
+    rest_day_moves_on: bool = False,
 ) -> Deadline:
     """Start a clock on ``subject``: either ``start`` + ``workdays`` working days, or an explicit
-    ``due_date`` (calendar dates, e.g. "within one month"). The due date is the last day allowed."""
+    ``due_date`` (calendar dates, e.g. "within one month"). The due date is the last day allowed.
+
+    ``responsible_post`` names the post answerable for the clock (shown when nobody with an account
+    is). With ``rest_day_moves_on``, an explicit due date on a rest day moves to the next working
+    day and the date as set is kept (docs/deadlines.md, "Due dates on rest days")."""
     if (workdays is None) == (due_date is None):
         raise ValidationError(_("Give either a number of working days or a due date, not both."))
     fallback: tuple[int, ...] = ()
@@ -139,6 +154,9 @@ def do_create_deadline(
             raise ValidationError({"workdays": _("The number of working days must be at least 1.")})
         result = (calendar or get_calendar()).add_workdays(start, workdays)
         due_date, fallback = result.date, result.fallback_years
+    due_date_as_set = None
+    if workdays is None and rest_day_moves_on:
+        due_date_as_set, due_date, fallback = _off_rest_day(due_date, calendar or get_calendar())
     person_ids = sorted({p if isinstance(p, int) else p.pk for p in subject_people})
     deadline = Deadline(
         subject_type=subject._meta.label_lower,
@@ -150,8 +168,10 @@ def do_create_deadline(
         start_date=start,
         workdays=workdays,
         due_date=due_date,
+        due_date_as_set=due_date_as_set,
         assignee=assignee,
         unit=unit,
+        responsible_post=responsible_post,
         calendar_fallback_years=list(fallback),
         uses_fallback_calendar=bool(fallback),
         subject_person_ids=person_ids,
@@ -164,6 +184,16 @@ def do_create_deadline(
     record_event(acting_user=acting_user, event_code="deadlines.deadline_created", subject=deadline,
                  after=snapshot(deadline, DEADLINE_FIELDS), unit=unit, subject_people=person_ids)
     return deadline
+
+
+def _off_rest_day(day: date, calendar: WorkCalendar) -> tuple[date | None, date, tuple[int, ...]]:
+    """(date as set or None, due date, fallback years) for an explicit due date: a rest day moves to
+    the next working day; a year without a calendar counts weekends only and says so."""
+    fallback = () if calendar.covers(day.year) else (day.year,)
+    if calendar.is_workday(day):
+        return None, day, fallback
+    result = calendar.add_workdays(day, 1)
+    return day, result.date, tuple(sorted({*fallback, *result.fallback_years}))
 
 
 @transaction.atomic
@@ -204,14 +234,28 @@ class OverdueOutcome:
     assignee_notified: bool = False
     escalation_recipients: list = field(default_factory=list)
 
+    @property
+    def escalation_reached(self) -> bool:
+        return bool(self.escalation_recipients)
 
-def escalation_recipients(deadline: Deadline, *, today: date) -> tuple[object, list]:
-    """(target unit, users) who hear about ``deadline`` going overdue: holders of the escalation
-    roles on the target unit (directly or through a subtree assignment above it), active on
-    ``today``, minus the assignee and anyone who is a subject of the matter or related to one."""
-    target, roles = escalation_target(deadline.unit)
+
+@dataclass
+class EscalationRoute:
+    """Where an overdue deadline's escalation lands: the nearest unit up the tree where someone holds
+    the supervising role (``target``, None when nobody does up to the county), its ``recipients``,
+    how many levels up that is, and the units passed over because nobody held the role there."""
+
+    target: object | None
+    recipients: list
+    level: int = 0
+    passed_over: list = field(default_factory=list)
+
+
+def _role_holders(deadline: Deadline, target, roles, *, today: date) -> list:
+    """Holders of ``roles`` on ``target`` (directly or through a subtree assignment above it), active
+    on ``today``, minus the assignee and anyone who is a subject of the matter or related to one."""
     if not roles:
-        return target, []
+        return []
     covering = Q(unit=target) | Q(unit__in=target.ancestors(), include_subtree=True)
     assignments = (
         RoleAssignment.objects.filter(covering, role__in=roles, user__is_active=True)
@@ -230,7 +274,25 @@ def escalation_recipients(deadline: Deadline, *, today: date) -> tuple[object, l
             continue
         seen.add(user.pk)
         users.append(user)
-    return target, users
+    return users
+
+
+def escalation_route(deadline: Deadline, *, today: date) -> EscalationRoute:
+    """Walk up the tree by the escalation table until a unit has someone holding its supervising
+    role. A notice to an empty chair is no supervision: responsibility runs 一级抓一级、层层抓落实
+    (中发〔2010〕19号 Art. 5), so when a township has no account holding the role the county above it
+    hears instead, and the levels that had nobody are recorded."""
+    unit, passed, tried = deadline.unit, [], set()
+    while True:
+        target, roles = escalation_target(unit)
+        if target.pk in tried or not roles:
+            return EscalationRoute(None, [], 0, passed)
+        tried.add(target.pk)
+        users = _role_holders(deadline, target, roles, today=today)
+        if users:
+            return EscalationRoute(target, users, len(passed) + 1, passed)
+        passed.append({"id": target.pk, "name": str(target)})
+        unit = target
 
 
 def _notify(user, *, kind: str, deadline: Deadline, escalated_from=None) -> Notification:
@@ -258,14 +320,20 @@ def do_mark_overdue(deadline: Deadline, *, acting_user, today: date) -> OverdueO
         return None
     before = snapshot(deadline, DEADLINE_FIELDS)
     now = timezone.now()
-    target, recipients = escalation_recipients(deadline, today=today)
+    route = escalation_route(deadline, today=today)
+    recipients = route.recipients
     deadline.status = DeadlineStatusChoices.OVERDUE
     deadline.overdue_at = now
-    deadline.escalation_level = 1
-    deadline.escalated_to = target
-    deadline.escalated_at = now
+    # Escalated only when someone received it; otherwise it is listed as unreached, never "done".
+    deadline.escalation_level = route.level
+    deadline.escalated_to = route.target
+    deadline.escalated_at = now if recipients else None
+    deadline.escalation_outcome = (
+        DeadlineEscalationChoices.REACHED if recipients else DeadlineEscalationChoices.UNREACHED
+    )
+    deadline.escalation_passed_over = route.passed_over
     deadline.save(update_fields=["status", "overdue_at", "escalation_level", "escalated_to", "escalated_at",
-                                 "updated_at"])
+                                 "escalation_outcome", "escalation_passed_over", "updated_at"])
     outcome = OverdueOutcome(deadline)
     if deadline.assignee is not None and deadline.assignee.is_active:
         _notify(deadline.assignee, kind=NOTIFICATION_OVERDUE, deadline=deadline)
@@ -279,5 +347,12 @@ def do_mark_overdue(deadline: Deadline, *, acting_user, today: date) -> OverdueO
                "notified": ([deadline.assignee_id] if outcome.assignee_notified else []),
                "escalated_to_users": [u.pk for u in recipients]},
         unit=deadline.unit, subject_people=deadline.subject_person_ids,
+    )
+    record_event(
+        acting_user=acting_user,
+        event_code=("deadlines.deadline_escalated" if recipients else "deadlines.escalation_unreached"),
+        subject=deadline, unit=deadline.unit, subject_people=deadline.subject_person_ids,
+        after={"escalated_to": route.target.pk if route.target else None, "escalation_level": route.level,
+               "recipients": [u.pk for u in recipients], "passed_over": route.passed_over, "as_of": today},
     )
     return outcome

@@ -69,8 +69,9 @@ class CalendarYearAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Deadline)
 class DeadlineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("rule", "subject_repr", "unit", "assignee", "due_date", "status", "escalation_level")
-    list_filter = ("status", "rule")
+    list_display = ("rule", "subject_repr", "unit", "assignee", "due_date", "status", "escalation_level",
+                    "escalation_outcome")
+    list_filter = ("status", "escalation_outcome", "rule")
     search_fields = ("subject_repr", "title", "rule")
     date_hierarchy = "due_date"
 

@@ -19,6 +19,7 @@ from datetime import date
 from django.db import models, transaction
 
 from .actions import do_cancel_deadline, do_create_deadline, do_meet_deadline
+from .calendars import calendar_rows
 from .choices import DeadlineStatusChoices
 from .models import Deadline
 from .workdays import WorkdayResult, get_calendar
@@ -39,11 +40,15 @@ def create_deadline(
     title: str = "",
     link: str = "",
     subject_people: Iterable = (),
+    responsible_post=None,
+    rest_day_moves_on: bool = False,
 ) -> Deadline:
-    """Start a clock of ``workdays`` working days after ``start`` (or ending on ``due_date``)."""
+    """Start a clock of ``workdays`` working days after ``start`` (or ending on ``due_date``; with
+    ``rest_day_moves_on`` a due date on a rest day moves to the next working day)."""
     return do_create_deadline(
         acting_user=acting_user, subject=subject, rule=rule, unit=unit, start=start, workdays=workdays,
         due_date=due_date, assignee=assignee, title=title, link=link, subject_people=subject_people,
+        responsible_post=responsible_post, rest_day_moves_on=rest_day_moves_on,
     )
 
 
@@ -89,3 +94,10 @@ def home_panel(user) -> dict:
         "count": qs.count() if len(rows) == 20 else len(rows),
         "overdue_count": sum(1 for d in rows if d.status == status.OVERDUE),
     }
+
+
+def holiday_calendar_rows() -> list[dict[str, str]]:
+    """The holiday calendar the clocks use (shipped years and years an administrator loaded, the loaded
+    ones winning), as the rows ``voucher_audit.standards.load(..., calendar=...)`` reads, so the voucher
+    audits judge rest days on the same calendar."""
+    return calendar_rows(get_calendar().years)

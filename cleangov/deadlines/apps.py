@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from cleangov.core.declarations import AppDeclaration, CleanGovAppConfig, HomePanel, PeriodicJob
+from cleangov.core.declarations import AppDeclaration, CleanGovAppConfig, HomePanel, Link, PeriodicJob
 
 
 class DeadlinesConfig(CleanGovAppConfig):
@@ -10,11 +10,15 @@ class DeadlinesConfig(CleanGovAppConfig):
 
     def declare(self) -> AppDeclaration:
         from . import demo_data
+        from .access import UNREACHED_VIEW_ROLES
         from .api import home_panel
         from .tasks import TICK_SCHEDULE_NAME, tick_deadlines_task
 
         return AppDeclaration(
             home_panels=(HomePanel("deadlines/home_panel.html", home_panel),),
+            # The county commission and township discipline staff see the clocks that reach nobody.
+            nav=(Link("deadlines", _("Clocks nobody receives"), "deadlines:unreached", roles=UNREACHED_VIEW_ROLES,
+                      position=60),),
             event_labels={
                 "deadlines.calendar_year_loaded": _("Working-day calendar loaded"),
                 "deadlines.deadline_created": _("Deadline set"),
@@ -22,6 +26,8 @@ class DeadlinesConfig(CleanGovAppConfig):
                 "deadlines.deadline_met": _("Deadline met"),
                 "deadlines.deadline_cancelled": _("Deadline cancelled"),
                 "deadlines.deadline_overdue": _("Deadline overdue"),
+                "deadlines.deadline_escalated": _("Overdue deadline escalated"),
+                "deadlines.escalation_unreached": _("Escalation reached nobody"),
             },
             # Mark overdue, notify, escalate: the tick is idempotent, so a late worker catches up.
             periodic_jobs=(PeriodicJob(TICK_SCHEDULE_NAME, tick_deadlines_task),),

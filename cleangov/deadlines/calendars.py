@@ -17,7 +17,9 @@ is required, ``year`` and ``notes`` optional). ``kind`` is ``holiday`` (a rest d
 weekday) or ``makeup_workday`` (a Saturday or Sunday worked instead). Problems are reported with
 the file's line number ("row"), the column and the reason, all at once, so an administrator can fix
 a file in one pass. This module is pure Python (no database): the engine and the CLI use it before
-the database exists.
+the database exists. The shipped files are the voucher audit's (``voucher_audit/standards/calendars``),
+so the audit rules and every clock read one copy; years an administrator loads reach the audits
+through :func:`calendar_rows` (cleangov/finance/engine.py passes them to the standards loader).
 """
 
 from __future__ import annotations
@@ -32,12 +34,16 @@ from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 
+from voucher_audit.standards import CALENDAR_DIR
+
 KIND_HOLIDAY = "holiday"
 KIND_MAKEUP_WORKDAY = "makeup_workday"
 KINDS = (KIND_HOLIDAY, KIND_MAKEUP_WORKDAY)
 COLUMNS = ("date", "kind", "name")
 
-SHIPPED_DIR = Path(__file__).resolve().parent.parent / "data" / "calendars"
+# One copy of the shipped years, read by the deadline engine and by the voucher audit rules alike: it
+# lives in voucher_audit's package data because the audit engine imports nothing of CleanGov.
+SHIPPED_DIR = CALENDAR_DIR
 SHIPPED_GLOB = "cn-*.csv"
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -209,7 +215,8 @@ def parse_calendar_file(path: str | Path) -> YearCalendar:
 
 @functools.cache
 def shipped_years() -> Mapping[int, YearCalendar]:
-    """The calendars shipped in ``cleangov/data/calendars``; a broken shipped file is a bug, so it raises."""
+    """The calendars shipped in ``voucher_audit/standards/calendars``; a broken shipped file is a bug, so
+    it raises."""
     years = {}
     for path in sorted(SHIPPED_DIR.glob(SHIPPED_GLOB)):
         calendar = parse_calendar_file(path)
@@ -218,3 +225,9 @@ def shipped_years() -> Mapping[int, YearCalendar]:
             origin=f"shipped file {path.name}",
         )
     return MappingProxyType(years)
+
+
+def calendar_rows(years: Mapping[int, YearCalendar]) -> list[dict[str, str]]:
+    """Years as the rows the voucher audit's standards loader reads (``date``, ``kind``, ``name``)."""
+    return [{"date": d.isoformat(), "kind": kind, "name": name}
+            for year in sorted(years) for d, kind, name in years[year].entries()]

@@ -13,3 +13,12 @@ class DeadlineStatusChoices(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
     # The clock stopped without the duty being due any more (e.g. a report forwarded to another organ).
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class DeadlineEscalationChoices(models.TextChoices):
+    # Not escalated yet (the deadline is not overdue).
+    NONE = "", _("Not escalated")
+    REACHED = "reached", _("Reached someone")
+    # Nobody holds the supervising role on any level up to the county: the escalation exists on
+    # paper only, and the county commission's list of unreached clocks shows it.
+    UNREACHED = "unreached", _("Reached nobody")

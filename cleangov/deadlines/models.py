@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from cleangov.core.models import TimeStampedModel
 
-from .choices import CalendarDayKindChoices, DeadlineStatusChoices
+from .choices import CalendarDayKindChoices, DeadlineEscalationChoices, DeadlineStatusChoices
 
 
 class CalendarYear(TimeStampedModel):
@@ -72,11 +72,20 @@ class Deadline(TimeStampedModel):
     start_date = models.DateField(_("start date"), null=True, blank=True)
     workdays = models.PositiveIntegerField(_("working days"), null=True, blank=True)
     due_date = models.DateField(_("due date"), db_index=True)
+    # The date the subject set when it fell on a rest day, so the clock runs to the next working day
+    # (docs/deadlines.md, "Due dates on rest days"); null when the due date was kept as set.
+    due_date_as_set = models.DateField(_("due date as set"), null=True, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="deadlines",
     )
     unit = models.ForeignKey("orgs.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="deadlines")
+    # The post answerable for the clock, named even when its holder has no account (a village leader
+    # often has none): then nobody is notified, and the page says so instead of showing a blank.
+    responsible_post = models.ForeignKey(
+        "orgs.Post", verbose_name=_("responsible post"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=DeadlineStatusChoices.choices, default=DeadlineStatusChoices.OPEN
     )
@@ -92,6 +101,14 @@ class Deadline(TimeStampedModel):
         related_name="escalated_deadlines",
     )
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    # Whether the escalation reached a person. ``escalated_to`` and ``escalated_at`` are set only
+    # when it did (on the nearest unit up the tree where someone holds the supervising role).
+    escalation_outcome = models.CharField(
+        _("escalation outcome"), max_length=20, blank=True, choices=DeadlineEscalationChoices.choices,
+        default=DeadlineEscalationChoices.NONE,
+    )
+    # Units tried on the way up where nobody held the supervising role: [{"id": …, "name": …}, …].
+    escalation_passed_over = models.JSONField(_("levels with nobody to escalate to"), default=list, blank=True)
     # People the subject is about: they and their relatives never receive its escalation notices.
     subject_person_ids = models.JSONField(_("subject people"), default=list, blank=True)
 
@@ -133,6 +150,41 @@ class Deadline(TimeStampedModel):
             "due date may move when the State Council's notices are loaded.",
             len(self.calendar_fallback_years),
         ) % {"years": years}
+
+    @property
+    def is_unassigned(self) -> bool:
+        """Nobody with an active account is responsible: no notice reaches anyone at the unit itself."""
+        return self.assignee_id is None or not self.assignee.is_active
+
+    @property
+    def unassigned_note(self) -> str:
+        """Shown wherever the deadline is shown, so a blank assignee is never mistaken for a person."""
+        if not self.is_unassigned:
+            return ""
+        post = self.responsible_post
+        if post is None:
+            return gettext("No one with an account is responsible for this, and no post is named.")
+        return gettext("No one with an account is responsible for this: %(post)s.") % {
+            "post": f"{post.get_post_type_display()} {post.person}"}
+
+    @property
+    def escalation_note(self) -> str:
+        """Where the escalation landed, and which levels up the tree had nobody to receive it."""
+        passed = "、".join(str(u.get("name", u.get("id"))) for u in self.escalation_passed_over)
+        if self.escalation_outcome == DeadlineEscalationChoices.UNREACHED:
+            return gettext("The escalation reached nobody: no one holds the supervising role in %(units)s.") % {
+                "units": passed}
+        if self.escalation_outcome == DeadlineEscalationChoices.REACHED and passed:
+            return gettext("Escalated to %(unit)s, because nobody holds the supervising role in %(units)s.") % {
+                "unit": self.escalated_to, "units": passed}
+        return ""
+
+    @property
+    def rest_day_note(self) -> str:
+        if self.due_date_as_set is None:
+            return ""
+        return gettext("Set for %(set)s, a rest day: the clock runs to the next working day, %(due)s.") % {
+            "set": self.due_date_as_set.isoformat(), "due": self.due_date.isoformat()}
 
     @property
     def is_late(self) -> bool:

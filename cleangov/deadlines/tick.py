@@ -20,6 +20,8 @@ class TickSummary:
     marked_overdue: int = 0
     assignee_notices: int = 0
     escalation_notices: int = 0
+    # Overdue deadlines whose escalation found nobody holding the supervising role up to the county.
+    escalations_unreached: int = 0
     # Years around ``day`` with no holiday calendar: clocks running into them count weekends only.
     missing_calendar_years: list[int] = field(default_factory=list)
     open_on_fallback: int = 0
@@ -31,6 +33,7 @@ class TickSummary:
             "marked_overdue": self.marked_overdue,
             "assignee_notices": self.assignee_notices,
             "escalation_notices": self.escalation_notices,
+            "escalations_unreached": self.escalations_unreached,
             "missing_calendar_years": self.missing_calendar_years,
             "open_on_fallback": self.open_on_fallback,
         }
@@ -55,6 +58,7 @@ def run_tick(*, today: date | None = None, acting_user=None) -> TickSummary:
         summary.marked_overdue += 1
         summary.assignee_notices += int(outcome.assignee_notified)
         summary.escalation_notices += len(outcome.escalation_recipients)
+        summary.escalations_unreached += int(not outcome.escalation_reached)
     calendar = get_calendar()
     summary.missing_calendar_years = [y for y in (today.year,) if not calendar.covers(y)]
     summary.open_on_fallback = Deadline.objects.filter(

@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "deadlines"
-urlpatterns: list = []
+urlpatterns = [
+    path("unreached/", views.unreached, name="unreached"),
+]

@@ -127,10 +127,20 @@ def _item_link(item: DutyItem) -> str:
     return reverse("duties:item_detail", args=[item.pk])
 
 
+def lead_post(item: DutyItem, on: date | None = None) -> Post | None:
+    """The post through which the item's lead leader answers for it in the item's unit."""
+    on = on or timezone.localdate()
+    return (Post.objects.filter(Post.held_on(on), unit=item.unit, person_id=item.lead_person_id)
+            .select_related("person").order_by("start_date").first())
+
+
 def _start_clock(item: DutyItem, *, acting_user) -> None:
+    # A due date on a rest day runs to the next working day (docs/deadlines.md, "Due dates on rest
+    # days"); the item keeps the date as decided, the clock shows both.
     create_deadline(item, DEADLINE_RULE, due_date=item.due_date, assignee=_user_of(item.lead_person),
                     unit=item.unit, acting_user=acting_user, title=item.title[:300], link=_item_link(item),
-                    subject_people=[item.lead_person_id])
+                    subject_people=[item.lead_person_id], responsible_post=lead_post(item),
+                    rest_day_moves_on=True)
 
 
 @transaction.atomic

@@ -40,6 +40,7 @@ from .actions import (
     do_publish_keypoints,
     do_revise_letter,
     do_sign_letter,
+    lead_post,
 )
 from .choices import DutyItemResponsibilityChoices as R
 from .choices import DutyItemStatusChoices as S
@@ -256,7 +257,8 @@ def build(context) -> None:
         if item.status in (S.ASSIGNED, S.IN_PROGRESS):
             create_deadline(item, DEADLINE_RULE, due_date=item.due_date, unit=item.unit, acting_user=actor,
                             title=item.title, link=f"/duties/items/{item.pk}/", subject_people=[item.lead_person_id],
-                            assignee=getattr(item.lead_person, "user", None))
+                            assignee=getattr(item.lead_person, "user", None), responsible_post=lead_post(item, today),
+                            rest_day_moves_on=True)
     run_tick(today=today, acting_user=actor)
 
     # --- letters of responsibility ----------------------------------------------------------------

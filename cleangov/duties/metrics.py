@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cleangov.core.metrics import MetricResult, MetricSpec
+from cleangov.core.scores import ratio
 from cleangov.deadlines.choices import DeadlineStatusChoices
 from cleangov.deadlines.models import Deadline
 from cleangov.orgs.models import Unit
@@ -29,9 +30,7 @@ EVIDENCE_LIMIT = 200
 
 
 def _ratio(num: int, den: int) -> Decimal | None:
-    if not den:
-        return None
-    return (Decimal(num) / Decimal(den)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return ratio(num, den)
 
 
 def _owners(unit_ids: list[int]):

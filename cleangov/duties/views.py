@@ -221,7 +221,8 @@ def _item_context(request, item, progress_form=None):
         "progress_form": progress_form or (ProgressForm() if can_progress else None),
         "can_roll_down": "manage" in caps and item.unit.level == UnitLevelChoices.TOWNSHIP
         and item.status != DutyItemStatusChoices.DRAFT and item.status != DutyItemStatusChoices.CANCELLED,
-        "deadlines": Deadline.objects.filter(subject_type="duties.dutyitem", subject_id=str(item.pk)).order_by("pk"),
+        "deadlines": Deadline.objects.filter(subject_type="duties.dutyitem", subject_id=str(item.pk))
+        .select_related("assignee", "escalated_to", "responsible_post__person").order_by("pk"),
     }
 
 

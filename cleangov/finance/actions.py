@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cleangov.core.audit import record_event
 from cleangov.core.workflow import Transition, find_transition, may_take, validate_reason
-from cleangov.deadlines.api import create_deadline
+from cleangov.deadlines.api import create_deadline, holiday_calendar_rows
 from cleangov.orgs.conflicts import check_conflict_of_interest
 from cleangov.orgs.models import Person, Unit
 
@@ -267,7 +267,9 @@ def execute_audit_run(run: AuditRun, *, acting_user=None, progress: Callable[[st
     lines, units_t, fleet_t, index, units = load_run_input(run, progress)
     loaded = time.perf_counter()
     as_of = timezone.localdate()
-    std = E.load_standards(pack or getattr(settings, "CLEANGOV_STANDARDS_PACK", "central"), as_of)
+    # The holiday calendar the deadline clocks use, with the years an administrator loaded.
+    std = E.load_standards(pack or getattr(settings, "CLEANGOV_STANDARDS_PACK", "central"), as_of,
+                           calendar=holiday_calendar_rows())
     result = E.audit(lines, std, units=units_t, fleet=fleet_t, progress=progress)
     result.timings["load_from_database"] = loaded - started
     result.timings["engine_total"] = time.perf_counter() - loaded

@@ -420,8 +420,11 @@ def standards_version(std: vstandards.Standards) -> str:
     return " → ".join(parts)[:60]
 
 
-def load_standards(pack: str, as_of: dt.date | None = None) -> vstandards.Standards:
-    return vstandards.load(pack, as_of)
+def load_standards(pack: str, as_of: dt.date | None = None,
+                   calendar: list[dict[str, str]] | None = None) -> vstandards.Standards:
+    """The pack chain; ``calendar`` (rows from ``cleangov.deadlines.api.holiday_calendar_rows``) is
+    the holiday calendar to audit with instead of the shipped files alone."""
+    return vstandards.load(pack, as_of, calendar=calendar)
 
 
 def audit(lines: pa.Table, std: vstandards.Standards, *, units: pa.Table | None, fleet: pa.Table | None,

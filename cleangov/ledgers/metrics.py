@@ -14,15 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cleangov.core.metrics import MetricResult, MetricSpec
+from cleangov.core.scores import ratio
 from cleangov.orgs.models import Unit
 
 from .analysis import book_years, bursts_for_units
 
-FOUR = Decimal("0.0001")
-
 
 def _ratio(num: int, den: int) -> Decimal:
-    return (Decimal(num) / Decimal(den)).quantize(FOUR)
+    return ratio(num, den)
 
 
 def _books(unit_ids, period_end: date):

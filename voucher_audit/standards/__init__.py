@@ -119,8 +119,13 @@ def _in_force(version: dict[str, Any], day: dt.date) -> bool:
     return (start is None or start <= day) and (end is None or day <= end)
 
 
-def load(names: str | list[str] = "central", as_of: dt.date | None = None) -> Standards:
-    """Load a pack chain. ``names`` is one pack (its parents follow) or a comma list, lowest layer last."""
+def load(names: str | list[str] = "central", as_of: dt.date | None = None,
+         calendar: list[dict[str, str]] | None = None) -> Standards:
+    """Load a pack chain. ``names`` is one pack (its parents follow) or a comma list, lowest layer last.
+
+    ``calendar`` replaces the shipped holiday calendar files with these rows (``date``, ``kind``,
+    ``name``): CleanGov passes the shipped years together with the years an administrator loaded,
+    so the audits and the deadline clocks see the same calendar."""
     if isinstance(names, str):
         names = [n.strip() for n in names.split(",") if n.strip()]
     day = as_of or dt.datetime.now(CHINA_TZ).date()
@@ -153,11 +158,12 @@ def load(names: str | list[str] = "central", as_of: dt.date | None = None) -> St
         if class_file.exists():
             for row in _read_csv(class_file):
                 classes[(row["mode"], row["class"], row["rank"])] = row
-    calendar: list[dict[str, Any]] = []
-    for f in sorted(CALENDAR_DIR.glob("cn-*.csv")):
-        calendar.extend(_read_csv(f))
+    if calendar is None:
+        calendar = []
+        for f in sorted(CALENDAR_DIR.glob("cn-*.csv")):
+            calendar.extend(_read_csv(f))
     return Standards(chain=chain, as_of=day, values=values, lodging_caps=list(lodging.values()),
-                     class_matrix=list(classes.values()), calendar=calendar)
+                     class_matrix=list(classes.values()), calendar=list(calendar))
 
 
 def _months(spec: str) -> set[int]:

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cleangov.core.access import conflicted_person_ids, get_or_404, restrict
+from cleangov.core.scores import round_score
 from cleangov.finance.access import FINDING_VIEW_ROLES, findings_for
 from cleangov.finance.choices import FindingSeverityChoices, FindingStatusChoices, ImportBatchStatusChoices
 from cleangov.finance.exports.labels import rule_zh
@@ -178,7 +179,7 @@ def risk_score(weighted: int, stake: Decimal, lines: int, amount: Decimal) -> fl
     score = 1000 * weighted / lines
     if amount > 0:
         score += float(100 * stake / amount)
-    return round(score, 2)
+    return float(round_score(score))
 
 
 @dataclass

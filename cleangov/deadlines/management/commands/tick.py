@@ -15,7 +15,12 @@ become overdue; the assignee is notified and the supervising roles one level up 
 tree receive an escalation notice (see cleangov/deadlines/workflow.py). Running it twice for the
 same day changes nothing the second time. The worker runs it every CLEANGOV_TICK_SECONDS.
 
-stdout: one summary line. stderr: warnings (e.g. no holiday calendar for the current year).
+When nobody holds the supervising role on that level, the escalation goes on up to the nearest
+unit where someone does; when nobody does up to the county, it is recorded as reaching nobody and
+listed for the county commission.
+
+stdout: one summary line. stderr: warnings (e.g. no holiday calendar for the current year,
+escalations that reached nobody).
 
 exit codes: 0 done (whether or not anything became overdue); 2 bad usage or bad --date;
 3 database not ready (run 'cleangov setup')
@@ -41,6 +46,11 @@ class Command(ContractCommand):
             self.stderr.write(
                 f"warning: no holiday calendar loaded for {year}; new working-day clocks count weekends only "
                 "(load the State Council notice with 'cleangov calendar load FILE')"
+            )
+        if summary.escalations_unreached:
+            self.stderr.write(
+                f"warning: {summary.escalations_unreached} escalation(s) reached nobody: no one holds the "
+                "supervising role up to the county (listed on the deadlines page 'Clocks nobody receives')"
             )
         if summary.open_on_fallback:
             self.stderr.write(
