@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from voucher_audit import io, schema
 from voucher_audit.io.formulas import FormulaError, evaluate_in_grid
-from voucher_audit.limits import LimitExceeded, ReadError, ReadLimits
+from voucher_audit.limits import LimitExceeded, ReadError, ReadLimits, check_row
 
 from tests.engine.conftest import cleangov_script
 
@@ -108,6 +108,22 @@ def test_long_text_that_reaches_normalisation_is_an_invalid_value(tmp_path):
     assert typed.column("line_id").to_pylist() == ["A1"]
     assert [(e.row, e.column, e.reason) for e in errors] == [
         (3, "summary", "text longer than 2,000 characters (limit max_cell_chars)")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(cells=st.lists(st.integers(0, 60), min_size=1, max_size=12), number=st.integers(1, 40),
+       max_cell=st.integers(1, 50), max_cols=st.integers(1, 10), max_rows=st.integers(1, 30))
+def test_a_row_is_refused_exactly_when_it_crosses_a_limit(cells, number, max_cell, max_cols, max_rows):
+    lim = ReadLimits(max_cell_chars=max_cell, max_columns=max_cols, max_rows=max_rows)
+    row = ["x" * n for n in cells]
+    expected = ("max_rows" if number - 1 > max_rows else "max_columns" if len(row) > max_cols
+                else "max_cell_chars" if max(cells) > max_cell else None)
+    try:
+        check_row(row, number, None, "f.csv", lim)
+    except LimitExceeded as exc:
+        assert exc.limit == expected and exc.row == number
+    else:
+        assert expected is None
 
 
 # ---------------------------------------------------------------- dates
