@@ -8,6 +8,7 @@ rule, category or invoice type without a label fails here.
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -54,6 +55,7 @@ def test_exports_use_the_same_labels_as_the_pages():
 def test_the_finding_list_filters_by_rule_and_category_from_select_boxes(county, login):
     finding = make_sample_finding(county.villages["a"])  # an IOU on an office-supplies line
     client = login(county.persona("county_commission"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"  # finance tests read English by default
     url = reverse("finance:finding_list")
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert '<select name="rule"' in page and '<select name="category"' in page
