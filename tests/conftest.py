@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from cleangov.core.testing import PASSWORD, build_fixture_county
+from tests.support.county import PASSWORD, build_fixture_county
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cleangov.core.access import assignments_with, has_role
+from cleangov.core.access import assignments_with, has_role, scope_q
 from cleangov.core.forms import add_action_errors
 from cleangov.core.workflow import available_transitions
 from cleangov.deadlines.choices import DeadlineStatusChoices
@@ -194,7 +194,10 @@ def unit_plan(request, unit_id, year):
         visible = access.visible_duty_items(request.user).filter(year=year)
         stats = {row["unit"]: row for row in visible.filter(unit__parent=unit).values("unit").annotate(
             total=Count("pk"), done=Count("pk", filter=Q(status__in=("done", "verified"))))}
-        children = [(v, stats.get(v.pk)) for v in unit.children.filter(level=UnitLevelChoices.VILLAGE)]
+        # Only villages inside the user's scope: a township held without its subtree lists none.
+        villages = unit.children.filter(level=UnitLevelChoices.VILLAGE).filter(
+            scope_q(request.user, roles=access.DUTY_ROLES, path_field="path"))
+        children = [(v, stats.get(v.pk)) for v in villages]
     letters = _letter_rows(access.visible_letters(request.user).filter(issuer_unit=unit, year=year)
                            .select_related("recipient_unit", "recipient_person", "issuer_person"))
     return render(request, "duties/unit_plan.html", {

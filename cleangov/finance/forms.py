@@ -93,15 +93,20 @@ class FindingActionForm(forms.Form):
 
 class FindingFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
-    rule = forms.CharField(label=_("Rule"), required=False)
+    rule = forms.ChoiceField(label=_("Rule"), required=False)
+    category = forms.ChoiceField(label=_("Expense category"), required=False)
     unit = forms.CharField(label=_("Unit code"), required=False)
     current = forms.BooleanField(label=_("Only found by the latest run"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from .choices import FindingStatusChoices
+        from .choices import FindingRuleChoices, FindingStatusChoices, VoucherCategoryChoices
 
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("(any)")), *FindingStatusChoices.choices]
+        # Sorted by label in the reader's language, so a rule is found by its name, not its code.
+        self.fields["rule"].choices = [("", _("(any)")), *sorted(FindingRuleChoices.choices, key=lambda c: str(c[1]))]
+        self.fields["category"].choices = [("", _("(any)")),
+                                           *sorted(VoucherCategoryChoices.choices, key=lambda c: str(c[1]))]
 
 
 class TokenForm(forms.Form):

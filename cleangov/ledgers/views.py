@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from cleangov.core.access import has_role, require_role
+from cleangov.core.access import has_role, require_role, scope_q
 from cleangov.core.forms import add_action_errors
 from cleangov.orgs.access import breadcrumbs
 from cleangov.orgs.models import Person, Unit
@@ -133,7 +133,9 @@ def township_overview(request, unit_id):
     township = access_township_overview_by_id(request.user, unit_id)
     year = _year(request)
     as_of = _as_of(year)
-    units = list(Unit.objects.filter(path__startswith=township.path).exclude(level="group").order_by("path"))
+    # Only units inside the inspector's scope: a township held without its subtree ranks itself alone.
+    units = list(Unit.objects.filter(path__startswith=township.path).exclude(level="group")
+                 .filter(scope_q(request.user, roles=INSPECTOR_ROLES, path_field="path")).order_by("path"))
     books = book_years(units, year, as_of=as_of)
     bursts = bursts_for_units([u.pk for u in units], since=date(year, 1, 1), until=as_of)
     rows = []

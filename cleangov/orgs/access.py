@@ -32,8 +32,8 @@ from .models import Person, Post, Unit
 
 ALL_ROLES = frozenset(str(r) for r in RoleChoices)
 
-# Which roles may view which noun of this app (the permission matrix test reads the same nouns
-# from cleangov/core/urlregistry.py and checks every URL against them).
+# Which roles may view which noun of this app (the permission matrix checks every URL against its
+# own specification, tests/permission_spec.py, written independently of this table).
 #
 # | noun   | roles     | reach                                                       |
 # | ------ | --------- | ----------------------------------------------------------- |

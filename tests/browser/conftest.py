@@ -60,7 +60,7 @@ class PhoneSession:
     def login(self, base_url: str, username: str) -> None:
         from django.urls import reverse
 
-        from cleangov.core.testing import PASSWORD
+        from tests.support.county import PASSWORD
 
         self.page.goto(base_url + reverse("accounts:login"))
         self.page.fill("input[name=username]", username)

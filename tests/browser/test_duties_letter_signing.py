@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 
 from cleangov.accounts.choices import RoleChoices
-from cleangov.core.testing import PASSWORD
 from cleangov.duties.actions import (
     do_add_key_point,
     do_create_duty_item,
@@ -19,6 +18,7 @@ from cleangov.duties.actions import (
 )
 from cleangov.duties.models import LetterSignature
 from tests.browser.test_walkthrough import Walk
+from tests.support.county import PASSWORD
 
 pytestmark = pytest.mark.browser
 YEAR = 2026

@@ -13,11 +13,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cleangov.accounts.actions import do_assign_role, do_create_user
-from cleangov.core.testing import PASSWORD, _persona_password_hash
 from cleangov.finance.models import Finding
-from cleangov.finance.testing import sample_rows, write_xlsx
 from cleangov.orgs.actions import do_create_person
 from tests.deadlines.helpers import env_for_test_database, run_cleangov
+from tests.support.county import PASSWORD, _persona_password_hash
+from tests.support.finance import sample_rows, write_xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

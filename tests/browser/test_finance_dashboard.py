@@ -5,8 +5,8 @@ there once enough amounts are stored. Screenshot in test-artifacts/phone-finance
 import pytest
 from django.urls import reverse
 
-from cleangov.core.testing import PASSWORD
 from tests.finance.test_dashboards import make_finding, make_lines
+from tests.support.county import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

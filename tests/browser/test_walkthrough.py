@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from cleangov.accounts.choices import RoleChoices
-from cleangov.core.testing import PASSWORD
+from tests.support.county import PASSWORD
 
 pytestmark = pytest.mark.browser
 

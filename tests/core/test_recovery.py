@@ -35,9 +35,9 @@ from cleangov.core.tasks import verify_trail_task
 from cleangov.finance.choices import AuditRunStatusChoices, AuditRunTriggerChoices
 from cleangov.finance.models import AuditRun, Finding, FindingEvent, ImportBatch, StagedUpload, VoucherLine
 from cleangov.finance.tasks import import_vouchers_task, start_audit_run
-from cleangov.finance.testing import csv_bytes, sample_rows
 from tests.deadlines.helpers import cleangov_executable, env_for_test_database
 from tests.finance.helpers import audit, import_rows
+from tests.support.finance import csv_bytes, sample_rows
 
 LEASE = 2  # seconds; the default is 120
 

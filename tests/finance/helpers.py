@@ -5,7 +5,7 @@ from pathlib import Path
 from cleangov.finance.actions import do_create_audit_run, execute_audit_run
 from cleangov.finance.choices import ImportBatchSourceChoices
 from cleangov.finance.imports import import_file
-from cleangov.finance.testing import csv_bytes, sample_rows
+from tests.support.finance import csv_bytes, sample_rows
 
 
 def write_csv(tmp_path: Path, name: str, rows, header=None) -> Path:

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, settings
 
 from cleangov.finance.actions import do_create_api_token
 from cleangov.finance.models import AuditRun, ImportBatch
-from cleangov.finance.testing import HEADER_ZH, sample_rows
+from tests.support.finance import HEADER_ZH, sample_rows
 
 pytestmark = pytest.mark.django_db
 API = "/finance/api/v1"

@@ -12,8 +12,8 @@ from django.db import connection
 
 from cleangov.finance.choices import AuditRunFailureChoices, AuditRunStatusChoices, AuditRunTriggerChoices
 from cleangov.finance.models import AuditRun, BatchUnit, Finding, ImportBatch, VoucherLine
-from cleangov.finance.testing import sample_rows
 from tests.deadlines.helpers import cleangov_executable, env_for_test_database
+from tests.support.finance import sample_rows
 
 from .helpers import audit, import_rows, write_csv
 

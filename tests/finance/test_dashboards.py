@@ -24,7 +24,7 @@ from cleangov.finance.dashboards.queries import (
 )
 from cleangov.finance.dashboards.summaries import first_digit_q, is_stale, refresh_summaries
 from cleangov.finance.models import ImportBatch, VoucherLine
-from cleangov.finance.testing import make_sample_finding
+from tests.support.finance import make_sample_finding
 
 pytestmark = pytest.mark.django_db
 _sha = itertools.count(1)
@@ -303,17 +303,18 @@ def test_query_count_does_not_grow_with_the_data(county, login, name):
 
 
 def test_dashboard_query_baseline(county, login, django_assert_max_num_queries):
-    """Baseline (23), fixed whatever the volume: session, user, 2FA device (3); the gate: role
+    """Baseline (24), fixed whatever the volume: session, user, 2FA device (3); the gate: role
     assignments and the unit (2); freshness checks: batches, newest finding, stale units (3); units of
-    the subtree (1); role assignments for the scope of the two statistics (2); statistics per unit,
-    rule and month (3); relatives and role assignments for the hidden findings, then those (3); line
-    summaries and first digits (2); the ancestors' scope (1, with its assignments); the page frame's
-    navigation (4). Raise it only with a reason."""
+    the subtree inside the user's scope (2: role assignments, so that a township held without its
+    subtree lists no village, then the units); role assignments for the scope of the two statistics
+    (2); statistics per unit, rule and month (3); relatives and role assignments for the hidden
+    findings, then those (3); line summaries and first digits (2); the ancestors' scope (1, with its
+    assignments); the page frame's navigation (4). Raise it only with a reason."""
     for _ in range(5):
         make_finding(county.villages["a"])
     refresh_summaries()
     client = login(county.persona("county_commission"))
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(24):
         client.get(reverse("finance:dash_unit", args=[county.county.pk]))
 
 

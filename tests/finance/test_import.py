@@ -12,7 +12,7 @@ from cleangov.core.models import AuditEvent
 from cleangov.finance import lines_sql
 from cleangov.finance.imports import ImportRefused
 from cleangov.finance.models import BatchUnit, FinanceProfile, ImportBatch, VoucherLine
-from cleangov.finance.testing import HEADER_ZH, sample_rows
+from tests.support.finance import HEADER_ZH, sample_rows
 
 from .helpers import import_rows, write_csv
 
@@ -168,7 +168,7 @@ IMMEDIATE_TASKS = override_settings(TASKS={"default": {"BACKEND": "django_tasks.
 
 @IMMEDIATE_TASKS
 def test_xlsx_and_column_mapping_remembered_per_unit(county, tmp_path, login):
-    from cleangov.finance.testing import write_xlsx
+    from tests.support.finance import write_xlsx
 
     header = ["序号", "单位", "单据号", "日期", "用途", "金额", "摘要", "收款人", "发票代码", "发票号码",
               "开票日期", "票据类型", "人员编号", "经办人", "证明人", "审批人", "审批日期", "支付方式"]
@@ -232,7 +232,7 @@ def test_gbk_and_trailing_blank_rows_read_like_the_engine(county, tmp_path):
     """Large UTF-8 CSVs take Arrow's reader; GBK and odd files fall back to the engine's reader.
     Both give the same rows."""
     from cleangov.finance import engine as E
-    from cleangov.finance.testing import csv_bytes
+    from tests.support.finance import csv_bytes
 
     rows = sample_rows(county.villages["a"].code)
     utf8 = tmp_path / "utf8.csv"
@@ -252,7 +252,7 @@ def test_fast_xlsx_reader_reads_like_the_engine(county, tmp_path):
     import openpyxl
 
     from cleangov.finance import engine as E
-    from cleangov.finance.testing import HEADER_ZH
+    from tests.support.finance import HEADER_ZH
 
     rows = sample_rows(county.villages["a"].code)
     wb = openpyxl.Workbook()

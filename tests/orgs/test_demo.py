@@ -11,10 +11,10 @@ from cleangov.accounts.choices import RoleChoices
 from cleangov.accounts.models import RoleAssignment, User
 from cleangov.core.audit import verify_chain
 from cleangov.core.models import AuditEvent
-from cleangov.core.testing import ROLE_SCOPE_LEVEL
 from cleangov.orgs.demo.build import build_demo, read_password
 from cleangov.orgs.demo.generate import generate_demo
 from cleangov.orgs.models import Person, Post, Relation, Unit, related_person_ids
+from tests.support.county import ROLE_SCOPE_LEVEL
 
 # The post a demo login's person must hold in the unit of the role's scope (or, for county-wide roles
 # held by department people, in their department).

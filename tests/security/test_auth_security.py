@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from cleangov.accounts.actions import do_set_password
 from cleangov.accounts.choices import RoleChoices
-from cleangov.core.testing import PASSWORD
+from tests.support.county import PASSWORD
 
 
 def test_login_post_without_csrf_token_is_refused(county):

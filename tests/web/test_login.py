@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cleangov.accounts.choices import RoleChoices
-from cleangov.core.testing import PASSWORD
+from tests.support.county import PASSWORD
 
 
 def _post_login(client, username, password, **extra):

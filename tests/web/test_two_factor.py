@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cleangov.accounts.choices import RoleChoices
 from cleangov.accounts.views import PENDING_KEY_SESSION
 from cleangov.core.models import AuditEvent
-from cleangov.core.testing import PASSWORD
+from tests.support.county import PASSWORD
 
 
 def code_for(key_hex: str, *, offset_steps: int = 0) -> str:

@@ -30,8 +30,13 @@ from django.utils.translation import gettext_lazy as _
 from cleangov.core.access import conflicted_person_ids, get_or_404, restrict
 from cleangov.core.scores import round_score
 from cleangov.finance.access import FINDING_VIEW_ROLES, findings_for
-from cleangov.finance.choices import FindingSeverityChoices, FindingStatusChoices, ImportBatchStatusChoices
-from cleangov.finance.exports.labels import rule_zh
+from cleangov.finance.choices import (
+    FindingRuleChoices,
+    FindingSeverityChoices,
+    FindingStatusChoices,
+    ImportBatchStatusChoices,
+    code_label,
+)
 from cleangov.finance.models import Finding, FindingPerson
 from cleangov.orgs.models import Unit
 
@@ -250,9 +255,10 @@ def _child_key(unit_path: str, path: str) -> str | None:
 
 
 def build_dashboard(user, unit: Unit, *, year: int | None = None) -> Dashboard:
-    from cleangov.finance import engine as E
 
-    units = {u.pk: u for u in Unit.objects.filter(path__startswith=unit.path).exclude(level="group").order_by("path")}
+    # Only the units the user may open: a township held without its subtree shows its own row, not its villages'.
+    in_scope = dashboard_units(user).filter(path__startswith=unit.path).values("pk")
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=in_scope).exclude(level="group").order_by("path")}
     by_code = {u.code: u for u in units.values()}
     rows = {pk: UnitRow(unit=u) for pk, u in units.items()}
 
@@ -300,9 +306,8 @@ def build_dashboard(user, unit: Unit, *, year: int | None = None) -> Dashboard:
     for code, g in per_rule.items():
         if not g["n"]:
             continue
-        rule = E.RULES.get(code)
         by_rule.append({"rule": code, "findings": g["n"], "open": g["waiting"] or 0, "stake": g["stake"] or Decimal(0),
-                        "title": rule.title if rule else code, "title_zh": rule_zh(code)})
+                        "name": code_label(FindingRuleChoices, code)})
     by_rule.sort(key=lambda r: (-r["findings"], r["rule"]))
 
     # 2. Findings over time: month of the earliest voucher line.

@@ -59,11 +59,8 @@ def dash_home(request):
 
 
 def dashboard_charts(dash: Dashboard) -> dict:
-    zh = (get_language() or "").startswith("zh")
     name = dash.unit.display_name(get_language())
-    for r in dash.by_rule:
-        r["name"] = r["title_zh"] if zh else r["title"]
-    rule_bars = [charts.Bar(label=r["name"], value=r["findings"], tooltip=r["rule"]) for r in dash.by_rule[:15]]
+    rule_bars = [charts.Bar(label=r["name"], value=r["findings"]) for r in dash.by_rule[:15]]
     unit_bars = [charts.Bar(label=c.unit.display_name(get_language()), value=c.findings,
                             tooltip=_("amount at stake %(stake)s yuan") % {"stake": f"{c.stake:,.2f}"})
                  for c in dash.children[:15]]

@@ -20,7 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .labels import CONFORMITY_ZH, GROUP_ZH, SEVERITY_ZH, STATUS_ZH, rule_zh
+from .labels import conformity_zh, group_zh, rule_zh, severity_zh, status_zh
 
 FONT = "STSong-Light"
 BRAND = colors.HexColor("#a4262c")
@@ -153,7 +153,7 @@ def report_pdf(dash, findings, *, author: str = "") -> bytes:
 
     story.append(Paragraph("四、“三公”经费（差旅、公务用车、公务接待）", s["h2"]))
     if dash.three_public:
-        story.append(_table([["单位", "年度", GROUP_ZH["travel"], GROUP_ZH["vehicle"], GROUP_ZH["reception"], "合计"]]
+        story.append(_table([["单位", "年度", group_zh("travel"), group_zh("vehicle"), group_zh("reception"), "合计"]]
                             + [[Paragraph(_esc(p["unit"].name if p["unit"] else ""), s["cell"]), p["year"],
                                 _money(p["travel"]), _money(p["vehicle"]), _money(p["reception"]),
                                 _money(p["total"])] for p in dash.three_public],
@@ -170,7 +170,7 @@ def report_pdf(dash, findings, *, author: str = "") -> bytes:
     else:
         story.append(KeepTogether([
             heading, benford_drawing(b.actual, b.expected),
-            Paragraph(_esc(f"样本量 N = {b.n}，MAD = {b.mad:.4f}，结论：{CONFORMITY_ZH.get(b.conformity, '')}"
+            Paragraph(_esc(f"样本量 N = {b.n}，MAD = {b.mad:.4f}，结论：{conformity_zh(b.conformity)}"
                            f"（Nigrini 阈值 {b.thresholds[0]} / {b.thresholds[1]} / {b.thresholds[2]}）。"
                            "不符合只是进一步核查的理由，不是舞弊的证据。"), s["body"])]))
 
@@ -178,8 +178,8 @@ def report_pdf(dash, findings, *, author: str = "") -> bytes:
     rows = [["编号", "规则", "单位", "严重程度", "涉及金额", "状态", "说明"]]
     for f in findings:
         rows.append([f.pk, Paragraph(_esc(rule_zh(f.rule)), s["cell"]), Paragraph(_esc(f.unit.name), s["cell"]),
-                     SEVERITY_ZH.get(f.severity, f.severity), _money(f.amount_at_stake),
-                     STATUS_ZH.get(f.status, f.status), Paragraph(_esc(f.message_zh[:300]), s["cell"])])
+                     severity_zh(f.severity), _money(f.amount_at_stake),
+                     status_zh(f.status), Paragraph(_esc(f.message_zh[:300]), s["cell"])])
     if len(rows) > 1:
         story.append(_table(rows, [13 * mm, 31 * mm, 22 * mm, 13 * mm, 20 * mm, 17 * mm, 58 * mm]))
     else:

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from .labels import CONFORMITY_ZH, GROUP_ZH, SEVERITY_ZH, STATUS_ZH, rule_zh
+from .labels import conformity_zh, group_zh, rule_zh, severity_zh, status_zh
 
 FINDING_HEADERS = ["编号", "规则代码", "规则名称", "严重程度", "单位代码", "单位名称", "年度", "涉及金额（元）", "状态",
                    "问题说明", "标准及依据", "标准版本", "是否仍被发现", "发现时间"]
@@ -48,8 +48,8 @@ def findings_workbook(qs) -> bytes:
               "message_zh", "source", "standards_version", "current", "created_at")
     for (pk, rule, severity, code, name, year, stake, status, message, source, version, current,
          created) in qs.values_list(*fields).iterator(chunk_size=2000):
-        ws.append([pk, rule, rule_zh(rule), SEVERITY_ZH.get(severity, severity), code, name, year, _money(stake),
-                   STATUS_ZH.get(status, status), message, source, version, "是" if current else "否",
+        ws.append([pk, rule, rule_zh(rule), severity_zh(severity), code, name, year, _money(stake),
+                   status_zh(status), message, source, version, "是" if current else "否",
                    timezone.localtime(created).strftime("%Y-%m-%d %H:%M") if created else ""])
     return _save(wb)
 
@@ -92,7 +92,7 @@ def tables_workbook(dash) -> bytes:
                    _money(r.amount)])
 
     ws = wb.create_sheet("三公经费")
-    _header(ws, ["单位代码", "单位名称", "年度", GROUP_ZH["travel"], GROUP_ZH["vehicle"], GROUP_ZH["reception"],
+    _header(ws, ["单位代码", "单位名称", "年度", group_zh("travel"), group_zh("vehicle"), group_zh("reception"),
                  "合计（元）"])
     for p in dash.three_public:
         ws.append([p["unit"].code if p["unit"] else "", p["unit"].name if p["unit"] else "", p["year"],
@@ -109,7 +109,7 @@ def tables_workbook(dash) -> bytes:
         ws.append(["结论", f"样本不足：少于 {b.min_n} 个金额，不作本福特检验"])
     else:
         ws.append(["MAD", round(b.mad, 6)])
-        ws.append(["结论", CONFORMITY_ZH.get(b.conformity, b.conformity)])
+        ws.append(["结论", conformity_zh(b.conformity)])
     return _save(wb)
 
 

@@ -1,4 +1,4 @@
-"""The assessment app's entries in the permission matrix (cleangov/core/urlregistry.py).
+"""The assessment app's entries in the permission matrix (tests/support/urlregistry/__init__.py).
 
 Objects: a run over the township of side "a" or "b" (the township and its village), computed with a
 fixed stand-in metric so every indicator has a score. Views and exports use a published run (the
@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from cleangov.core.urlregistry import register
-
-from .access import ADJUST_ROLES, FRAMEWORK_ADMIN_ROLES, FRAMEWORK_VIEW_ROLES, PUBLISH_ROLES, VIEW_ROLES
+from . import act, register, view
 
 MATRIX_FRAMEWORK = """
 format: cleangov-assessment-framework/1
@@ -38,8 +36,8 @@ def matrix_metrics():
 
 
 def matrix_run(fc, side, *, published: bool):
-    from .actions import do_compute_assessment, do_load_framework, do_publish_run
-    from .frameworks import parse_framework
+    from cleangov.assessment.actions import do_compute_assessment, do_load_framework, do_publish_run
+    from cleangov.assessment.frameworks import parse_framework
 
     version = do_load_framework(parse_framework(MATRIX_FRAMEWORK), acting_user=None).version
     run = do_compute_assessment(framework_version=version, year=2026, scope_unit=fc.unit("township", side),
@@ -61,23 +59,20 @@ def _village_snapshot(published):
     return build
 
 
-VIEW = frozenset(str(r) for r in VIEW_ROLES)
-ADJUST = frozenset(str(r) for r in ADJUST_ROLES)
-
-register("assessment:run_list", noun="assessment_run", roles=VIEW)
-register("assessment:run_detail", noun="assessment_run", roles=VIEW, kwargs=_run(True), level="village")
-register("assessment:run_xlsx", noun="assessment_run", roles=VIEW, kwargs=_run(True), level="village")
-register("assessment:run_pdf", noun="assessment_run", roles=VIEW, kwargs=_run(True), level="village")
-register("assessment:run_publish", noun="assessment_run", roles=frozenset(str(r) for r in PUBLISH_ROLES),
-         kwargs=_run(False), level="township", method="post", allowed_status=302)
-register("assessment:snapshot_detail", noun="score_snapshot", roles=VIEW, kwargs=_village_snapshot(True),
+# A run over township A covers the township and its villages; a persona sees it when any of its
+# snapshots is in scope (the snapshot pages check the one village).
+RUN_UNITS = ("township", "village")
+# An empty POST on the run list (start a run) or an adjustment/finding form re-renders the page
+# with the form's errors (200); publishing redirects to the run (302).
+register("assessment:run_list", get=view("assessment_run"), post=act("assessment_run"))
+register("assessment:run_detail", get=view("assessment_run"), kwargs=_run(True), level=RUN_UNITS)
+register("assessment:run_xlsx", get=view("assessment_run"), kwargs=_run(True), level=RUN_UNITS)
+register("assessment:run_pdf", get=view("assessment_run"), kwargs=_run(True), level=RUN_UNITS)
+register("assessment:run_publish", post=act("assessment_publication", 302), kwargs=_run(False), level="township")
+register("assessment:snapshot_detail", get=view("score_snapshot"), kwargs=_village_snapshot(True), level="village")
+register("assessment:snapshot_adjust", post=act("score_snapshot"), kwargs=_village_snapshot(False), level="village")
+register("assessment:finding_create", post=act("inspection_finding"), kwargs=_village_snapshot(False),
          level="village")
-register("assessment:snapshot_adjust", noun="score_snapshot", roles=ADJUST, kwargs=_village_snapshot(False),
-         level="village", method="post", allowed_status=200)
-register("assessment:finding_create", noun="inspection_finding", roles=ADJUST, kwargs=_village_snapshot(False),
-         level="village", method="post", allowed_status=200)
-register("assessment:finding_list", noun="inspection_finding", roles=VIEW)
-register("assessment:framework_list", noun="assessment_framework",
-         roles=frozenset(str(r) for r in FRAMEWORK_VIEW_ROLES))
-register("assessment:framework_upload", noun="assessment_framework",
-         roles=frozenset(str(r) for r in FRAMEWORK_ADMIN_ROLES))
+register("assessment:finding_list", get=view("inspection_finding"))
+register("assessment:framework_list", get=view("assessment_framework"))
+register("assessment:framework_upload", get=act("assessment_framework"), post=act("assessment_framework"))

@@ -1,4 +1,4 @@
-"""Helpers for finance tests and the permission matrix: small voucher files and a ready finding."""
+"""Test support for finance tests and the permission matrix: small voucher files and a ready finding."""
 
 from __future__ import annotations
 
@@ -53,9 +53,17 @@ def make_sample_finding(unit, *, subject_person=None, status: str = "open"):
     """A stored batch, run and one IOU finding for ``unit``, without running the engine."""
     import uuid
 
-    from .choices import AuditRunTriggerChoices
-    from .engine import fingerprint, line_key
-    from .models import AuditRun, BatchUnit, Finding, FindingLine, FindingPerson, ImportBatch, VoucherLine
+    from cleangov.finance.choices import AuditRunTriggerChoices
+    from cleangov.finance.engine import fingerprint, line_key
+    from cleangov.finance.models import (
+        AuditRun,
+        BatchUnit,
+        Finding,
+        FindingLine,
+        FindingPerson,
+        ImportBatch,
+        VoucherLine,
+    )
 
     now = timezone.now()
     day = now.date()

@@ -18,7 +18,7 @@ from cleangov.accounts.choices import RoleChoices
 from cleangov.orgs.actions import do_create_person, do_create_unit, do_start_post
 from cleangov.orgs.choices import PostTypeChoices, UnitLevelChoices
 
-PASSWORD = "Persona-pass-2025"  # noqa: S105 - test fixture password
+PASSWORD = "Persona-pass-2025"
 
 # Where each role is assigned: the level of the unit it is scoped to.
 ROLE_SCOPE_LEVEL = {
@@ -39,6 +39,8 @@ ROLE_SCOPE_LEVEL = {
     RoleChoices.VILLAGER_REPRESENTATIVE: "village",
 }
 COUNTY_WIDE_ROLES = {r for r, level in ROLE_SCOPE_LEVEL.items() if level == "county"}
+# The optional third side: a second village (with its group) in township A, next to village A.
+SIBLING = "sibling"
 
 
 @dataclass
@@ -49,14 +51,19 @@ class FixtureCounty:
     groups: dict = field(default_factory=dict)
     departments: dict = field(default_factory=dict)
     users: dict = field(default_factory=dict)  # (role, side) → user
+    unscoped: dict = field(default_factory=dict)  # role → user holding it WITHOUT the subtree
     system: object = None
 
     def persona(self, role: str, side: str = "a"):
         if role in COUNTY_WIDE_ROLES:
             side = "a"
+        if side == SIBLING and (str(role), side) not in self.users:
+            side = "a"  # the sibling village shares everything above the village with side "a"
         return self.users[(str(role), side)]
 
     def unit(self, level: str, side: str):
+        if side == SIBLING and level not in ("village", "group"):
+            side = "a"
         return {"township": self.townships, "village": self.villages, "group": self.groups,
                 "department": self.departments, "county": {"a": self.county, "b": self.county}}[level][side]
 
@@ -81,18 +88,53 @@ def build_fixture_county() -> FixtureCounty:
             township, village, group, department)
     for role, level in ROLE_SCOPE_LEVEL.items():
         for side in ("a",) if level == "county" else ("a", "b"):
-            unit = fc.unit(level, side)
-            person = do_create_person(acting_user=sys, code=f"P-{role}-{side}", name=f"{role}-{side}",
-                                      home_unit=unit if level != "county" else fc.villages[side],
-                                      identity_number=f"11010119800101{len(fc.users):04d}")
-            do_start_post(acting_user=sys, person=person, unit=unit, post_type=_POST_FOR_ROLE[role],
-                          start_date=date(2024, 1, 1))
-            user = do_create_user(acting_user=sys, username=f"{role}_{side}", password=None, person=person)
-            # One real Argon2 hash shared by every persona: hashing 27 times would cost seconds per test.
-            user.password = _persona_password_hash()
-            user.save(update_fields=["password"])
-            do_assign_role(acting_user=sys, user=user, role=role, unit=unit, include_subtree=True)
-            fc.users[(str(role), side)] = user
+            fc.users[(str(role), side)] = _make_persona(fc, role, fc.unit(level, side), side)
+    return fc
+
+
+def _make_persona(fc: FixtureCounty, role: str, unit, side: str, *, include_subtree: bool = True,
+                  key: str | None = None):
+    key = key or side
+    person = do_create_person(acting_user=None, code=f"P-{role}-{key}", name=f"{role}-{key}",
+                              home_unit=unit if unit.level != "county" else fc.villages[side],
+                              identity_number=f"11010119800101{len(fc.users) + len(fc.unscoped):04d}")
+    do_start_post(acting_user=None, person=person, unit=unit, post_type=_POST_FOR_ROLE[role],
+                  start_date=date(2024, 1, 1))
+    user = do_create_user(acting_user=None, username=f"{role}_{key}", password=None, person=person)
+    # One real Argon2 hash shared by every persona: hashing 27 times would cost seconds per test.
+    user.password = _persona_password_hash()
+    user.save(update_fields=["password"])
+    do_assign_role(acting_user=None, user=user, role=role, unit=unit, include_subtree=include_subtree)
+    return user
+
+
+def add_sibling_village(fc: FixtureCounty) -> FixtureCounty:
+    """A second village of township A (side ``SIBLING``) with its group and one persona per village role.
+
+    A village role must not see its sibling's objects although both share a township; a township
+    role with the subtree sees both villages.
+    """
+    township = fc.townships["a"]
+    village = do_create_unit(acting_user=None, code="T1V2", name="第1镇二村", name_en="Village 1-2",
+                             level=UnitLevelChoices.VILLAGE, parent=township, city="测试市")
+    group = do_create_unit(acting_user=None, code="T1V2G1", name="第1镇二村一组", name_en="Group 1-2-1",
+                           level=UnitLevelChoices.GROUP, parent=village, city="测试市")
+    fc.villages[SIBLING], fc.groups[SIBLING] = village, group
+    for role, level in ROLE_SCOPE_LEVEL.items():
+        if level == "village":
+            fc.users[(str(role), SIBLING)] = _make_persona(fc, role, village, SIBLING)
+    return fc
+
+
+def add_unscoped_personas(fc: FixtureCounty) -> FixtureCounty:
+    """One persona per township role on township A WITHOUT the subtree (``fc.unscoped[role]``).
+
+    Such a role sees the township's own objects only, not those of its villages.
+    """
+    for role, level in ROLE_SCOPE_LEVEL.items():
+        if level == "township":
+            fc.unscoped[str(role)] = _make_persona(fc, role, fc.townships["a"], "a", include_subtree=False,
+                                                   key="a-own")
     return fc
 
 
