@@ -18,7 +18,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cleangov.core.access import get_or_404, has_role, require_role
 from cleangov.core.progress import create_progress, get_progress
@@ -168,6 +168,7 @@ def import_preview(request, staged_id):
 
 
 @login_required
+@require_GET
 def import_problems(request, staged_id):
     """Every problem the preview found, as CSV, streamed from the file the preview task wrote."""
     staged = access_staged_upload_by_id(request.user, staged_id)

@@ -86,7 +86,7 @@ def test_upload_audit_confirm_and_conflict_of_interest(browser, live_server, cou
     page = _login(ctx, live_server.url, county.persona("township_discipline").username)
     page.goto(f"{live_server.url}/finance/findings/?status=open")
     page.locator(f'#findings a[href="/finance/findings/{iou.pk}/"]').click()
-    expect(page.locator("#finding-lines")).to_contain_text("iou")
+    expect(page.locator("#finding-lines")).to_contain_text("IOU (no invoice)")  # the invoice type, by its label
     page.select_option("#id_verb", "confirm")
     page.fill("textarea[name=reason]", "白条入账属实，责令补开发票")
     page.select_option("select[name=responsible_person]", str(county.persona("village_secretary").person_id))

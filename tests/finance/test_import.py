@@ -310,7 +310,7 @@ def test_upload_form_refuses_a_file_over_the_size_limit(county, login, settings)
 
     from cleangov.finance.models import StagedUpload
 
-    settings.CLEANGOV_UPLOAD_LIMITS = {"max_file_bytes": 1 << 20}
+    settings.CLEANGOV_UPLOAD_MAX_BYTES = 1 << 20
     client = login(county.persona("accountant"))
     big = SimpleUploadedFile("big.csv", b"x" * (3 << 19), content_type="text/csv")
     response = client.post("/finance/import/", {"unit": county.townships["a"].pk, "file": big})

@@ -62,6 +62,9 @@ ALLOW_LIST = {
     # it names with its own nuance (a lead may be themselves); the clock does not judge again.
     ("cleangov.deadlines.actions", "do_create_deadline", "assignee"),
     ("cleangov.deadlines.actions", "do_create_deadline", "subject_people"),
+    # The responsible post names an office, not a person; the action that starts the clock (assigning
+    # a duty item) has checked the person who holds it.
+    ("cleangov.deadlines.actions", "do_create_deadline", "responsible_post"),
 }
 
 # Parameters where naming oneself is allowed by office (a unit's first responsible person leads its
