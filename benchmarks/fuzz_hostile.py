@@ -154,7 +154,7 @@ class Factory:
             "orgs_xlsx": (".xlsx", (repo / "cleangov/data/samples/orgs-sample.xlsx").read_bytes()),
             "framework_yaml": (".yaml", (repo / "cleangov/data/assessment/midyear.yaml").read_bytes()),
             "kinds_yaml": (".yaml", (repo / "cleangov/data/ledgers/kinds.yaml").read_bytes()),
-            "calendar_csv": (".csv", (repo / "cleangov/data/calendars/cn-2026.csv").read_bytes()),
+            "calendar_csv": (".csv", (repo / "voucher_audit/standards/calendars/cn-2026.csv").read_bytes()),
         }
         self.rows = rows
 

@@ -151,12 +151,13 @@ def check_row(row: list, number: int, header: list | None, fname: str, lim: Read
         raise LimitExceeded("max_columns", len(row), lim.max_columns, file=fname, sheet=sheet, row=number)
     for i, cell in enumerate(row):
         if isinstance(cell, str) and len(cell) > lim.max_cell_chars:
-            column = header[i] if header is not None and i < len(header) and header[i] else _letters(i)
+            column = header[i] if header is not None and i < len(header) and header[i] else column_letters(i)
             raise LimitExceeded("max_cell_chars", len(cell), lim.max_cell_chars, file=fname, sheet=sheet,
                                 row=number, column=str(column))
 
 
-def _letters(index: int) -> str:
+def column_letters(index: int) -> str:
+    """0-based column index → spreadsheet letters (0 → A, 26 → AA)."""
     s, n = "", index + 1
     while n:
         n, r = divmod(n - 1, 26)

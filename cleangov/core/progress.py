@@ -130,8 +130,3 @@ class ProgressReporter:
         elif self.status not in ProgressStatus.FINISHED:
             self.succeed()
         return False
-
-
-def bump(task_id, n: int = 1) -> None:
-    """Advance a row by ``n`` without a reporter (one UPDATE; for code that only counts)."""
-    TaskProgress.objects.filter(task_id=str(task_id)).update(done=F("done") + n, updated_at=timezone.now())

@@ -33,7 +33,3 @@ FINDING_WORKFLOW = Workflow((
 def allowed_transitions(finding, user):
     """Steps the user may take on the finding now (their role must cover the finding's unit)."""
     return available_transitions(FINDING_WORKFLOW, user, finding)
-
-
-def allowed_verbs(finding, user) -> list[str]:
-    return [t.name for t in allowed_transitions(finding, user)]

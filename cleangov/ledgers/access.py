@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from cleangov.accounts.choices import RoleChoices
-from cleangov.core.access import exclude_conflicts, get_or_404, is_conflicted, roles_over, scope_q
+from cleangov.core.access import exclude_conflicts, get_or_404, roles_over, scope_q
 from cleangov.orgs.choices import UnitLevelChoices
 from cleangov.orgs.models import Unit
 
@@ -114,7 +114,3 @@ def access_attachment_by_id(user, attachment_id, *, action: str = "view") -> Led
     attachment = get_or_404(LedgerAttachment.objects.select_related("entry"), pk=attachment_id)
     access_entry_by_id(user, attachment.entry_id)
     return attachment
-
-
-def entry_is_conflicted(user, entry: LedgerEntry) -> bool:
-    return is_conflicted(user, entry.subject_links.values_list("person_id", flat=True))

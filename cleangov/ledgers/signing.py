@@ -19,7 +19,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 
 from cleangov.orgs.choices import UnitLevelChoices
-from cleangov.orgs.models import Unit
 
 from .chain import b64
 
@@ -36,12 +35,6 @@ def signing_unit_code(unit_path: str, levels: dict[str, str]) -> str:
         if levels.get(code) == UnitLevelChoices.TOWNSHIP:
             return code
     return codes[0]
-
-
-def signing_unit_for(unit: Unit) -> Unit:
-    codes = [c for c in unit.path.strip("/").split("/") if c]
-    levels = dict(Unit.objects.filter(code__in=codes).values_list("code", "level"))
-    return Unit.objects.get(code=signing_unit_code(unit.path, levels))
 
 
 def key_id_for(public_bytes: bytes) -> str:

@@ -98,11 +98,6 @@ def access_person_by_id(user, person_id, *, action: str = "view") -> Person:
     return get_or_404(visible_people(user).select_related("home_unit"), pk=person_id)
 
 
-def access_post_by_id(user, post_id, *, action: str = "view") -> Post:
-    _check_action(action)
-    return get_or_404(visible_posts(user).select_related("person", "unit"), pk=post_id)
-
-
 def can_see_phone(user, person: Person) -> bool:
     return Person.objects.filter(pk=person.pk).filter(person_scope_q(user, roles=PHONE_ROLES)).exists()
 

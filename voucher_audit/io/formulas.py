@@ -18,6 +18,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from voucher_audit.limits import column_letters
+
 MAX_FORMULA_CHARS = 1000
 MAX_NODES = 200
 MAX_RANGE_CELLS = 10_000
@@ -47,13 +49,7 @@ def col_index(letters: str) -> int:
     return n - 1
 
 
-def letters(index: int) -> str:
-    """0-based column index → letters (0 → A)."""
-    s, n = "", index + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
+letters = column_letters  # 0-based column index → letters (0 → A)
 
 
 def parse(formula: str) -> ast.Expression | str:
