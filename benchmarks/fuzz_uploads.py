@@ -289,9 +289,17 @@ def main() -> int:
                        stdout=subprocess.DEVNULL)
     password, users = logins(data_dir)
 
+    org_code = "QH-T01"
+    t0 = time.perf_counter()
+    files = Factory(work / "files", REPO, seed=args.seed, org_code=org_code).generate(args.files)
+    print(f"{len(files)} hostile files made in {time.perf_counter() - t0:.1f} s "
+          f"({sum(f.path.stat().st_size for f in files) / 1e6:.0f} MB) in {work / 'files'}", flush=True)
+
     port = free_port()
+    # The server's and the worker's output go to a file: a pipe nobody reads would fill and block them.
+    server_log = (work / "server.log").open("w")
     server = subprocess.Popen([cleangov, "serve", "--port", str(port), "--with-worker"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                              stdout=server_log, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     for _ in range(120):
         try:
@@ -309,11 +317,6 @@ def main() -> int:
             worker_peaks[pid] = max(worker_peaks.get(pid, 0), peak_rss(pid))
 
     counter = Counter(data_dir, database_url)
-    org_code = "QH-T01"
-    t0 = time.perf_counter()
-    files = Factory(work / "files", REPO, seed=args.seed, org_code=org_code).generate(args.files)
-    print(f"{len(files)} hostile files made in {time.perf_counter() - t0:.1f} s "
-          f"({sum(f.path.stat().st_size for f in files) / 1e6:.0f} MB) in {work / 'files'}", flush=True)
 
     web = {}
 
@@ -401,8 +404,13 @@ def main() -> int:
             for h in files:
                 out.tried += 1
                 attempt(h, out)
+                if out.tried % 200 == 0:
+                    print(f"  {name}: {out.tried} files, {time.perf_counter() - started:.0f} s", flush=True)
             results[name] = out
-            print(f"{name:28} {out.tried} files in {time.perf_counter() - started:.0f} s", flush=True)
+            slow, slow_name = out.slowest_refusal
+            print(f"{name:28} {out.tried} files in {time.perf_counter() - started:.0f} s: {out.accepted} accepted, "
+                  f"{out.refused} refused, {len(out.server_errors)} server errors, {len(out.partial_writes)} partial "
+                  f"writes, {len(out.hung)} hung, slowest refusal {slow:.2f} s ({slow_name})", flush=True)
     finally:
         cli.close()
         sample_worker()
