@@ -94,3 +94,25 @@ def test_gbk_behind_a_utf8_bom_says_what_to_do():
                                          "its bytes are GBK")
     with translation.override("zh-hans"):
         assert "内容实际是 GBK 编码" in problem.reason and "CSV UTF-8（逗号分隔）" in problem.reason
+
+
+def _damaged_deflate(data: bytes, entry: str) -> bytes:
+    """The workbook with the middle of one part's compressed stream overwritten (a bit-rotted file)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        info = z.getinfo(entry)
+    raw = bytearray(data)
+    name_len, extra_len = int.from_bytes(raw[info.header_offset + 26:info.header_offset + 28], "little"), \
+        int.from_bytes(raw[info.header_offset + 28:info.header_offset + 30], "little")
+    start = info.header_offset + 30 + name_len + extra_len
+    middle = start + info.compress_size // 3
+    raw[middle:middle + 16] = b"\xff" * 16
+    return bytes(raw)
+
+
+@pytest.mark.parametrize("entry", ["xl/worksheets/sheet1.xml", "xl/workbook.xml", "xl/styles.xml"])
+def test_a_workbook_with_a_broken_compressed_stream_is_a_named_error(tmp_path, capsys, entry):
+    data = _damaged_deflate(workbook_bytes({"单位": [UNITS_HEADER, *UNITS * 40]}), entry)
+    message, out = _run(tmp_path, "units.xlsx", data, capsys)
+    assert "nothing imported" in message
+    assert "not a readable XLSX workbook" in out
+    assert Unit.objects.count() == 0

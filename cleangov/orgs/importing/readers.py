@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,6 +96,12 @@ def _read_csv(file: ImportFile, lim: uploads.ReadLimits) -> RawTable:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     # Excel shows one CSV record per row whatever line breaks a quoted cell holds: count records.
     try:
+        if text.count("\n") > lim.max_rows:
+            # Possibly too many records: count them first without keeping any, so that a file of
+            # millions of rows is refused with the row limit instead of being held in memory.
+            counter = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            for _row in uploads.check_rows(([] for _record in counter), file.name, limits=lim):
+                pass
         rows = [(number, list(record)) for number, record in
                 enumerate(uploads.check_rows(reader, file.name, limits=lim), start=1)]
     except csv.Error as exc:
@@ -103,11 +110,17 @@ def _read_csv(file: ImportFile, lim: uploads.ReadLimits) -> RawTable:
     return RawTable(source=file.name, sheet=None, rows=rows)
 
 
+# What a damaged or hostile workbook raises while it is opened or read: a broken zip, a broken deflate
+# stream inside it (zlib.error, EOFError), missing parts, malformed or refused XML (SyntaxError covers
+# ElementTree's ParseError and defusedxml's refusals).
+DAMAGED_XLSX = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError, ValueError, SyntaxError)
+
+
 def _read_xlsx(file: ImportFile, lim: uploads.ReadLimits) -> list[RawTable]:
     uploads.check_xlsx_package(file.data, lim, file.name)
     try:
         workbook = load_workbook(io.BytesIO(file.data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except DAMAGED_XLSX as exc:
         raise UnreadableFile(_("The file is not a readable XLSX workbook.")) from exc
     tables = []
     try:
@@ -123,7 +136,7 @@ def _read_xlsx(file: ImportFile, lim: uploads.ReadLimits) -> list[RawTable]:
                                    epoch=workbook.epoch, from_excel=True))
     except uploads.ReadError:
         raise
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:  # damaged or hostile XML
+    except DAMAGED_XLSX as exc:
         raise UnreadableFile(_("The file is not a readable XLSX workbook.")) from exc
     finally:
         workbook.close()
