@@ -119,17 +119,14 @@ def check_conflict_of_interest(acting_user, *, named_people=(), subject_people=(
     conflicted = conflicted_person_ids(acting_user)
     if allow_self:
         conflicted.discard(own_person_id)
-    for person_id, _user_id in named:
-        if person_id in conflicted:
-            relation = _relation_label(own_person_id, person_id)
-            raise ConflictOfInterest(
-                _("You cannot name %(name)s: registered as your relative (%(relation)s).")
-                % {"name": _person_name(person_id), "relation": relation},
-                named=True, person=person_id, relation=relation)
-    for person_id, _user_id in subjects:
-        if person_id in conflicted:
-            relation = _relation_label(own_person_id, person_id)
-            raise ConflictOfInterest(
-                _("You cannot act on this: it concerns %(name)s, registered as your relative (%(relation)s).")
-                % {"name": _person_name(person_id), "relation": relation},
-                named=False, person=person_id, relation=relation)
+    relative_messages = (
+        (named, True, _("You cannot name %(name)s: registered as your relative (%(relation)s).")),
+        (subjects, False,
+         _("You cannot act on this: it concerns %(name)s, registered as your relative (%(relation)s).")),
+    )
+    for people, is_named, message in relative_messages:
+        for person_id, _user_id in people:
+            if person_id in conflicted:
+                relation = _relation_label(own_person_id, person_id)
+                raise ConflictOfInterest(message % {"name": _person_name(person_id), "relation": relation},
+                                         named=is_named, person=person_id, relation=relation)
