@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "django_altcha",  # the proof-of-work widget's static files (public forms, cleangov/core/public.py)
     "cleangov.core",
     "cleangov.accounts",
     "cleangov.orgs",
@@ -87,6 +88,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a /public/ request loses the visitor's address, user agent and referrer before any
+    # other code can log or store them (cleangov/core/public.py).
+    "cleangov.core.public.PublicPrivacyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -251,6 +255,21 @@ CLEANGOV_TASK_LEASE_SECONDS = float(os.environ.get("CLEANGOV_TASK_LEASE_SECONDS"
 CLEANGOV_TASK_MAX_ATTEMPTS = int(os.environ.get("CLEANGOV_TASK_MAX_ATTEMPTS", "3"))
 # Tests only: seconds to sleep at every progress step, so a test can kill a worker mid-task.
 CLEANGOV_TASK_STEP_DELAY = float(os.environ.get("CLEANGOV_TASK_STEP_DELAY", "0"))
+
+# --- Public portal (cleangov/core/public.py) ---------------------------------------------------------
+# The proof-of-work's signing key is derived from SECRET_KEY; its difficulty (the largest number the
+# browser may have to try; about a second on a cheap phone at the default) is configurable.
+CLEANGOV_POW_MAX_NUMBER = int(os.environ.get("CLEANGOV_POW_MAX_NUMBER", 100_000))
+ALTCHA_CHALLENGE_EXPIRE = 20 * 60 * 1000  # milliseconds
+
+
+def _altcha_key():
+    import hashlib
+    import hmac
+    return hmac.new(SECRET_KEY.encode(), b"cleangov.public.altcha", hashlib.sha256).hexdigest()
+
+
+ALTCHA_HMAC_KEY = _altcha_key()
 
 LOGGING = {
     "version": 1,

@@ -64,6 +64,27 @@ class HomePanel:
 
 
 @dataclass(frozen=True)
+class PublicLink:
+    """An entry on the public portal's front page (``/public/``, no login): a title, one sentence for
+    a villager, and the public page ``url_name``."""
+
+    title: object
+    offer: object
+    url_name: str
+    position: int = 50
+
+
+@dataclass(frozen=True)
+class PublicPanel:
+    """A panel of the public portal's front page: ``template`` is included with ``panel`` set to
+    ``context(request)``. It must not read anything that identifies the visitor (there is nothing to
+    read: see core.public.PublicPrivacyMiddleware)."""
+
+    template: str
+    context: Callable[[object], dict]
+
+
+@dataclass(frozen=True)
 class PeriodicJob:
     """A background task the worker enqueues once per period (``--tick-seconds``), whatever the number
     of workers (see :mod:`cleangov.core.periodic`). ``task`` is a django_tasks task called without
@@ -103,6 +124,13 @@ class AppDeclaration:
     # user → snapshot fields the audit trail shows masked to that reader (need to know)
     masked_fields: Callable[[object], frozenset[str]] | None = None
     people: PeopleDirectory | None = None
+    # The public portal (core.public): entries and panels of its front page.
+    public_links: tuple[PublicLink, ...] = ()
+    public_panels: tuple[PublicPanel, ...] = ()
+    # The chain of a matter (core.matters): MatterRef -> the MatterRefs the app's objects link it to
+    # (in either direction), and (user, MatterRef) -> the TimelineSteps the app knows and the user may see.
+    linked_matters: Callable[[object], Iterable[object]] | None = None
+    timeline_steps: Callable[[object, object], Iterable[object]] | None = None
 
 
 class CleanGovAppConfig(AppConfig):

@@ -1,0 +1,24 @@
+"""Hand-offs between apps that do not import each other (Django signals; receivers are connected in
+the receiving app's ``AppConfig.ready``). Senders pass keyword arguments only; every receiver runs
+inside the sender's transaction, so a hand-off is written with the action that caused it or not at all.
+"""
+
+from django.dispatch import Signal
+
+# A problem was established and must be rectified: a confirmed voucher finding, an inspection
+# finding, an assessment problem, a report's outcome. Keyword arguments:
+#   source: core.matters.MatterRef of the object that found it
+#   source_code: what kind of problem, in the finder's terms ("rule:iou_receipt",
+#       "indicator:<code>", "report:<category>"); the rectification app maps it to a problem type
+#   unit_id: the unit that must rectify
+#   title, detail: what is wrong (translated text, shown to the responsible person)
+#   responsible_person_id: orgs.Person id or None
+#   deadline: datetime.date or None (the receiver then applies its default)
+#   amount: Decimal or None (money to be recovered)
+#   acting_user: who established it
+problem_found = Signal()
+
+# An accountability case is asked for on a matter (a report, a finding, a rectification item).
+# Keyword arguments: source (MatterRef), unit_id, subject_person_ids (list of orgs.Person ids),
+# summary (text), acting_user.
+case_requested = Signal()
