@@ -131,6 +131,14 @@ class AppDeclaration:
     # (in either direction), and (user, MatterRef) -> the TimelineSteps the app knows and the user may see.
     linked_matters: Callable[[object], Iterable[object]] | None = None
     timeline_steps: Callable[[object, object], Iterable[object]] | None = None
+    # Checks other apps run without importing this one:
+    # (unit_id, catalog_code, period_start, period_end) -> reasons (translated) that hold a disclosure's
+    # publication, e.g. the month's vouchers not yet reviewed by the financial management group.
+    publication_holds: Callable[[int, str, object, object], list[str]] | None = None
+    # (person_id, on_date) -> warnings (translated) against appointing, promoting or awarding a person,
+    # e.g. a period of effect after an accountability decision. The post-assignment action shows them
+    # and asks for a reason to proceed.
+    appointment_checks: Callable[[int, object], list[str]] | None = None
 
 
 class CleanGovAppConfig(AppConfig):
@@ -177,3 +185,16 @@ def people_directory() -> PeopleDirectory | None:
     for _label, declaration in declarations():
         found = declaration.people or found
     return found
+
+
+def publication_holds(unit_id: int, catalog_code: str, period_start, period_end) -> list[str]:
+    """Every declared reason to hold a disclosure's publication (empty: nothing holds it)."""
+    return [reason for _label, d in declarations() if d.publication_holds
+            for reason in d.publication_holds(unit_id, catalog_code, period_start, period_end)]
+
+
+def appointment_warnings(person_id: int, on_date) -> list[str]:
+    """Every declared warning against appointing, promoting or awarding ``person_id`` on ``on_date``."""
+    return [warning for _label, d in declarations() if d.appointment_checks
+            for warning in d.appointment_checks(person_id, on_date)]
+
