@@ -35,9 +35,8 @@ BLOCK_ROWS = 100_000          # rows checked and stored at a time
 CSV_BLOCK_BYTES = 8 << 20     # Arrow's CSV block: about 100,000 rows of a voucher export
 SPOOL_MEMORY = "256MB"        # DuckDB's own memory limit for a spool (it spills to disk past it)
 PROBLEMS_KEPT = 1000          # problems kept as Python objects (the first by row); the rest stay on disk
-# Calamine reads a whole worksheet into memory (about 70 bytes a cell): above this much sheet XML,
-# openpyxl's read-only mode streams the rows instead (slower, bounded).
-CALAMINE_MAX_SHEET_BYTES = 96 << 20
+# Calamine reads a whole worksheet into memory: the sheet's XML is given to it in pieces of this size.
+CALAMINE_PIECE_BYTES = 64 << 20
 
 # problem stages: the file itself, the platform's plan, the plan made again under the import lock
 STAGE_READ, STAGE_PLAN, STAGE_RECHECK = "read", "plan", "recheck"
@@ -312,34 +311,18 @@ def _has_formulas(path: Path) -> bool:
     return False
 
 
-def _sheet_xml_bytes(path: Path) -> int:
-    with zipfile.ZipFile(path) as z:
-        return max((m.file_size for m in z.infolist() if m.filename.startswith("xl/worksheets/")), default=0)
-
-
 def _xlsx_fast(path: Path, limits: ReadLimits | None) -> tuple[list[str], Iterator[list[pa.Array]]]:
-    """A formula-free workbook's first worksheet: Calamine (Rust) when the sheet is small enough to hold,
-    otherwise openpyxl's read-only mode, one row at a time. :class:`FallBack` for workbooks with formulas
-    or anything these readers refuse."""
+    """A formula-free workbook's first worksheet through Calamine (Rust), a piece of the sheet at a time
+    (:func:`_calamine_rows`), or through openpyxl's read-only mode when the sheet cannot be cut into
+    pieces. :class:`FallBack` for workbooks with formulas or anything these readers refuse."""
     try:
         if not zipfile.is_zipfile(path) or _has_formulas(path):
             raise FallBack
-        big = _sheet_xml_bytes(path) > CALAMINE_MAX_SHEET_BYTES
-    except (zipfile.BadZipFile, OSError, KeyError, EOFError, ValueError) as exc:
-        raise FallBack from exc
-    if big:
-        rows = _openpyxl_rows(path)
-    else:
-        try:
-            import python_calamine
-
-            sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-            rows = iter(sheet.iter_rows())
-        except Exception as exc:  # any reader failure means "use the engine's reader"
-            raise FallBack from exc
-    try:
+        rows = _calamine_rows(path)
         first = next(rows, None)
-    except Exception as exc:
+    except FallBack:
+        raise
+    except Exception as exc:  # any reader failure means "use the engine's reader"
         raise FallBack from exc
     if first is None:
         raise FallBack
@@ -351,6 +334,8 @@ def _xlsx_fast(path: Path, limits: ReadLimits | None) -> tuple[list[str], Iterat
                 row = next(rows)
             except StopIteration:
                 return
+            except FallBack:
+                raise
             except Exception as exc:
                 raise FallBack from exc
             yield row
@@ -358,20 +343,129 @@ def _xlsx_fast(path: Path, limits: ReadLimits | None) -> tuple[list[str], Iterat
     return header, _rows_to_blocks(guarded(), len(header), _xlsx_cell)
 
 
-def _openpyxl_rows(path: Path) -> Iterator[list]:
-    import openpyxl
+def _first_sheet_part(z: zipfile.ZipFile) -> str:
+    """The package path of the workbook's first worksheet (the one Calamine's index 0 reads)."""
+    from defusedxml import ElementTree
 
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise FallBack from exc
-    try:
-        if not wb.worksheets:
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+    sheet = book.find(f"{main}sheets/{main}sheet")
+    if sheet is None:
+        raise FallBack
+    rid = sheet.get(f"{rel_ns}id")
+    rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    for rel in rels:
+        if rel.get("Id") == rid:
+            target = rel.get("Target") or ""
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    raise FallBack
+
+
+EMPTY_SHEET = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+               b"<sheetData/></worksheet>")
+
+
+def _sheet_pieces(stream, piece_bytes: int) -> Iterator[bytes]:
+    """A worksheet's XML (a binary stream) as complete worksheets of at most about ``piece_bytes`` each:
+    the part before ``<sheetData>`` (without its ``<dimension>``, a promise about the whole sheet), then
+    whole ``<row>`` elements. :class:`FallBack` for XML this cannot cut safely (prefixed tags, rows
+    without their number)."""
+    import re
+
+    buf = b""
+    while b"<sheetData" not in buf:
+        chunk = stream.read(1 << 20)
+        if not chunk:
             raise FallBack
-        for row in wb.worksheets[0].iter_rows(values_only=True):
-            yield list(row)
-    finally:
-        wb.close()
+        buf += chunk
+        if len(buf) > (16 << 20):
+            raise FallBack
+    at = buf.index(b"<sheetData")
+    close = buf.index(b">", at) if b">" in buf[at:] else -1
+    if close < 0:
+        raise FallBack
+    prefix = re.sub(rb"<dimension[^>]*/>", b"", buf[:at])
+    if buf[close - 1:close] == b"/":  # <sheetData/>: no rows
+        yield prefix + b"<sheetData/></worksheet>"
+        return
+    buf = buf[close + 1:]
+    done = False
+    while not done:
+        while len(buf) < piece_bytes:
+            chunk = stream.read(4 << 20)
+            if not chunk:
+                done = True
+                break
+            buf += chunk
+        end = buf.find(b"</sheetData>") if done or b"</sheetData>" in buf else -1
+        if end >= 0:
+            piece, buf, done = buf[:end], b"", True
+        else:
+            cut = buf.rfind(b"</row>")
+            if cut < 0:
+                raise FallBack
+            piece, buf = buf[:cut + 6], buf[cut + 6:]
+        head = piece[:piece.find(b">", piece.find(b"<row")) + 1] if b"<row" in piece else b""
+        if head and b' r="' not in head:
+            raise FallBack  # rows without their number: a piece could not say where it starts
+        if b"<row" not in piece and b":row" in piece:
+            raise FallBack
+        yield prefix + b"<sheetData>" + piece + b"</sheetData></worksheet>"
+
+
+def _calamine_rows(path: Path, piece_bytes: int = CALAMINE_PIECE_BYTES) -> Iterator[list]:
+    """Every row of the first worksheet, as Calamine reads it, with memory bounded by the size of a piece.
+
+    Calamine reads a whole worksheet into memory (about 1.6 bytes for each byte of its XML: 1.2 GB for two
+    million short rows), so the sheet's XML is cut at row boundaries into pieces of about ``piece_bytes``;
+    each piece becomes a small workbook (the same shared strings and styles, this one sheet) that Calamine
+    reads from memory. Cells keep their place: rows and columns before a piece's first cell come as blanks,
+    as ``to_python(skip_empty_area=False)`` gives them."""
+    import io
+
+    import python_calamine
+
+    with zipfile.ZipFile(path) as z:
+        part = _first_sheet_part(z)
+        names = z.namelist()
+        if part not in names:
+            raise FallBack
+        keep = {}
+        for info in z.infolist():
+            if info.filename == part or info.is_dir():
+                continue
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                keep[info.filename] = EMPTY_SHEET
+            elif info.filename.endswith((".xml", ".rels")) and (
+                    info.file_size <= (8 << 20) or info.filename == "xl/sharedStrings.xml"):
+                keep[info.filename] = z.read(info.filename)
+        expected = 0  # the next row (0-based) the sheet owes its reader
+        with z.open(part) as stream:
+            for piece in _sheet_pieces(stream, piece_bytes):
+                buf = io.BytesIO()
+                with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as out:
+                    for name, data in keep.items():
+                        out.writestr(name, data)
+                    out.writestr(part, piece)
+                del piece
+                buf.seek(0)
+                book = python_calamine.CalamineWorkbook.from_filelike(buf)
+                sheet = book.get_sheet_by_index(0)
+                start = sheet.start
+                if start is None:
+                    continue
+                row0, col0 = start
+                while expected < row0:
+                    yield []
+                    expected += 1
+                pad = [None] * col0
+                rows = sheet.to_python(skip_empty_area=True)  # this piece's rows only (its own memory)
+                del sheet, book, buf
+                for row in rows:
+                    yield pad + row if col0 else row
+                    expected += 1
+                del rows
 
 
 def _engine_rows(path: Path, limits: ReadLimits | None) -> tuple[list[str], Iterator[list[pa.Array]]]:
