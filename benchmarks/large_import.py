@@ -34,6 +34,7 @@ import random
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -146,10 +147,9 @@ def child_step(step: str, path: Path) -> None:
     town = Unit.objects.get(code=TOWN)
     started = time.perf_counter()
     if step == "preview":
-        from django.contrib.auth import get_user_model
-
         from cleangov.finance.imports.preview import compute_preview, problems_path
         from cleangov.finance.models import StagedUpload
+        from django.contrib.auth import get_user_model
 
         owner = get_user_model().objects.create(username="large-import-bench")
         staged = StagedUpload.objects.create(owner=owner, unit=town, file_name=path.name, path=str(path),
@@ -200,7 +200,7 @@ def main() -> None:
     p.add_argument("--cases", default="csv-50mb,csv-2m,xlsx-2m")
     p.add_argument("--steps", default="preview,import")
     p.add_argument("--code", action="append", default=[], help="NAME=DIR: also run with that checkout's code")
-    p.add_argument("--work", default="/tmp/cleangov-large-import")
+    p.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "cleangov-large-import"))
     p.add_argument("--child", choices=["setup", "preview", "import"], help=argparse.SUPPRESS)
     p.add_argument("--file", help=argparse.SUPPRESS)
     args = p.parse_args()

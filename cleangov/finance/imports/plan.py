@@ -11,8 +11,8 @@ import pyarrow as pa
 
 from cleangov.finance import engine as E
 from cleangov.finance.choices import ImportBatchStatusChoices
-from cleangov.finance.spool import STAGE_PLAN, STAGE_READ
 from cleangov.finance.models import BatchUnit, ImportBatch, VoucherLine
+from cleangov.finance.spool import STAGE_PLAN, STAGE_READ
 from cleangov.orgs.models import Unit
 
 TEXT_LIMITS = {f.name: f.max_length for f in VoucherLine._meta.concrete_fields
@@ -138,14 +138,14 @@ def plan_import(parsed: E.Parsed, *, scope_unit: Unit, allowed_units=None, sha25
             continue
         q = f'"{name}"'
         spool.add_problems_sql(
-            f"SELECT _row, '{name}', left({q}, 50) || '…', 'longer than {int(limit)} characters' FROM lines "
+            f"SELECT _row, '{name}', left({q}, 50) || '…', 'longer than {int(limit)} characters' FROM lines "  # noqa: S608
             f"WHERE length({q}) > {int(limit)}", stage=stage)
     plan.units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
     bad = spool.bad_rows_sql((stage,))
     # line ids already active for the unit (a corrected file goes through "supersede")
     if _load_taken(con, plan.units, supersedes):
         spool.add_problems_sql(
-            "SELECT l._row, 'line_id', l.line_id, 'line already imported for this unit in an active batch' "
+            "SELECT l._row, 'line_id', l.line_id, 'line already imported for this unit in an active batch' "  # noqa: S608
             f"FROM lines l JOIN taken t ON t.org_code = l.org_code AND t.line_id = l.line_id "
             f"WHERE l._row NOT IN {bad}", stage=stage)
     con.execute("DROP TABLE IF EXISTS taken")
@@ -153,7 +153,7 @@ def plan_import(parsed: E.Parsed, *, scope_unit: Unit, allowed_units=None, sha25
     con.register("_planned", pa.table({"code": pa.array(list(plan.units), pa.string())}))
     try:
         spans = con.execute(
-            "SELECT org_code, MIN(voucher_date), MAX(voucher_date), COUNT(voucher_date) FROM lines "
+            "SELECT org_code, MIN(voucher_date), MAX(voucher_date), COUNT(voucher_date) FROM lines "  # noqa: S608
             f"WHERE org_code IN (SELECT code FROM _planned) AND _row NOT IN {bad} GROUP BY org_code").fetchall()
     finally:
         con.unregister("_planned")

@@ -61,11 +61,12 @@ class RowsToWrite:
         codes = ", ".join("'" + c.replace("'", "''") + "'" for c in plan.units) or "NULL"
         self.sql = (f"SELECT * FROM lines WHERE org_code IN ({codes}) "  # noqa: S608 - unit codes, quoted
                     f"AND _row NOT IN {self.spool.bad_rows_sql(plan.stages)}")
-        self.num_rows = self.spool.con.execute(f"SELECT COUNT(*) FROM ({self.sql})").fetchall()[0][0]
+        self.num_rows = self.spool.con.execute(f"SELECT COUNT(*) FROM ({self.sql})").fetchall()[0][0]  # noqa: S608
 
-    def blocks(self, size: int = WRITE_BLOCK_ROWS) -> Iterator:
+    def blocks(self, size: int | None = None) -> Iterator:
         import pyarrow as pa
 
+        size = size or WRITE_BLOCK_ROWS
         reader = self.spool.con.sql(f"{self.sql} ORDER BY _row").to_arrow_reader(size)
         while True:
             try:
@@ -116,7 +117,7 @@ def _recheck_under_lock(plan: ImportPlan) -> None:
         if spool is None:
             return
         # problems of the fresh plan that the first plan did not have, by row and column
-        new = (f"AND NOT EXISTS (SELECT 1 FROM problems o WHERE o.stage IN ('{STAGE_READ}', '{plan.stage}') "
+        new = (f"AND NOT EXISTS (SELECT 1 FROM problems o WHERE o.stage IN ('{STAGE_READ}', '{plan.stage}') "  # noqa: S608
                "AND o.row IS NOT DISTINCT FROM problems.row AND o.col IS NOT DISTINCT FROM problems.col)")
         total = spool.problem_total((STAGE_RECHECK,), where=new)
         if total:
