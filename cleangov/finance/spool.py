@@ -37,7 +37,7 @@ CSV_BLOCK_BYTES = 8 << 20     # Arrow's CSV block: about 100,000 rows of a vouch
 SPOOL_MEMORY = "256MB"        # DuckDB's own memory limit for a spool (it spills to disk past it)
 PROBLEMS_KEPT = 1000          # problems kept as Python objects (the first by row); the rest stay on disk
 # Calamine reads a whole worksheet into memory: the sheet's XML is given to it in pieces of this size.
-CALAMINE_PIECE_BYTES = 64 << 20
+CALAMINE_PIECE_BYTES = 24 << 20
 
 # problem stages: the file itself, the platform's plan, the plan made again under the import lock
 STAGE_READ, STAGE_PLAN, STAGE_RECHECK = "read", "plan", "recheck"
@@ -279,7 +279,10 @@ def _columns(rows: list[list], width: int, convert) -> list[pa.Array]:
     out = []
     for i in range(width):
         values = [r[i] if i < len(r) else None for r in rows]
-        out.append(pa.array([convert(v) for v in values], pa.string()))
+        if convert is _xlsx_cell and all(type(v) is str for v in values):
+            out.append(pa.array([v or None for v in values], pa.string()))  # text cells: nothing to convert
+        else:
+            out.append(pa.array([convert(v) for v in values], pa.string()))
     return out
 
 
@@ -411,7 +414,10 @@ def _sheet_pieces(stream, piece_bytes: int) -> Iterator[bytes]:
             raise FallBack  # rows without their number: a piece could not say where it starts
         if b"<row" not in piece and b":row" in piece:
             raise FallBack
-        yield prefix + b"<sheetData>" + piece + b"</sheetData></worksheet>"
+        out = b"".join((prefix, b"<sheetData>", piece, b"</sheetData></worksheet>"))
+        del piece  # one copy of a piece at a time
+        yield out
+        del out
 
 
 def _calamine_rows(path: Path, piece_bytes: int | None = None) -> Iterator[list]:
