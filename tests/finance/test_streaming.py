@@ -36,7 +36,7 @@ def _read(path):
 
 def test_blocks_do_not_change_what_is_read(county, tmp_path, monkeypatch):
     """Duplicate line ids across blocks, a bad row, a blank row inside and blank rows at the end read the
-    same in blocks of three rows as in one block."""
+    same in blocks of five rows (or 800 bytes) as in one block."""
     rows = _rows(county.villages["a"].code, 14)
     rows[9][0] = rows[1][0]  # a duplicate line id, in a later block
     rows[5][3] = "2025-02-30"  # an impossible date
@@ -47,8 +47,8 @@ def test_blocks_do_not_change_what_is_read(county, tmp_path, monkeypatch):
     gbk = tmp_path / "gbk.csv"
     gbk.write_bytes(data.decode("utf-8").encode("gbk"))
     whole, whole_gbk = _read(path), _read(gbk)
-    monkeypatch.setattr(S, "CSV_BLOCK_BYTES", 300)
-    monkeypatch.setattr(S, "BLOCK_ROWS", 3)
+    monkeypatch.setattr(S, "CSV_BLOCK_BYTES", 800)
+    monkeypatch.setattr(S, "BLOCK_ROWS", 5)
     blocks, blocks_gbk = _read(path), _read(gbk)
     assert whole == blocks and whole_gbk == blocks_gbk
     assert whole[0] == 15 and whole[3] is not None and len(whole[3]) == 13 - 1
