@@ -13,7 +13,6 @@ import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,8 @@ from voucher_audit.limits import ReadLimits
 from voucher_audit.rules import RULES
 from voucher_audit.runner import AuditResult, run_audit
 
+from .spool import FallBack, LineSpool, _xlsx_fast, read_into_spool
+
 __all__ = ["RULES", "InputError", "Parsed", "RowError", "audit", "fingerprint", "lines_table", "read_upload"]
 
 LINE_FIELDS: tuple[str, ...] = tuple(c.name for c in vschema.LINES.columns)
@@ -46,27 +47,63 @@ UNIT_YEAR_RULES = frozenset({"benford_nonconformity", "voucher_number_gap", "nea
 KEY_SEPARATOR = "|"
 
 
-@dataclass
 class Parsed:
-    """A file read and checked against the canonical schema; ``table`` holds the valid rows only."""
+    """A file read and checked against the canonical schema.
 
-    file_name: str
-    headers: list[str]
-    rows_read: int
-    table: pa.Table | None = None
-    errors: list[RowError] = field(default_factory=list)
-    error_total: int = 0
-    missing_columns: list[str] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    mapped: dict[str, str] = field(default_factory=dict)  # file header → canonical column
+    The valid rows of a file read by :func:`read_upload` are in ``spool`` (a :class:`~.spool.LineSpool` on
+    disk) with every problem; ``errors`` holds the first :data:`~.spool.PROBLEMS_KEPT` of them and
+    ``error_total`` their number. Rows pushed through the API or made by the demo come as an Arrow ``table``
+    with all their ``errors``. ``table`` reads a spool's lines into memory: for small files and tests only.
+    """
+
+    def __init__(self, file_name: str, headers: list[str], rows_read: int, table: pa.Table | None = None,
+                 errors: list[RowError] | None = None, error_total: int = 0, missing_columns: list[str] | None = None,
+                 ignored_columns: list[str] | None = None, mapped: dict[str, str] | None = None,
+                 spool: LineSpool | None = None):
+        self.file_name, self.headers, self.rows_read = file_name, headers, rows_read
+        self._table = table
+        self.errors: list[RowError] = errors if errors is not None else []
+        self.error_total = error_total
+        self.missing_columns = missing_columns if missing_columns is not None else []
+        self.ignored_columns = ignored_columns if ignored_columns is not None else []
+        self.mapped = mapped if mapped is not None else {}  # file header → canonical column
+        self.spool = spool
+
+    @property
+    def table(self) -> pa.Table | None:
+        if self._table is not None:
+            return self._table
+        return self.spool.to_table() if self.spool is not None else None
+
+    @table.setter
+    def table(self, value: pa.Table | None) -> None:
+        self._table, self.spool = value, None
+
+    @property
+    def has_lines(self) -> bool:
+        return self._table is not None or self.spool is not None
+
+    def lines(self) -> LineSpool | None:
+        """The spool the plan and the write query: for an in-memory table, a view of it with its errors."""
+        if self.spool is None and self._table is not None:
+            self.spool = LineSpool(self._table)
+            self.spool.add_problems(self.errors)
+        return self.spool
+
+    def close(self) -> None:
+        """Remove the spool now (it is removed anyway when the object goes)."""
+        if self.spool is not None:
+            self.spool.close()
 
     @property
     def ok(self) -> bool:
-        return not self.missing_columns and not self.errors and self.table is not None
+        return not self.missing_columns and not self.error_total and not self.errors and self.has_lines
 
     @property
     def valid_rows(self) -> int:
-        return self.table.num_rows if self.table is not None else 0
+        if self._table is not None:
+            return self._table.num_rows
+        return self.spool.line_count() if self.spool is not None else 0
 
 
 def sha256_of(path: Path) -> str:
@@ -124,161 +161,8 @@ def over_limits(path: Path, limits: ReadLimits) -> str | None:
     return None
 
 
-def _over_shape(headers: list[str], columns: dict[int, pa.Array], n_rows: int, limits: ReadLimits) -> str | None:
-    import pyarrow.compute as pc
-
-    if n_rows > limits.max_rows:
-        return f"{n_rows} rows; at most {limits.max_rows} rows are accepted in one file"
-    if len(headers) > limits.max_columns:
-        return f"{len(headers)} columns; at most {limits.max_columns} columns are accepted"
-    for i, col in columns.items():
-        if len(col) and (pc.max(pc.utf8_length(col)).as_py() or 0) > limits.max_cell_chars:
-            name = headers[i] if i < len(headers) else str(i + 1)
-            return f"a cell of column '{name}' holds more than {limits.max_cell_chars} characters"
-    return None
-
-
-def read_upload(path: Path, *, file_name: str | None = None, mapping: dict[str, str] | None = None,
-                progress: Callable[[str], None] | None = None, limits: ReadLimits | None = None) -> Parsed:
-    """Read a CSV/XLSX upload and check every row; never raises for bad rows (they are listed).
-
-    ``mapping`` maps a header (normalised with :func:`voucher_audit.schema.header_key`) to a canonical
-    column, for layouts the engine's Chinese aliases do not cover; an empty value ignores the column.
-    With ``limits``, a file beyond them is refused whole before (size, unpacked size) or right after
-    (rows, columns, cell length) it is read.
-    """
-    fname = file_name or path.name
-    mapping = {vschema.header_key(k): v for k, v in (mapping or {}).items()}
-    reason = sniff_not_spreadsheet(path) or (over_limits(path, limits) if limits is not None else None)
-    if reason:
-        return Parsed(fname, [], 0, errors=[RowError(fname, None, None, None, reason)], error_total=1)
-    suffix = path.suffix.lower()
-    fast = _read_csv_arrow(path) if suffix in (".csv", ".txt") else _read_xlsx_calamine(path) if suffix in (
-        ".xlsx", ".xlsm") else None
-    if fast is not None:
-        shape = _over_shape(*fast, limits) if limits is not None else None
-        if shape:
-            return Parsed(fname, fast[0], fast[2], errors=[RowError(fname, None, None, None, shape)], error_total=1)
-        return _check(fname, *fast, mapping=mapping, progress=progress)
-    try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            rows = vio.read_xlsx_rows(path, limits)
-        else:
-            if path.stat().st_size == 0:
-                raise InputError([RowError(fname, None, None, None, "empty file: no header row")])
-            rows = vio.read_csv_rows(path, limits)
-    except InputError as exc:
-        return Parsed(fname, [], 0, errors=list(exc.errors), error_total=exc.total)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        return Parsed(fname, [], 0, errors=[RowError(fname, None, None, None, f"cannot read the file: {exc}")],
-                      error_total=1)
-    if progress:
-        progress("read")
-    while rows and all(c is None or str(c).strip() == "" for c in rows[-1]):
-        rows.pop()
-    if not rows or all(c is None or str(c).strip() == "" for c in rows[0]):
-        return Parsed(fname, [], 0, errors=[RowError(fname, None, None, None, "empty file: no header row")],
-                      error_total=1)
-    headers = ["" if h is None else str(h) for h in rows[0]]
-    body = rows[1:]
-    columns = {i: pa.array([(r[i] if i < len(r) else None) for r in body], pa.string()) for i in range(len(headers))}
-    shape = _over_shape(headers, columns, len(body), limits) if limits is not None else None
-    if shape:
-        return Parsed(fname, headers, len(body), errors=[RowError(fname, None, None, None, shape)], error_total=1)
-    return _check(fname, headers, columns, len(body), mapping=mapping, progress=progress)
-
-
-def _read_csv_arrow(path: Path) -> tuple[list[str], dict[int, pa.Array], int] | None:
-    """UTF-8 CSV through Arrow's C++ reader (every cell as text): the fast path for large files.
-    None when the file needs the engine's reader (GBK, ragged rows, anything unusual)."""
-    import csv as pycsv
-
-    import pyarrow.csv as pacsv
-
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            header = next(pycsv.reader(f), None)
-        if not header:
-            return None
-        names = [f"c{i}" for i in range(len(header))]
-        table = pacsv.read_csv(
-            path, read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=64 << 20),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
-    except (UnicodeDecodeError, pa.ArrowInvalid, OSError, StopIteration):
-        return None
-    n = table.num_rows
-    # trailing rows of empty cells are not rows (as in the engine's reader)
-    import pyarrow.compute as pc
-
-    if n and all(not str(col[n - 1].as_py()).strip() for col in table.columns):
-        filled = None
-        for col in table.columns:
-            part = pc.not_equal(pc.utf8_trim_whitespace(col), "")
-            filled = part if filled is None else pc.or_(filled, part)
-        idx = pc.indices_nonzero(filled)
-        last = idx[len(idx) - 1].as_py() + 1 if len(idx) else 0
-        if last < n:
-            table, n = table.slice(0, last), last
-    columns = {i: table.column(i).combine_chunks() for i in range(len(names))}
-    return [h.replace("\ufeff", "") for h in header], columns, n
-
-
-def _has_formulas(path: Path) -> bool:
-    """True when any worksheet holds a formula: those files go to the engine's reader, which evaluates
-    simple formulas that have no cached value (Calamine would see them as empty)."""
-    with zipfile.ZipFile(path) as z:
-        for name in z.namelist():
-            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-                continue
-            tail = b""
-            with z.open(name) as f:
-                while chunk := f.read(1 << 20):
-                    window = tail + chunk
-                    if b"<f>" in window or b"<f " in window or b"<f/>" in window:
-                        return True
-                    tail = chunk[-8:]
-    return False
-
-
-def _xlsx_cell(value) -> str | None:
-    """A Calamine cell as the text the engine's XLSX reader would give (its empty strings and durations: none)."""
-    if value == "" or isinstance(value, dt.timedelta):
-        return None
-    return vio.cell_text(value)
-
-
-def _read_xlsx_calamine(path: Path) -> tuple[list[str], dict[int, pa.Array], int] | None:
-    """The first worksheet through Calamine (Rust), one pass: the fast path for large workbooks.
-    None (→ the engine's openpyxl reader) for workbooks with formulas or anything Calamine refuses."""
-    try:
-        import python_calamine
-
-        if not zipfile.is_zipfile(path) or _has_formulas(path):
-            return None
-        sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
-    except Exception:  # any reader failure means "use the engine's reader"
-        return None
-    while rows and all(c is None or str(c).strip() == "" for c in rows[-1]):
-        rows.pop()
-    if not rows:
-        return None
-    header = [_xlsx_cell(h) or "" for h in rows[0]]
-    body = rows[1:]
-    columns = {}
-    for i in range(len(header)):
-        values = [r[i] if i < len(r) else None for r in body]
-        if all(type(v) is str for v in values):
-            columns[i] = pa.array([v or None for v in values], pa.string())
-        else:
-            columns[i] = pa.array([_xlsx_cell(v) for v in values], pa.string())
-    return header, columns, len(body)
-
-
-def _check(fname: str, headers: list[str], columns: dict[int, pa.Array], n_rows: int, *, mapping: dict[str, str],
-           progress: Callable[[str], None] | None) -> Parsed:
+def _positions(headers: list[str], mapping: dict[str, str], fname: str):
+    """Headers → (canonical column → position, ignored headers, mapped headers, header errors, missing)."""
     positions: dict[str, int] = {}
     ignored: list[str] = []
     mapped: dict[str, str] = {}
@@ -295,28 +179,40 @@ def _check(fname: str, headers: list[str], columns: dict[int, pa.Array], n_rows:
         positions[name] = i
         mapped[h] = name
     missing = [c for c in REQUIRED_FIELDS if c not in positions]
-    parsed = Parsed(fname, headers, n_rows, missing_columns=missing, ignored_columns=ignored, mapped=mapped)
-    if errors or missing:
-        parsed.errors, parsed.error_total = errors, len(errors)
-        return parsed
-    cols = {name: columns[i] for name, i in positions.items()}
-    cols["_row"] = pa.array(range(2, n_rows + 2), pa.int64())
-    raw = pa.table(cols)
-    con = duckdb.connect()
+    return positions, ignored, mapped, errors, missing
+
+
+def read_upload(path: Path, *, file_name: str | None = None, mapping: dict[str, str] | None = None,
+                progress: Callable[[str], None] | None = None, limits: ReadLimits | None = None,
+                spool_dir: str | Path | None = None) -> Parsed:
+    """Read a CSV/XLSX upload and check every row; never raises for bad rows (they are listed).
+
+    The file is read a block of rows at a time into a spool on disk (:mod:`.spool`), so memory stays
+    bounded whatever its size; ``spool_dir`` is where (default: the system's temporary directory).
+    ``mapping`` maps a header (normalised with :func:`voucher_audit.schema.header_key`) to a canonical
+    column, for layouts the engine's Chinese aliases do not cover; an empty value ignores the column.
+    With ``limits``, a file beyond them is refused whole before (size, unpacked size) or as soon as
+    (rows, columns, cell length) it is found to be.
+    """
+    fname = file_name or path.name
+    mapping = {vschema.header_key(k): v for k, v in (mapping or {}).items()}
+    reason = sniff_not_spreadsheet(path) or (over_limits(path, limits) if limits is not None else None)
+    if reason:
+        return Parsed(fname, [], 0, errors=[RowError(fname, None, None, None, reason)], error_total=1)
+    result = read_into_spool(path, fname, positions_of=lambda headers: _positions(headers, mapping, fname),
+                             limits=limits, progress=progress, directory=spool_dir)
+    return Parsed(fname, result.headers, result.rows_read, errors=result.errors, error_total=result.error_total,
+                  missing_columns=result.missing_columns, ignored_columns=result.ignored_columns,
+                  mapped=result.mapped, spool=result.spool)
+
+
+def _read_xlsx_calamine(path: Path):
+    """The fast workbook reader's view of ``path`` (headers and blocks of columns), or None when the
+    engine's reader reads it instead (a workbook with formulas, or one the fast readers refuse)."""
     try:
-        typed, errs = vio.normalise(con, raw, vschema.LINES, fname, skip_invalid=True)
-    except InputError as exc:
-        parsed.errors, parsed.error_total = list(exc.errors), exc.total
-        return parsed
-    finally:
-        con.close()
-    typed, dup_errs = _drop_duplicate_ids(typed, fname)
-    parsed.table = typed
-    parsed.errors = sorted(errs + dup_errs, key=lambda e: (e.row or 0, e.column or ""))
-    parsed.error_total = len(parsed.errors)
-    if progress:
-        progress("checked")
-    return parsed
+        return _xlsx_fast(path, None)
+    except FallBack:
+        return None
 
 
 def _drop_duplicate_ids(table: pa.Table, fname: str) -> tuple[pa.Table, list[RowError]]:

@@ -48,12 +48,23 @@ def compute_preview(staged: StagedUpload, *, allowed_units, progress=None) -> di
     if progress:
         progress()
     parsed = plan.parsed
+    try:
+        return _summary(staged, plan, mapping, progress)
+    finally:
+        parsed.close()
+
+
+def _summary(staged: StagedUpload, plan, mapping: dict[str, str], progress) -> dict:
+    parsed = plan.parsed
+    spool = parsed.lines()
+    # every problem, a block at a time from the spool (the plan keeps only the first in memory)
+    rows = spool.iter_problems(plan.stages) if spool is not None else (
+        (e.row, e.column, e.value, e.reason) for e in plan.errors)
     with problems_path(staged).open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(PROBLEM_COLUMNS)
-        for e in plan.errors:
-            writer.writerow(["" if e.row is None else e.row, e.column or "", "" if e.value is None else e.value,
-                             e.reason])
+        for row, column, value, reason in rows:
+            writer.writerow(["" if row is None else row, column or "", "" if value is None else value, reason])
     if progress:
         progress()
     dup = plan.duplicate_of
@@ -65,8 +76,8 @@ def compute_preview(staged: StagedUpload, *, allowed_units, progress=None) -> di
         "ignored_columns": list(parsed.ignored_columns),
         "rows_read": parsed.rows_read,
         "rows_to_import": plan.rows_to_import,
-        "bad_rows": len({e.row for e in plan.errors if e.row is not None}),
-        "problems_total": len(plan.errors),
+        "bad_rows": plan.bad_rows,
+        "problems_total": plan.error_total,
         "problems": [{"row": e.row, "column": e.column, "value": None if e.value is None else str(e.value),
                       "reason": e.reason} for e in plan.errors[:PROBLEMS_SHOWN]],
         "periods": [[code, start.isoformat(), end.isoformat(), n]

@@ -28,6 +28,7 @@ from .write import write_batch
 
 
 def read_file(path: Path, *, file_name: str, mapping: dict | None = None) -> E.Parsed:
+    """Read within the read limits, a block at a time, into a spool in the temporary directory."""
     return E.read_upload(path, file_name=file_name, mapping=mapping, limits=read_limits())
 
 
@@ -53,13 +54,16 @@ def import_file(path: Path, *, file_name: str, scope_unit: Unit, acting_user, so
     plan = plan_file(path, file_name=file_name, scope_unit=scope_unit, mapping=mapping, allowed_units=allowed_units,
                      supersedes=supersedes)
     parsed = plan.parsed
-    if on_total:
-        on_total(parsed.rows_read)
-    if parsed.errors and parsed.table is None and plan.duplicate_of is None:
-        raise ImportRefused(_("The file cannot be read: %(reason)s") % {"reason": parsed.errors[0].reason},
-                            parsed.errors)
-    return write_batch(plan, acting_user=acting_user, sha256=plan.sha256, source=source, skip_invalid=skip_invalid,
-                       supersedes=supersedes, task_id=task_id, progress=on_rows)
+    try:
+        if on_total:
+            on_total(parsed.rows_read)
+        if parsed.errors and not parsed.has_lines and plan.duplicate_of is None:
+            raise ImportRefused(_("The file cannot be read: %(reason)s") % {"reason": parsed.errors[0].reason},
+                                parsed.errors)
+        return write_batch(plan, acting_user=acting_user, sha256=plan.sha256, source=source,
+                           skip_invalid=skip_invalid, supersedes=supersedes, task_id=task_id, progress=on_rows)
+    finally:
+        parsed.close()
 
 
 def records_sha256(unit: Unit, records: list) -> str:
