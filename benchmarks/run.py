@@ -71,13 +71,13 @@ def _child(kind: str, path: str, units: str, fleet: str) -> dict:
         std = standards.load("central", dt.date(2026, 1, 1))
         rules = None
         if kind == "duckdb_reference":
-            rules = ["lodging_over_cap", "duplicate_invoice", "invoice_outside_trip", "missing_signature",
-                     "iou_receipt", "post_hoc_approval", "cross_year_invoice", "reception_companions_excess",
-                     "split_payment"]
+            from benchmarks.pandas_reference import RULES as rules
         eng = make_engine("spark" if kind == "spark" else "duckdb", con=con)
         t1 = time.perf_counter()
         res = run_audit(lines, std, eng, units=u, fleet=f, rules=rules)
         n = len(res.findings)
+        if kind == "duckdb_reference":  # flagged lines, per rule added up: what the pandas baseline counts
+            n = sum(c["flagged"] for c in res.coverage)
         return {"seconds": time.perf_counter() - t0, "load_seconds": t_load, "rules_seconds": time.perf_counter() - t1,
                 "cpu_seconds": _cpu() - c0, "findings": n, "peak_mb": _peak_mb()}
     elif kind == "pandas":
@@ -85,6 +85,33 @@ def _child(kind: str, path: str, units: str, fleet: str) -> dict:
 
         n = run(path)
     return {"seconds": time.perf_counter() - t0, "cpu_seconds": _cpu() - c0, "findings": n, "peak_mb": _peak_mb()}
+
+
+def check_reference(path: Path, units: Path, fleet: Path) -> dict[str, int]:
+    """Before anything is timed: the pandas baseline flags exactly the lines the engine flags, rule by rule."""
+    import datetime as dt
+
+    from voucher_audit import io, schema, standards
+    from voucher_audit.engines import DuckDBEngine, connect
+    from voucher_audit.runner import run_audit
+
+    from benchmarks.pandas_reference import RULES, flagged_sets
+
+    con = connect()
+    lines = io.load_tables(con, [path], schema.LINES, into="_lines").table
+    u = io.load_tables(con, [units], schema.UNITS).table
+    f = io.load_tables(con, [fleet], schema.FLEET).table
+    res = run_audit(lines, standards.load("central", dt.date(2026, 1, 1)), DuckDBEngine(con), units=u, fleet=f,
+                    rules=RULES)
+    engine: dict[str, set[str]] = {r: set() for r in RULES}
+    for finding in res.findings:
+        engine[finding.rule].update(finding.line_ids)
+    baseline = flagged_sets(str(path))
+    for r in RULES:
+        if engine[r] != baseline[r]:
+            raise SystemExit(f"pandas baseline differs from the engine on {r}: {len(engine[r] - baseline[r])} lines "
+                             f"only flagged by the engine, {len(baseline[r] - engine[r])} only by pandas")
+    return {r: len(engine[r]) for r in RULES}
 
 
 def _warm(path: Path) -> None:
@@ -130,6 +157,9 @@ def main() -> None:
     path, units, fleet = tmp / "lines.parquet", tmp / "units.csv", tmp / "fleet.csv"
     generate(a.n, path, units, fleet)
     kinds = ["scan", "duckdb", "duckdb_reference"] + ([] if a.skip_pandas else ["pandas"])
+    if not a.skip_pandas:
+        same = check_reference(path, units, fleet)
+        print(f"pandas baseline = engine, rule by rule (flagged lines): {same}", flush=True)
     runs: dict[str, list[dict]] = {k: [] for k in kinds}
     for _ in range(max(1, a.runs)):
         for k in kinds:
