@@ -192,13 +192,21 @@ def _spark_reachable(master: str | None) -> str | None:
 
 
 def _spark_error(exc: BaseException) -> str:
-    """One line for a failure on the cluster: Spark's error class and message, without the JVM stack."""
+    """One line for a failure on the cluster: the Java exception's message (the root cause's, where a task
+    failed), without the JVM stack."""
     text = str(exc).strip()
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith(("at ", "JVM stacktrace", "Traceback")):
-            return line[:2000]
-    return type(exc).__name__
+    java = getattr(exc, "java_exception", None) or getattr(exc, "_origin", None)
+    if java is not None:
+        try:
+            causes = [java]
+            while causes[-1].getCause() is not None and len(causes) < 20:
+                causes.append(causes[-1].getCause())
+            text = "\n".join(str(c.toString()) for c in (causes[0], causes[-1]))
+        except Exception:  # noqa: S110 - the gateway may be gone: the Python-side text is kept
+            pass
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().startswith(
+        ("at ", "JVM stacktrace", "Traceback", "Driver stacktrace", "..."))]
+    return " | ".join(dict.fromkeys(lines))[:2000] if lines else type(exc).__name__
 
 
 def _run_spark(args, con, std, selected, started: float, conf: dict[str, str]) -> int:

@@ -232,7 +232,9 @@ def load_lines(spark, locations: list[str], table_schema: S.TableSchema = S.LINE
 
 
 def _basename(path: str) -> str:
-    return posixpath.basename(path)
+    from urllib.parse import unquote
+
+    return unquote(posixpath.basename(path))  # Spark gives the file as a URI (a space is %20)
 
 
 def _row_errors(spark, ns, table_schema: S.TableSchema, raw_cols: list[str]) -> tuple[list[RowError], int]:
