@@ -156,8 +156,6 @@ class SparkEngine:
 
     def register(self, name: str, table: pa.Table | Stored) -> None:
         from voucher_audit.io.sparkread import SparkLines, values_sql
-        from voucher_audit.sql import literal
-
         if isinstance(table, SparkLines):  # read and checked by the executors: already on the cluster
             table.df.createOrReplaceTempView(name)
             return
@@ -167,7 +165,7 @@ class SparkEngine:
             # written into the query text: no file on the driver's disk for anyone to read
             columns = [(f.name, _spark_type(f.type)) for f in table.schema]
             rows = list(zip(*(table.column(i).to_pylist() for i in range(table.num_columns)), strict=True))
-            df = self.spark.sql(to_dialect(values_sql(rows, columns, literal), "spark"))
+            df = self.spark.sql(values_sql(rows, columns))
         else:
             # lines handed over in memory (tests, local mode); the command line lets Spark read the input itself
             df = self.spark.createDataFrame(table)
