@@ -70,13 +70,14 @@ def input_format(spark, location: str, fmt: str | None = None) -> str:
         raise InputError([RowError(name, None, None, None, "file not found")])
     if fmt:
         return fmt
-    if fs.getFileStatus(path).isDirectory():
-        names = [s.getPath().getName() for s in fs.listStatus(path)]
-    else:
-        names = [path.getName()]
+    directory = fs.getFileStatus(path).isDirectory()
+    names = [s.getPath().getName() for s in fs.listStatus(path)] if directory else [path.getName()]
     kinds = {k for n in names if not n.startswith(("_", ".")) for k in [_kind(n)] if k}
     if len(kinds) == 1:
         return kinds.pop()
+    if not directory:
+        raise InputError([RowError(name, None, None, None, "not a Parquet or CSV file: Spark reads those (XLSX "
+                                   "with --engine duckdb; --input-format parquet|csv for other names)")])
     why = "holds both Parquet and CSV files" if kinds else "holds no .parquet or .csv file"
     raise InputError([RowError(name, None, None, None, f"{why} (--input-format parquet|csv chooses)")])
 
