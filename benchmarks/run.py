@@ -2,6 +2,7 @@
 peak memory of each (measured in a child process), and optionally Spark local mode.
 
     python -m benchmarks.run N [--runs 3] [--spark-n 1000000] [--skip-pandas]
+    python -m benchmarks.run --spark-only N [N ...] [--cluster]   # Spark scaling table (local[2] or 2 workers)
 
 Each measurement runs in its own subprocess so ru_maxrss is that measurement's peak, and starts with the file
 in the OS page cache (read through first). Every DuckDB and pandas measurement is repeated ``--runs`` times,
@@ -58,7 +59,9 @@ def _child(kind: str, path: str, units: str, fleet: str) -> dict:
         # hash() touches every value (COUNT(col) alone can be answered from the Parquet metadata)
         con.sql(f"SELECT COUNT(*), SUM(hash({cols})) FROM read_parquet('{path}')").fetchall()
         n = None
-    elif kind in ("duckdb", "spark", "duckdb_reference"):
+    elif kind.startswith("spark"):
+        return _spark_child(path, units, fleet, kind.partition(":")[2] or "local[2]")
+    elif kind in ("duckdb", "duckdb_reference"):
         from voucher_audit import io, schema, standards
         from voucher_audit.engines import connect, make_engine
         from voucher_audit.runner import run_audit
@@ -71,20 +74,84 @@ def _child(kind: str, path: str, units: str, fleet: str) -> dict:
         std = standards.load("central", dt.date(2026, 1, 1))
         rules = None
         if kind == "duckdb_reference":
-            rules = ["lodging_over_cap", "duplicate_invoice", "invoice_outside_trip", "missing_signature",
-                     "iou_receipt", "post_hoc_approval", "cross_year_invoice", "reception_companions_excess",
-                     "split_payment"]
-        eng = make_engine("spark" if kind == "spark" else "duckdb", con=con)
+            from benchmarks.pandas_reference import RULES as rules
+        eng = make_engine("duckdb", con=con)
         t1 = time.perf_counter()
         res = run_audit(lines, std, eng, units=u, fleet=f, rules=rules)
         n = len(res.findings)
+        if kind == "duckdb_reference":  # flagged lines, per rule added up: what the pandas baseline counts
+            n = sum(c["flagged"] for c in res.coverage)
         return {"seconds": time.perf_counter() - t0, "load_seconds": t_load, "rules_seconds": time.perf_counter() - t1,
-                "cpu_seconds": _cpu() - c0, "findings": n, "peak_mb": _peak_mb()}
+                "cpu_seconds": _cpu() - c0, "findings": n, "peak_mb": _peak_mb(), "stages": stages(res.timings)}
     elif kind == "pandas":
         from benchmarks.pandas_reference import run
 
         n = run(path)
     return {"seconds": time.perf_counter() - t0, "cpu_seconds": _cpu() - c0, "findings": n, "peak_mb": _peak_mb()}
+
+
+def check_reference(path: Path, units: Path, fleet: Path) -> dict[str, int]:
+    """Before anything is timed: the pandas baseline flags exactly the lines the engine flags, rule by rule."""
+    import datetime as dt
+
+    from voucher_audit import io, schema, standards
+    from voucher_audit.engines import DuckDBEngine, connect
+    from voucher_audit.runner import run_audit
+
+    from benchmarks.pandas_reference import RULES, flagged_sets
+
+    con = connect()
+    lines = io.load_tables(con, [path], schema.LINES, into="_lines").table
+    u = io.load_tables(con, [units], schema.UNITS).table
+    f = io.load_tables(con, [fleet], schema.FLEET).table
+    res = run_audit(lines, standards.load("central", dt.date(2026, 1, 1)), DuckDBEngine(con), units=u, fleet=f,
+                    rules=RULES)
+    engine: dict[str, set[str]] = {r: set() for r in RULES}
+    for finding in res.findings:
+        engine[finding.rule].update(finding.line_ids)
+    baseline = flagged_sets(str(path))
+    for r in RULES:
+        if engine[r] != baseline[r]:
+            raise SystemExit(f"pandas baseline differs from the engine on {r}: {len(engine[r] - baseline[r])} lines "
+                             f"only flagged by the engine, {len(baseline[r] - engine[r])} only by pandas")
+    return {r: len(engine[r]) for r in RULES}
+
+
+def stages(timings: dict[str, float]) -> dict[str, float]:
+    """The runner's timings in the table's stages: line rules (the fused pass and its findings), set rules,
+    and waiting for the findings still being built on the second thread."""
+    line = timings.get("fused_coverage", 0) + timings.get("fused_findings", 0)
+    other = {"register", "fused_coverage", "fused_findings", "findings_wait"}
+    return {"register": round(timings.get("register", 0), 2), "line_rules": round(line, 2),
+            "set_rules": round(sum(v for k, v in timings.items() if k not in other), 2),
+            "findings": round(timings.get("findings_wait", 0), 2)}
+
+
+def _spark_child(path: str, units: str, fleet: str, master: str) -> dict:
+    """The command line's Spark path: Spark reads and checks the Parquet file on its executors."""
+    import datetime as dt
+
+    from voucher_audit import io, schema, standards
+    from voucher_audit.engines import SparkEngine, connect
+    from voucher_audit.io import sparkread
+    from voucher_audit.runner import run_audit
+
+    t0 = time.perf_counter()
+    con = connect()
+    u = io.load_tables(con, [units], schema.UNITS).table
+    f = io.load_tables(con, [fleet], schema.FLEET).table
+    conf = {"spark.executor.memory": os.environ.get("BENCH_EXECUTOR_MEMORY", "1g")} \
+        if master.startswith("spark://") else {}
+    eng = SparkEngine(master, conf)
+    t_session = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    lines = sparkread.load_lines(eng.spark, [path]).table
+    t_load = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    res = run_audit(lines, standards.load("central", dt.date(2026, 1, 1)), eng, units=u, fleet=f)
+    return {"seconds": time.perf_counter() - t1, "session_seconds": t_session, "load_seconds": t_load,
+            "rules_seconds": time.perf_counter() - t2, "cpu_seconds": _cpu(), "findings": len(res.findings),
+            "peak_mb": _peak_mb(), "stages": stages(res.timings), "master": master}
 
 
 def _warm(path: Path) -> None:
@@ -119,17 +186,27 @@ def main() -> None:
         print(json.dumps(_child(*sys.argv[2:6])))
         return
     p = argparse.ArgumentParser()
-    p.add_argument("n", type=int)
+    p.add_argument("n", type=int, nargs="+")
     p.add_argument("--spark-n", type=int, default=0)
+    p.add_argument("--spark-only", action="store_true",
+                   help="only the Spark scaling table over the sizes given (DuckDB side by side, one run each)")
+    p.add_argument("--cluster", action="store_true", help="Spark on a standalone master with two workers")
     p.add_argument("--skip-pandas", action="store_true")
     p.add_argument("--runs", type=int, default=3, help="repeat each measurement, report medians (default 3)")
     a = p.parse_args()
     from benchmarks.generate import generate
 
+    if a.spark_only:
+        return scaling(a.n, a.cluster)
+    a.n = a.n[0]
+
     tmp = Path(tempfile.mkdtemp(prefix="va_bench_"))
     path, units, fleet = tmp / "lines.parquet", tmp / "units.csv", tmp / "fleet.csv"
     generate(a.n, path, units, fleet)
     kinds = ["scan", "duckdb", "duckdb_reference"] + ([] if a.skip_pandas else ["pandas"])
+    if not a.skip_pandas:
+        same = check_reference(path, units, fleet)
+        print(f"pandas baseline = engine, rule by rule (flagged lines): {same}", flush=True)
     runs: dict[str, list[dict]] = {k: [] for k in kinds}
     for _ in range(max(1, a.runs)):
         for k in kinds:
@@ -162,6 +239,38 @@ def main() -> None:
         print(f"Spark local[2] at {a.spark_n:,} lines: {sp['seconds']:.1f} s ({sp['load_seconds']:.1f} s load+validate, "
               f"{sp['rules_seconds']:.1f} s rules), {sp['findings']:,} findings")
     print(json.dumps(res))
+
+
+def scaling(sizes: list[int], cluster: bool) -> None:
+    """Spark (local[2], or a master and two workers of one core each) against DuckDB, one run each per size,
+    with the stages: session start, read + validate, line rules, set rules, findings."""
+    from benchmarks.generate import generate
+
+    tmp = Path(tempfile.mkdtemp(prefix="va_scale_", dir="/tmp"))
+    tmp.chmod(0o755)
+    c = None
+    if cluster:
+        from benchmarks.spark_cluster import StandaloneCluster
+
+        c = StandaloneCluster(workers=2, cores=1, memory=os.environ.get("BENCH_WORKER_MEMORY", "2g")).start()
+    try:
+        for n in sizes:
+            path, units, fleet = tmp / f"lines_{n}.parquet", tmp / "units.csv", tmp / "fleet.csv"
+            generate(n, path, units, fleet)
+            path.chmod(0o644)
+            d = measure("duckdb", path, units, fleet)
+            sp = measure(f"spark:{c.url}" if c else "spark", path, units, fleet)
+            row = {"n": n, "duckdb": d, "spark": sp, "ratio": sp["seconds"] / d["seconds"]}
+            print(f"{n:>11,} lines  DuckDB {d['seconds']:7.1f} s {d['stages']}  |  Spark {sp['master']} "
+                  f"{sp['seconds']:7.1f} s (+{sp['session_seconds']:.1f} s session; read+validate "
+                  f"{sp['load_seconds']:.1f} s, {sp['stages']})  = {row['ratio']:.1f}x; findings "
+                  f"{d['findings']:,} / {sp['findings']:,}", flush=True)
+            print(json.dumps(row), flush=True)
+            path.unlink()
+    finally:
+        if c is not None:
+            c.stop()
+            c.cleanup()
 
 
 if __name__ == "__main__":

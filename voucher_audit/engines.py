@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from voucher_audit.io import Stored
 from voucher_audit.sql import quote_ident, quote_str, to_dialect
@@ -105,42 +102,74 @@ def engine_threads() -> int:
 
 _SPARK = None
 
+SMALL_TABLE_ROWS = 20_000  # lookup tables up to this size travel inside the query text
 
-def spark_session(master: str | None = None):
-    """One SparkSession per process (tests share it); ``master`` like local[2] or spark://host:7077."""
+
+def spark_session(master: str | None = None, conf: dict[str, str] | None = None):
+    """One SparkSession per process (tests share it); ``master`` like local[2] or spark://host:7077; ``conf``:
+    further Spark settings (``spark.executor.memory``, ``spark.sql.shuffle.partitions``, ``spark.hadoop.fs.s3a.*``).
+
+    Only the JVM runs on the executors: the engine sends SQL, never Python code, so a worker needs Java and
+    Spark's own jars, not this package or Python."""
     global _SPARK
     if _SPARK is None:
         from pyspark.sql import SparkSession
 
         master = master or os.environ.get("VOUCHER_AUDIT_SPARK_MASTER", "local[2]")
-        _SPARK = (SparkSession.builder.master(master).appName("voucher_audit")
-                  .config("spark.ui.enabled", "false")
-                  .config("spark.ui.showConsoleProgress", "false")
-                  .config("spark.sql.session.timeZone", "UTC")
-                  .config("spark.sql.shuffle.partitions", "4")
-                  .config("spark.sql.ansi.enabled", "true")
-                  .config("spark.driver.memory", os.environ.get("VOUCHER_AUDIT_SPARK_MEMORY", "2g"))
-                  .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-                  .getOrCreate())
+        builder = (SparkSession.builder.master(master).appName("voucher_audit")
+                   .config("spark.ui.enabled", "false")
+                   .config("spark.ui.showConsoleProgress", "false")
+                   .config("spark.sql.session.timeZone", "UTC")
+                   .config("spark.sql.shuffle.partitions", "4")
+                   .config("spark.sql.ansi.enabled", "true")
+                   .config("spark.driver.memory", os.environ.get("VOUCHER_AUDIT_SPARK_MEMORY", "2g"))
+                   .config("spark.sql.execution.arrow.pyspark.enabled", "true"))
+        for key, value in (conf or {}).items():
+            builder = builder.config(key, value)
+        _SPARK = builder.getOrCreate()
         _SPARK.sparkContext.setLogLevel("ERROR")
     return _SPARK
+
+
+def _spark_type(t: pa.DataType) -> str:
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    if pa.types.is_decimal(t):
+        return f"DECIMAL({t.precision},{t.scale})"
+    if pa.types.is_date(t):
+        return "DATE"
+    if pa.types.is_boolean(t):
+        return "BOOLEAN"
+    if pa.types.is_integer(t):
+        return "BIGINT"
+    if pa.types.is_floating(t):
+        return "DOUBLE"
+    return "VARCHAR"
 
 
 class SparkEngine:
     name = "spark"
 
-    def __init__(self, master: str | None = None):
-        self.spark = spark_session(master)
-        self.tmp = tempfile.mkdtemp(prefix="voucher_audit_spark_")
+    def __init__(self, master: str | None = None, conf: dict[str, str] | None = None):
+        self.spark = spark_session(master, conf)
+        self._cached: list[Any] = []
 
     def register(self, name: str, table: pa.Table | Stored) -> None:
-        # Parquet hand-off keeps DECIMAL(18,2), DATE and BOOLEAN types exact on the Spark side.
-        path = os.path.join(self.tmp, f"{name}.parquet")
+        from voucher_audit.io.sparkread import SparkLines, values_sql
+        if isinstance(table, SparkLines):  # read and checked by the executors: already on the cluster
+            table.df.createOrReplaceTempView(name)
+            return
         if isinstance(table, Stored):
-            table.con.execute(f"COPY ({table.select_sql()}) TO {quote_str(path)} (FORMAT parquet)")
+            table = table.to_arrow()
+        if table.num_rows <= SMALL_TABLE_ROWS:
+            # written into the query text: no file on the driver's disk for anyone to read
+            columns = [(f.name, _spark_type(f.type)) for f in table.schema]
+            rows = list(zip(*(table.column(i).to_pylist() for i in range(table.num_columns)), strict=True))
+            df = self.spark.sql(values_sql(rows, columns))
         else:
-            pq.write_table(table, path)
-        self.spark.read.parquet(path).createOrReplaceTempView(name)
+            # lines handed over in memory (tests, local mode); the command line lets Spark read the input itself
+            df = self.spark.createDataFrame(table)
+        df.createOrReplaceTempView(name)
 
     def view(self, name: str, sql: str) -> None:
         self.spark.sql(to_dialect(sql, "spark")).createOrReplaceTempView(name)
@@ -161,13 +190,13 @@ class SparkEngine:
     def close(self) -> None:
         for name in [t.name for t in self.spark.catalog.listTables() if t.isTemporary]:
             self.spark.catalog.dropTempView(name)
-        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def make_engine(name: str, master: str | None = None, con: duckdb.DuckDBPyConnection | None = None):
+def make_engine(name: str, master: str | None = None, con: duckdb.DuckDBPyConnection | None = None,
+                conf: dict[str, str] | None = None):
     """``con``: the DuckDB connection holding stored lines (:class:`~voucher_audit.io.Stored`), read in place."""
     if name == "duckdb":
         return DuckDBEngine(con)
     if name == "spark":
-        return SparkEngine(master)
+        return SparkEngine(master, conf)
     raise ValueError(f"unknown engine '{name}' (duckdb or spark)")

@@ -102,16 +102,16 @@ def _int(v: Any) -> int:
     return int(v or 0)
 
 
-def run_audit(lines: pa.Table | Stored, std: stds.Standards, engine, units: pa.Table | None = None,
+def run_audit(lines: pa.Table | Stored | Any, std: stds.Standards, engine, units: pa.Table | None = None,
               fleet: pa.Table | None = None, rules: list[str] | None = None,
               progress: Callable[[str], None] | None = None) -> AuditResult:
     ctx = Ctx(std=std, has_units=units is not None, has_fleet=fleet is not None)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    if isinstance(lines, Stored):
-        engine.register("lines", lines)
-    else:
+    if isinstance(lines, pa.Table):
         engine.register("lines", lines.drop_columns([c for c in ("_row",) if c in lines.column_names]))
+    else:  # stored in DuckDB, or read by Spark's executors (voucher_audit.io.sparkread.SparkLines)
+        engine.register("lines", lines)
     for name, table in lookup_tables(std, units, fleet).items():
         engine.register(name, table)
     engine.view("l", C.enriched_view_sql())

@@ -220,7 +220,17 @@ case("duplicate_invoice", [
     L("F4", "office", "80.00", invoice_code=" ", invoice_no="25110000000000000001"),
     L("P1", "office", invoice_code="3301", invoice_no="00012345"),
     L("N1", "office", invoice_no=""),
-], [E("F1", "F2", stake="100.00"), E("F3", "F4", stake="80.00")])
+    # one number with and without its leading zeros (a spreadsheet dropped them): the same invoice
+    L("F5", "office", "60.00", invoice_code="3302", invoice_no="00123456", vdate="2025-03-10"),
+    L("F6", "office", "70.00", invoice_code="3302", invoice_no="123456", vdate="2025-03-11"),
+    # zeros inside a number that is not all digits are kept: two invoices
+    L("P2", "office", invoice_code="3302", invoice_no="A-00777"),
+    L("P3", "office", invoice_code="3302", invoice_no="A-777"),
+    # all zeros is the number 0, whatever the count
+    L("F7", "office", "10.00", invoice_code="3303", invoice_no="000", vdate="2025-03-10"),
+    L("F8", "office", "20.00", invoice_code="3303", invoice_no="0", vdate="2025-03-12"),
+], [E("F1", "F2", stake="100.00"), E("F3", "F4", stake="80.00"), E("F5", "F6", stake="70.00"),
+    E("F7", "F8", stake="20.00")])
 
 case("split_payment", [
     L("F1", amount="2000.00", payee="甲公司", invoice_date="2025-03-03"),
@@ -245,7 +255,11 @@ case("consecutive_invoice_numbers", [
     L("P5", payee="商店", invoice_code="4400", invoice_no="3002", voucher_no="记-2025-0005"),
     L("P6", payee="商店", invoice_code="4400", invoice_no="3004", voucher_no="记-2025-0006"),  # run of 2 only
     L("N1", payee="商店", invoice_no="A-77"),
-], [E("F1", "F2", "F3")])
+    # leading zeros do not make another number (as for duplicate_invoice): 4004, 4005, 4006 in a run
+    L("F4", payee="文具店", invoice_code="4400", invoice_no="00004004", voucher_no="记-2025-0007"),
+    L("F5", payee="文具店", invoice_code="4400", invoice_no="4005", voucher_no="记-2025-0008"),
+    L("F6", payee="文具店", invoice_code="4400", invoice_no="0004006", voucher_no="记-2025-0008"),
+], [E("F1", "F2", "F3"), E("F4", "F5", "F6")])
 
 case("ticket_serial_date_inconsistent", [
     L("P1", "travel_intercity", payee="铁路局", invoice_type="train_ticket", invoice_no="100", invoice_date="2025-03-05"),

@@ -101,3 +101,28 @@ def test_report_json_is_the_same_document_one_entry_per_line():
     lines = text.splitlines()
     assert lines[2].startswith('    {"rule": "a"') and lines[3].startswith('    {"rule": "b"')
     assert "第一行" in text  # not escaped
+
+
+def test_findings_out_writes_parquet_by_rule(tmp_path, env):
+    import pyarrow.dataset as ds
+
+    d = GOLDEN / "duplicate_invoice"
+    out = tmp_path / "findings"
+    r = run(["audit", "run", str(d / "lines.csv"), "--as-of", "2026-01-01", "--findings-out", str(out)], env)
+    assert r.returncode == 1, r.stderr
+    doc = json.loads(r.stdout)
+    table = ds.dataset(out, format="parquet", partitioning="hive").to_table()
+    assert (out / "_SUCCESS").exists()
+    assert table.num_rows == len(doc["findings"])
+    got = sorted((row["rule"], tuple(row["line_ids"]), row["message_en"]) for row in table.to_pylist())
+    assert got == sorted((f["rule"], tuple(f["line_ids"]), f["message"]["en"]) for f in doc["findings"])
+
+
+def test_spark_dialect_rewrites_duckdb_only_functions():
+    from voucher_audit.sql import to_dialect
+
+    sql = to_dialect("SELECT strlen(x), regexp_full_match(x, '[0-9]{8}'), try_strptime(x, '%Y%m%d'), "
+                     "try_strptime(x, '%Y-%m-%d'), prefix(x, ' '), suffix(x, ' ') FROM t", "spark")
+    assert "OCTET_LENGTH(x)" in sql and "x RLIKE '^(?:[0-9]{8})$'" in sql
+    assert "TRY_CAST(CONCAT(SUBSTRING(x, 1, 4), '-', SUBSTRING(x, 5, 2), '-', SUBSTRING(x, 7, 2)) AS DATE)" in sql
+    assert "TRY_CAST(x AS DATE)" in sql and "STARTSWITH(x, ' ')" in sql and "ENDSWITH(x, ' ')" in sql

@@ -64,13 +64,17 @@ def test_generated_100k_identical_on_spark(spark_engine, tmp_path):
 
     path, units_p, fleet_p = tmp_path / "g.parquet", tmp_path / "u.csv", tmp_path / "f.csv"
     generate(100_000, path, units_p, fleet_p)
-    # the CLI's path: the lines stored inside DuckDB, handed to Spark as Parquet
+    # each engine's command-line path: the lines stored inside DuckDB; read and checked by Spark itself
+    from voucher_audit.io import sparkread
+
     con = connect()
     lines = io.load_tables(con, [path], schema.LINES, into="_lines").table
     units = io.load_tables(con, [units_p], schema.UNITS).table
     fleet = io.load_tables(con, [fleet_p], schema.FLEET).table
     std = standards.load("central", dt.date(2026, 1, 1))
     a = run_audit(lines, std, DuckDBEngine(con), units=units, fleet=fleet)
-    b = run_audit(lines, std, spark_engine, units=units, fleet=fleet)
+    spark_lines = sparkread.load_lines(spark_engine.spark, [str(path)]).table
+    assert spark_lines.num_rows == lines.num_rows
+    b = run_audit(spark_lines, std, spark_engine, units=units, fleet=fleet)
     assert len(a.findings) > 1000  # the planted anomalies are found
     assert _doc(b) == _doc(a)

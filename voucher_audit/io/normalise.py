@@ -9,6 +9,7 @@ one pass.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -128,7 +129,8 @@ def _column_sql(col: S.Column, arrow_type: pa.DataType | None, fullwidth: bool =
         if typed:
             norm = "CAST({T} AS DECIMAL(18,2))"
         else:
-            norm = "CAST(ROUND({D}, 2) AS DECIMAL(18,2))"
+            # a number past DECIMAL(18,2) is reported ("number too large"), not a failed cast
+            norm = "(CASE WHEN ABS({D}) < 1e16 THEN CAST(ROUND({D}, 2) AS DECIMAL(18,2)) END)"
             checks.append(("not a number", "{T} IS NOT NULL AND {D} IS NULL"))
             checks.append(("more than two decimal places", "{D} IS NOT NULL AND ABS({D} - ROUND({D}, 2)) > 0.000001"))
             checks.append(("number too large", "{D} IS NOT NULL AND ABS({D}) >= 1e16"))
@@ -230,6 +232,57 @@ def _dict_schema(schema: pa.Schema, cols: list[int]) -> pa.Schema:
     return schema
 
 
+@dataclass(frozen=True)
+class NormSQL:
+    """The normalisation of one source as SQL (DuckDB's dialect; Spark runs it transpiled).
+
+    ``stage2``: a SELECT over the source giving ``_row`` (and the ``extra`` columns), the stage-1 values
+    ``t__<col>``, parsed decimals ``d__<col>`` and normalised values ``n__<col>``; ``s3``: the output columns
+    (``n__<col> AS <col>``); ``bad``: true for a row failing any check; ``checks_by_col``: (reason, condition)
+    per column, over ``stage2``'s columns.
+    """
+
+    stage2: str
+    s3: list[str]
+    bad: str
+    checks_by_col: dict[str, list[tuple[str, str]]]
+
+    def select(self, extra: tuple[str, ...] = ()) -> str:
+        """Every line normalised, with ``_bad``."""
+        keep = "".join(f"{quote_ident(c)}, " for c in extra)
+        return f"SELECT _row, {keep}{', '.join(self.s3)}, ({self.bad}) AS _bad FROM ({self.stage2}) AS s3"
+
+
+def normalise_sql(table_schema: S.TableSchema, column_sql, src: str, enums: bool = False,
+                  extra: tuple[str, ...] = ()) -> NormSQL:
+    """The one normalisation query of ``src`` (``column_sql(col)`` as :func:`_column_sql`); ``enums``: cast
+    enumerations to DuckDB ENUMs (stored tables); ``extra``: source columns carried through unchanged."""
+    s1, s2, s3, bad_terms, checks_by_col = [], [], [], [], {}
+    norms = []
+    for col in table_schema.columns:
+        t, norm, checks = column_sql(col)
+        name = col.name
+        s1.append(f"{t} AS {quote_ident('t__' + name)}")
+        s2.append(quote_ident("t__" + name))
+        if "{D}" in norm or any("{D}" in c for _, c in checks):
+            s2.append(f"{_d10(name)} AS {quote_ident('d__' + name)}")
+        n_col = quote_ident("n__" + name)
+        if enums and col.kind == "enum":
+            # stored lines keep enumerations as DuckDB ENUMs: one byte a value instead of a string, and
+            # rules compare codes; every normalised value is a member (anything else is invalid)
+            members = ", ".join(quote_str(v) for v in sorted(S.ENUMS[col.enum or col.name]))
+            n_col = f"CAST({n_col} AS ENUM({members}))"
+        s3.append(f"{n_col} AS {quote_ident(name)}")
+        checks_by_col[name] = [(reason, _fill(cond, name)) for reason, cond in checks]
+        bad_terms += [f"COALESCE({cond}, FALSE)" for _, cond in checks_by_col[name]]
+        norms.append(f"{_fill(norm, name)} AS {quote_ident('n__' + name)}")
+    keep = "".join(f"{quote_ident(c)}, " for c in extra)
+    stage1 = f"SELECT _row, {keep}{', '.join(s1)} FROM {quote_ident(src)}"
+    stage2_inner = f"SELECT _row, {keep}{', '.join(s2)} FROM ({stage1}) AS s1"
+    stage2 = f"SELECT s2.*, {', '.join(norms)} FROM ({stage2_inner}) AS s2"
+    return NormSQL(stage2, s3, " OR ".join(bad_terms) or "FALSE", checks_by_col)
+
+
 def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table | ParquetSource, table_schema: S.TableSchema, fname: str,
               skip_invalid: bool = False, compact: bool = False, into: str | None = None,
               lazy: bool = False, limits: ReadLimits | None = None) -> tuple[pa.Table | Stored, list[RowError]]:
@@ -274,31 +327,8 @@ def normalise(con: duckdb.DuckDBPyConnection, raw: pa.Table | ParquetSource, tab
             return _column_sql(col, present.get(col.name), col.name in fw_cols, col.name in padded,
                                col.name in canonical, lim, today)
 
-        s1, s2, s3, bad_terms, checks_by_col = [], [], [], [], {}
-        for col in table_schema.columns:
-            t, norm, checks = column_sql(col)
-            name = col.name
-            s1.append(f"{t} AS {quote_ident('t__' + name)}")
-            s2.append(quote_ident("t__" + name))
-            if "{D}" in norm or any("{D}" in c for _, c in checks):
-                s2.append(f"{_d10(name)} AS {quote_ident('d__' + name)}")
-            n_col = quote_ident("n__" + name)
-            if into and not lazy and col.kind == "enum":
-                # stored lines keep enumerations as DuckDB ENUMs: one byte a value instead of a string, and
-                # rules compare codes; every normalised value is a member (anything else is invalid)
-                members = ", ".join(quote_str(v) for v in sorted(S.ENUMS[col.enum or col.name]))
-                n_col = f"CAST({n_col} AS ENUM({members}))"
-            s3.append(f"{n_col} AS {quote_ident(name)}")
-            checks_by_col[name] = [(reason, _fill(cond, name)) for reason, cond in checks]
-            bad_terms += [f"COALESCE({cond}, FALSE)" for _, cond in checks_by_col[name]]
-        stage1 = f"SELECT _row, {', '.join(s1)} FROM {quote_ident(src)}"
-        norms = []
-        for col in table_schema.columns:
-            _t, norm, _c = column_sql(col)
-            norms.append(f"{_fill(norm, col.name)} AS {quote_ident('n__' + col.name)}")
-        stage2_inner = f"SELECT _row, {', '.join(s2)} FROM ({stage1}) AS s1"
-        stage2 = f"SELECT s2.*, {', '.join(norms)} FROM ({stage2_inner}) AS s2"
-        bad = " OR ".join(bad_terms) or "FALSE"
+        ns = normalise_sql(table_schema, column_sql, src, enums=bool(into and not lazy))
+        stage2, s3, bad, checks_by_col = ns.stage2, ns.s3, ns.bad, ns.checks_by_col
         sql = f"SELECT _row, {', '.join(s3)}, ({bad}) AS _bad FROM ({stage2}) AS s3"
         if into and lazy:
             # one pass checks every row; the lines themselves are not copied

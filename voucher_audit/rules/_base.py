@@ -25,6 +25,15 @@ TRAVEL = ("travel_lodging", "travel_meal", "travel_local_transport", "travel_int
 VEHICLE = ("vehicle_fuel", "vehicle_repair", "vehicle_toll", "vehicle_parking", "vehicle_insurance")
 
 
+# One invoice number for every rule that compares invoice numbers (duplicate_invoice,
+# consecutive_invoice_numbers): a number written only with digits loses its leading zeros ("00123456" and
+# "123456" are one number: a spreadsheet drops the zeros, a scanner keeps them; all zeros is "0"); any other
+# number (letters, dashes) is compared as written. Invoice numbers are already trimmed by normalisation.
+INVOICE_DIGITS = "regexp_matches(invoice_no, '^[0-9]+$')"
+INVOICE_KEY = (f"(CASE WHEN {INVOICE_DIGITS} THEN (CASE WHEN regexp_matches(invoice_no, '^0+$') THEN '0' "
+               "ELSE regexp_replace(invoice_no, '^0+', '') END) ELSE invoice_no END)")
+
+
 def in_list(column: str, values: tuple[str, ...] | list[str]) -> str:
     return f"{column} IN ({', '.join(literal(v) for v in values)})"
 

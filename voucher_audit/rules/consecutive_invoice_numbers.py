@@ -2,7 +2,9 @@
 
 from voucher_audit.rules._base import WARN, SetRule, finding
 
-NUMERIC = "regexp_matches(invoice_no, '^[0-9]{1,38}$')"
+# Digits only, at most 38 of them after the leading zeros: the numbers compare as numbers, so "01004" and
+# "1004" are one number, as INVOICE_KEY makes them for duplicate_invoice (the same test, in one scan).
+NUMERIC = "regexp_matches(invoice_no, '^0*[0-9]{1,38}$')"
 
 # Prepared once for coverage and findings. NUMBERS: each seller's invoice numbers in buckets of two (2m and
 # 2m + 1, keyed by the even number b = n minus the parity of its last digit: exact for 38 digits), with the

@@ -2,23 +2,27 @@
 
 from decimal import Decimal
 
-from voucher_audit.rules._base import BLOCK, SetRule, finding
+from voucher_audit.rules._base import BLOCK, INVOICE_KEY, SetRule, finding
 
 HITS = "_duplicate_invoice_hit"
 # The lines sharing (invoice_code, invoice_no), blank code as a value. A 64-bit hash of the pair is counted
 # first (an integer key: no strings in the hash table); the pairs under a hash seen twice are then checked
-# exactly, so a hash collision can only cost time, never a finding.
+# exactly, so a hash collision can only cost time, never a finding. The number is compared as
+# ``INVOICE_KEY`` (leading zeros of an all-digit number dropped), as consecutive_invoice_numbers reads it.
 KEY = "COALESCE(invoice_code, '')"
 PREPARE_HITS = f"""
-WITH h AS (
-  SELECT hash({KEY}, invoice_no) AS h FROM lines WHERE invoice_no IS NOT NULL GROUP BY 1 HAVING COUNT(*) > 1
+WITH k AS (
+  SELECT line_id, org_code, amount, voucher_date, invoice_code, invoice_no, {INVOICE_KEY} AS ino
+  FROM lines WHERE invoice_no IS NOT NULL
+), h AS (
+  SELECT hash({KEY}, ino) AS h FROM k GROUP BY 1 HAVING COUNT(*) > 1
 ), c AS (
-  SELECT line_id, org_code, amount, voucher_date, invoice_code, invoice_no, {KEY} AS ck
-  FROM lines WHERE invoice_no IS NOT NULL AND hash({KEY}, invoice_no) IN (SELECT h FROM h)
+  SELECT line_id, org_code, amount, voucher_date, invoice_code, invoice_no, ino, {KEY} AS ck
+  FROM k WHERE hash({KEY}, ino) IN (SELECT h FROM h)
 )
-SELECT c.line_id, c.org_code, c.amount, c.voucher_date, c.invoice_code, c.invoice_no, c.ck || '|' || c.invoice_no AS ik
-FROM c JOIN (SELECT ck, invoice_no FROM c GROUP BY ck, invoice_no HAVING COUNT(*) > 1) AS g
-  ON g.ck = c.ck AND g.invoice_no = c.invoice_no
+SELECT c.line_id, c.org_code, c.amount, c.voucher_date, c.invoice_code, c.invoice_no, c.ck || '|' || c.ino AS ik
+FROM c JOIN (SELECT ck, ino FROM c GROUP BY ck, ino HAVING COUNT(*) > 1) AS g
+  ON g.ck = c.ck AND g.ino = c.ino
 """
 
 
