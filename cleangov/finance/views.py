@@ -79,6 +79,8 @@ def home(request):
         "can_run": has_role(user, RUN_START_ROLES),
         "can_findings": has_role(user, FINDING_VIEW_ROLES),
         "can_stats": has_role(user, RULE_STATS_ROLES),
+        # The batch and run lists answer 404 to everyone else: their links are shown only to these roles.
+        "can_batches": has_role(user, {*IMPORT_ROLES, *RUN_START_ROLES, "auditor"}),
         "open_findings": findings_for(user).filter(status__in=["open", "escalated"]).count()
         if has_role(user, FINDING_VIEW_ROLES) else None,
     }

@@ -6,9 +6,10 @@ serious or critical axe-core violation (WCAG 2.1 A and AA rules).
 New pages are covered without touching this file: the crawl follows links. To stay within a CI budget
 it deduplicates hard: one page per URL pattern (numbers, dates and tokens in the path are wildcards; a
 query string counts by its parameter names), at most ``MAX_DEPTH`` clicks from home. Each page is loaded
-once per language, and the 360 px check resizes the loaded page rather than loading it again. Every
-role's page is checked for status, words, overflow and time; axe-core runs once per URL pattern, language
-and width across all roles (it checks the templates, which roles share).
+in the first language for every role, and in the second language by the first role that reaches its
+pattern; the 360 px check resizes the loaded page rather than loading it again. Every role's page is
+checked for status, words, overflow and time; axe-core runs once per URL pattern, language and width
+across all roles (it checks the templates, which roles share).
 
 axe-core is installed by ``scripts/fetch_static.py --test`` into tests/browser/vendor/ (never served by
 the application) and evaluated in the page by the test browser only.
@@ -98,6 +99,8 @@ class Crawler:
     base_url: str
     axe_source: str
     axed: set = field(default_factory=set)
+    # URL patterns already checked in the second language (by any role).
+    translated: set = field(default_factory=set)
 
     def crawl(self, username: str, password: str, role: str) -> RoleCrawl:
         result = RoleCrawl(role)
@@ -118,6 +121,10 @@ class Crawler:
                 seen.add(key)
                 links = []
                 for language in LANGUAGES:
+                    if language != LANGUAGES[0]:
+                        if key in self.translated:
+                            continue
+                        self.translated.add(key)
                     context.add_cookies([{"name": "django_language", "value": language, "url": self.base_url}])
                     errors.clear()
                     found = self._check(page, context, url, language, source, result, errors)
@@ -190,6 +197,8 @@ class Crawler:
         for width in (WIDE, NARROW):
             if width == NARROW:
                 page.set_viewport_size({"width": NARROW, "height": 740})
+                # Let the page's resize handlers run (they make wide tables keyboard-scrollable) before measuring.
+                page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
             overflow = page.evaluate(OVERFLOW_JS)
             if overflow > 0:
                 result.problems.append(f"{overflow}px horizontal overflow at {width}px on {where}")
