@@ -67,11 +67,24 @@ class RunForm(forms.Form):
         self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
 
 
+class PersonWithPostField(forms.ModelChoiceField):
+    """A person offered with their current posts and units (or home unit), so two 王芳 are told apart."""
+
+    def label_from_instance(self, obj) -> str:
+        posts = getattr(obj, "current_posts", None) or []
+        where = "；".join(f"{p.get_post_type_display()} · {p.unit.name}" for p in posts)
+        if not where and obj.home_unit_id:
+            where = obj.home_unit.name
+        return f"{obj.name}（{where}）" if where else obj.name
+
+
 class FindingActionForm(forms.Form):
     verb = forms.ChoiceField(choices=[*FINDING_WORKFLOW.choices(), ("comment", _("Comment"))])
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
-    responsible_person = forms.ModelChoiceField(label=_("Responsible person"), queryset=Person.objects.none(),
-                                                required=False)
+    responsible_person = PersonWithPostField(label=_("Responsible person"), queryset=Person.objects.none(),
+                                             required=False,
+                                             help_text=_("People of the finding's unit you may name (not the people it "
+                                                         "concerns, not yourself or your relatives)."))
     due_date = forms.DateField(label=_("Rectify by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, people=None, **kwargs):
@@ -95,18 +108,37 @@ class FindingFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     rule = forms.ChoiceField(label=_("Rule"), required=False)
     category = forms.ChoiceField(label=_("Expense category"), required=False)
-    unit = forms.CharField(label=_("Unit code"), required=False)
+    # Typed into a search box that offers the reader's units by their place (镇 › 村 › 组); a unit code works too.
+    unit = forms.CharField(label=_("Unit"), required=False, max_length=400,
+                           widget=forms.TextInput(attrs={"list": "finding-units", "autocomplete": "off"}))
     current = forms.BooleanField(label=_("Only found by the latest run"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, units: dict[str, str] | None = None, **kwargs):
         from .choices import FindingRuleChoices, FindingStatusChoices, VoucherCategoryChoices
 
         super().__init__(*args, **kwargs)
+        self.units = units or {}
         self.fields["status"].choices = [("", _("(any)")), *FindingStatusChoices.choices]
         # Sorted by label in the reader's language, so a rule is found by its name, not its code.
         self.fields["rule"].choices = [("", _("(any)")), *sorted(FindingRuleChoices.choices, key=lambda c: str(c[1]))]
         self.fields["category"].choices = [("", _("(any)")),
                                            *sorted(VoucherCategoryChoices.choices, key=lambda c: str(c[1]))]
+
+    def clean_unit(self) -> str:
+        """The code of the unit typed: its code, its place as offered (镇 › 村), or a name only one unit has."""
+        text = self.cleaned_data["unit"].strip()
+        if not text:
+            return ""
+        if text in self.units:
+            return text
+        matches = [code for code, place in self.units.items()
+                   if place == text or place.rsplit(" › ", 1)[-1] == text]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise forms.ValidationError(_("Several of your units are called %(name)s: pick one from the list."),
+                                        params={"name": text})
+        raise forms.ValidationError(_("None of your units is called %(name)s."), params={"name": text})
 
 
 class TokenForm(forms.Form):
