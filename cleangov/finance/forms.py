@@ -10,14 +10,31 @@ from .engine import LINE_FIELDS
 from .workflow import FINDING_WORKFLOW
 
 
+class UnitPlaceField(forms.ModelChoiceField):
+    """A unit offered by its place (镇 › 村 › 组), in that order: a township has dozens of 第一村民小组, and only
+    the village in front tells them apart."""
+
+    paths: dict[str, str] = {}
+
+    def use_units(self, units) -> None:
+        from .filters import unit_paths
+
+        self.paths = unit_paths(units)
+        # In the order of the tree: each township followed by its villages, each village by its groups.
+        self.queryset = units.order_by("path")
+
+    def label_from_instance(self, obj) -> str:
+        return self.paths.get(obj.code, obj.name)
+
+
 class UploadForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Books of"), queryset=Unit.objects.none(),
-                                  help_text=_("A township covers the books of all its villages."))
+    unit = UnitPlaceField(label=_("Books of"), queryset=Unit.objects.none(),
+                          help_text=_("A township covers the books of all its villages."))
     file = forms.FileField(label=_("Voucher file (CSV or XLSX)"))
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
+        self.fields["unit"].use_units(units if units is not None else Unit.objects.none())
 
     def clean_file(self):
         from cleangov.core.uploads import read_limits
@@ -60,11 +77,11 @@ class ConfirmImportForm(forms.Form):
 
 
 class RunForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Audit the books of"), queryset=Unit.objects.none())
+    unit = UnitPlaceField(label=_("Audit the books of"), queryset=Unit.objects.none())
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
+        self.fields["unit"].use_units(units if units is not None else Unit.objects.none())
 
 
 class PersonWithPostField(forms.ModelChoiceField):

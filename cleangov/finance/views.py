@@ -303,6 +303,8 @@ def _finding_context(request, finding, form=None, verb=""):
     lines_page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("lines"))
     if form is None:
         form = FindingActionForm(people=nameable_people(user, finding) if "confirm" in verbs else Person.objects.none())
+    # A reader who may only comment (a village supervision member) writes a comment, not a reason.
+    form.fields["reason"].label = _("Your comment") if not verbs else _("Reason (or your comment)")
     # The action offered first: the one the reviewer just took or chose, while it is still possible.
     selected = verb if verb in verbs or (verb == "comment" and can_comment) else ""
     return {
