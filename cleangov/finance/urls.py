@@ -6,6 +6,7 @@ app_name = "finance"
 urlpatterns = [
     path("", views.home, name="home"),
     path("import/", views.import_upload, name="import_upload"),
+    path("import/samples/<str:name>", views.import_sample, name="import_sample"),
     path("import/<int:staged_id>/", views.import_preview, name="import_preview"),
     path("import/<int:staged_id>/problems.csv", views.import_problems, name="import_problems"),
     path("tasks/<str:task_id>/", views.task_status, name="task_status"),

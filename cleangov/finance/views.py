@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, Sum
-from django.http import Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -118,7 +118,35 @@ def import_upload(request):
                                              size=upload.size)
         start_preview(staged, acting_user=request.user)
         return redirect("finance:import_preview", staged_id=staged.pk)
-    return render(request, "finance/import_upload.html", {"form": form})
+    return render(request, "finance/import_upload.html", {"form": form, **_import_help()})
+
+
+SAMPLES_DIR = Path(settings.BASE_DIR) / "data" / "samples"
+SAMPLE_FILES = ("voucher-sample.csv", "voucher-sample.xlsx", "voucher-sample-bad.csv", "voucher-sample-bad.xlsx")
+
+
+def _import_help() -> dict:
+    """The column documentation of a voucher file, from the engine's schema (the one list of columns it reads)."""
+    from voucher_audit import schema as vschema
+
+    kinds = {"text": _("text"), "date": _("date (YYYY-MM-DD)"), "decimal": _("amount in yuan, two decimals"),
+             "int": _("whole number"), "bool": _("yes / no (是/否)"), "enum": _("one of the listed values")}
+    columns = []
+    for col in vschema.LINES.columns:
+        values = [aliases[0] for aliases in vschema.ENUMS[col.enum or col.name].values()] if col.kind == "enum" else []
+        columns.append({"name": col.name, "headers": col.aliases, "required": col.required,
+                        "kind": kinds.get(col.kind, col.kind), "values": values})
+    return {"columns": columns, "samples": SAMPLE_FILES}
+
+
+@login_required
+@require_GET
+def import_sample(request, name):
+    """A sample voucher file to start from (cleangov/data/samples/make_voucher_samples.py writes them)."""
+    require_role(request.user, IMPORT_ROLES)
+    if name not in SAMPLE_FILES:
+        raise Http404
+    return FileResponse((SAMPLES_DIR / name).open("rb"), as_attachment=True, filename=name)
 
 
 @login_required
