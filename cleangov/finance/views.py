@@ -122,7 +122,9 @@ def import_upload(request):
 
 
 SAMPLES_DIR = Path(settings.BASE_DIR) / "data" / "samples"
-SAMPLE_FILES = ("voucher-sample.csv", "voucher-sample.xlsx", "voucher-sample-bad.csv", "voucher-sample-bad.xlsx")
+SAMPLE_URLS = {"sample_clean_csv": "voucher-sample.csv", "sample_clean_xlsx": "voucher-sample.xlsx",
+               "sample_bad_csv": "voucher-sample-bad.csv", "sample_bad_xlsx": "voucher-sample-bad.xlsx"}
+SAMPLE_FILES = tuple(SAMPLE_URLS.values())
 
 
 def _import_help() -> dict:

@@ -42,5 +42,6 @@ def test_import_page_links_the_samples_and_documents_the_columns(county, login):
     response = client.get("/finance/import/samples/voucher-sample.xlsx")
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     assert client.get("/finance/import/samples/..%2Fsettings.py").status_code == 404
+    assert client.get("/finance/import/samples/make_voucher_samples.py").status_code == 404
     assert login(county.persona("village_secretary")).get("/finance/import/samples/voucher-sample.csv").status_code \
         == 404
