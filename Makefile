@@ -22,6 +22,7 @@ $(STAMP): pyproject.toml
 
 $(DEV_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/python scripts/fetch_static.py --test
 	touch $(DEV_STAMP)
 
 install: $(DEV_STAMP)
@@ -51,6 +52,7 @@ test-postgres: $(DEV_STAMP)
 test-browser: $(DEV_STAMP)
 	@echo "=== browser tests (Playwright + Debian Chromium) ==="
 	@scripts/ensure_chromium.sh
+	@$(BIN)/python scripts/fetch_static.py --test
 	CLEANGOV_DATA_DIR=$$(mktemp -d) $(BIN)/pytest -m browser -p no:cacheprovider
 
 test-engine: $(DEV_STAMP)

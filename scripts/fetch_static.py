@@ -1,6 +1,8 @@
 """Install the front-end assets the app serves itself, from the npm registry, pinned by integrity.
 
-Runs once at set-up; the app never fetches anything at run time and uses no CDN.
+Runs once at set-up; the app never fetches anything at run time and uses no CDN. With ``--test`` it also
+installs what only the browser tests use (axe-core, evaluated in the page by the test browser): into
+tests/browser/vendor/, outside the static files, so it is never served to users.
 """
 
 import base64
@@ -11,7 +13,9 @@ import tarfile
 import urllib.request
 from pathlib import Path
 
-VENDOR = Path(__file__).resolve().parent.parent / "cleangov" / "static" / "vendor"
+ROOT = Path(__file__).resolve().parent.parent
+VENDOR = ROOT / "cleangov" / "static" / "vendor"
+TEST_VENDOR = ROOT / "tests" / "browser" / "vendor"
 # name, tarball, sha512 integrity from the registry, member in the tarball → file name served
 ASSETS = [
     (
@@ -22,12 +26,24 @@ ASSETS = [
         "htmx.min.js",
     ),
 ]
+TEST_ASSETS = [
+    (
+        "axe-core 4.14.1",
+        "https://registry.npmjs.org/axe-core/-/axe-core-4.14.1.tgz",
+        "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==",
+        "package/axe.min.js",
+        "axe.min.js",
+    ),
+]
 
 
-def main() -> int:
-    VENDOR.mkdir(parents=True, exist_ok=True)
-    for name, url, integrity, member, target in ASSETS:
-        out = VENDOR / target
+def main(argv: list[str]) -> int:
+    todo = [(VENDOR, asset) for asset in ASSETS]
+    if "--test" in argv:
+        todo += [(TEST_VENDOR, asset) for asset in TEST_ASSETS]
+    for directory, (name, url, integrity, member, target) in todo:
+        directory.mkdir(parents=True, exist_ok=True)
+        out = directory / target
         if out.exists():
             continue
         with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - fixed https registry URL
@@ -42,9 +58,9 @@ def main() -> int:
                 print(f"{name}: {member} missing from the package", file=sys.stderr)
                 return 1
             out.write_bytes(extracted.read())
-        print(f"installed {name} → {out.relative_to(VENDOR.parent.parent.parent)}")
+        print(f"installed {name} → {out.relative_to(ROOT)}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -7,6 +7,7 @@ cleangov.core.declarations); a test fails when a recorded code has no label.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from dataclasses import dataclass
@@ -44,11 +45,25 @@ def _mask(value: str) -> str:
     return "*" * max(len(value) - 4, 0) + value[-4:] if value else value
 
 
+@functools.cache
+def _choice_labels(subject_type: str) -> dict[str, dict]:
+    """For the subject's model (``app.model``), the label of every stored choice value per field, so the
+    trail reads 县委领导 / "County leader" where the database holds ``county_leader``."""
+    try:
+        model = apps.get_model(subject_type)
+    except (LookupError, ValueError):
+        return {}
+    return {f.name: {str(k): v for k, v in f.flatchoices} for f in model._meta.get_fields()
+            if getattr(f, "choices", None)}
+
+
 def diff_rows(before: dict | None, after: dict | None, *, changed_only: bool = False,
-              masked: frozenset[str] = frozenset()) -> list[DiffRow]:
+              masked: frozenset[str] = frozenset(), subject_type: str = "") -> list[DiffRow]:
     """One row per field named in either snapshot; ``changed`` marks fields whose value differs.
     Values of the ``masked`` fields keep only their last four characters (phone numbers for
-    readers whose role has no need for them, as on the person page)."""
+    readers whose role has no need for them, as on the person page). A value of a field with choices
+    on the subject's model is shown by its label."""
+    labels = _choice_labels(subject_type) if subject_type else {}
     before = before if isinstance(before, dict) else ({} if before is None else {"value": before})
     after = after if isinstance(after, dict) else ({} if after is None else {"value": after})
     rows = []
@@ -58,6 +73,9 @@ def diff_rows(before: dict | None, after: dict | None, *, changed_only: bool = F
         if changed_only and not changed:
             continue
         shown_old, shown_new = _show(old), _show(new)
+        if name in labels:
+            shown_old = str(labels[name].get(shown_old, shown_old))
+            shown_new = str(labels[name].get(shown_new, shown_new))
         if name in masked:
             shown_old, shown_new = _mask(shown_old), _mask(shown_new)
         rows.append(DiffRow(name, shown_old, shown_new, changed))

@@ -164,6 +164,10 @@ class Notification(models.Model):
     link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # The untranslated message and its values ({"message": msgid, "values": {...}}), so the notification is shown
+    # in the language of the page that shows it; ``text`` keeps the wording as first written (and is the
+    # fallback for a message no catalog knows).
+    message = models.JSONField(_("message"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -171,3 +175,15 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    def display_text(self) -> str:
+        """The text in the active language when the message was stored untranslated, else the stored text."""
+        from django.utils.translation import gettext
+
+        msgid, values = self.message.get("message"), self.message.get("values")
+        if not msgid or not isinstance(values, dict):
+            return self.text
+        try:
+            return gettext(msgid) % values
+        except (KeyError, TypeError, ValueError):
+            return self.text

@@ -118,7 +118,8 @@ def audit_event_list(request):
     labels = event_labels()
     rows = []
     for event in page:
-        diff = diff_rows(event.before, event.after, changed_only=True, masked=masked)
+        diff = diff_rows(event.before, event.after, changed_only=True, masked=masked,
+                          subject_type=event.subject_type)
         rows.append({"event": event, "label": labels.get(event.event_code, event.event_code), "diff": diff[:5],
                      "more": len(diff) > 5})
     return render(request, "core/audit_event_list.html", {
@@ -140,7 +141,7 @@ def audit_event_detail(request, event_id):
     return render(request, "core/audit_event_detail.html", {
         "event": event,
         "label": event_label(event.event_code),
-        "diff": diff_rows(event.before, event.after, masked=masked_fields_for(user)),
+        "diff": diff_rows(event.before, event.after, masked=masked_fields_for(user), subject_type=event.subject_type),
         "people": directory.subject_people(user, event.subject_person_ids or []),
         "unit_url": directory.unit_url(user, event.unit_id) if event.unit_id else "",
     })

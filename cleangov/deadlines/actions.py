@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cleangov.accounts.models import RoleAssignment
 from cleangov.core.audit import PendingEvent, record_event, record_events, snapshot
@@ -295,16 +296,27 @@ def escalation_route(deadline: Deadline, *, today: date) -> EscalationRoute:
         unit = target
 
 
+OVERDUE_TEXT = gettext_noop("Overdue: %(what)s was due on %(due)s.")
+ESCALATED_TEXT = gettext_noop("Escalated to you: %(what)s (%(unit)s) was due on %(due)s and is overdue.")
+
+
+def _what(deadline: Deadline) -> str:
+    """What is due, said once: a subject that only repeats the title (the title with the unit in brackets, say)
+    is left out."""
+    title, subject = (deadline.title or deadline.rule).strip(), (deadline.subject_repr or "").strip()
+    if not subject or subject.startswith(title) or title.startswith(subject):
+        return title
+    return f"{title} — {subject}"
+
+
 def _notify(user, *, kind: str, deadline: Deadline, escalated_from=None) -> Notification:
-    # Stored text, so it is written in the recipient's language.
+    msgid = OVERDUE_TEXT if kind == NOTIFICATION_OVERDUE else ESCALATED_TEXT
+    values = {"what": _what(deadline), "due": deadline.due_date.isoformat(), "unit": str(deadline.unit)}
+    # The text as first written, in the recipient's language; the page shows the message in its own language.
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        params = {"title": deadline.title or deadline.rule, "subject": deadline.subject_repr,
-                  "due": deadline.due_date.isoformat(), "unit": str(deadline.unit)}
-        if kind == NOTIFICATION_OVERDUE:
-            text = _("Overdue: %(title)s — %(subject)s was due on %(due)s.") % params
-        else:
-            text = _("Escalated to you: %(title)s — %(subject)s (%(unit)s) was due on %(due)s and is overdue.") % params
-    return Notification.objects.create(recipient=user, kind=kind, text=text, link=deadline.link)
+        text = translation.gettext(msgid) % values
+    return Notification.objects.create(recipient=user, kind=kind, text=text, link=deadline.link,
+                                       message={"message": msgid, "values": values})
 
 
 @transaction.atomic

@@ -284,10 +284,29 @@ def _subject_people(finding: Finding) -> list[int]:
     return sorted(set(finding.subject_links.values_list("person_id", flat=True)))
 
 
+def _refusal(finding: Finding, verb: str) -> str:
+    """Why a step is refused in the finding's state, in words: when someone else has just reviewed the finding
+    (two officers on the same page), who did what and when, so the second one reads the decision, not a code."""
+    action = next((str(t.label) for t in FINDING_WORKFLOW.transitions if t.name == verb), verb)
+    last = (finding.events.exclude(kind__in=[FindingEventKindChoices.FOUND, FindingEventKindChoices.COMMENTED])
+            .select_related("actor__person").order_by("-created_at", "-pk").first())
+    status = finding.get_status_display()
+    if last is not None:
+        actor = last.actor
+        who = (actor.person.name if actor is not None and actor.person_id else
+               (actor.get_username() if actor is not None else _("the system")))
+        when = timezone.localtime(last.created_at).strftime("%Y-%m-%d %H:%M")
+        return _("%(who)s already reviewed this finding at %(when)s (%(what)s); it is now “%(status)s”. "
+                 "Your step “%(action)s” was not saved: read their decision below.") % {
+            "who": who, "when": when, "what": last.get_kind_display(), "status": status, "action": action}
+    return _("A finding that is “%(status)s” cannot take the step “%(action)s”.") % {
+        "status": status, "action": action}
+
+
 def _check_transition(finding: Finding, verb: str, user) -> Transition:
     t = find_transition(FINDING_WORKFLOW, finding.status, verb)
     if t is None:
-        raise FindingActionError(_("This finding cannot be %(verb)s in its current state.") % {"verb": verb})
+        raise FindingActionError(_refusal(finding, verb))
     if user is not None and not may_take(FINDING_WORKFLOW, t, user, finding):
         raise FindingActionError(_("You may not do this to this finding."))
     return t

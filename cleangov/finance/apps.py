@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from cleangov.core.declarations import AppDeclaration, CleanGovAppConfig, HomeCard, Link
+from cleangov.core.declarations import AppDeclaration, CleanGovAppConfig, HomeCard, HomePanel, Link
 
 
 class FinanceConfig(CleanGovAppConfig):
@@ -11,6 +11,7 @@ class FinanceConfig(CleanGovAppConfig):
     def declare(self) -> AppDeclaration:
         from . import demo_data, metrics
         from .access import BATCH_VIEW_ROLES, FINDING_VIEW_ROLES, RULE_STATS_ROLES
+        from .home import home_panel
 
         # The workspace's pages answer 404 to every role outside these tables of access.py.
         roles = BATCH_VIEW_ROLES | FINDING_VIEW_ROLES | RULE_STATS_ROLES
@@ -21,6 +22,7 @@ class FinanceConfig(CleanGovAppConfig):
                   "regulation."),
                 "finance:home", roles),),
             nav=(Link("finance", _("Voucher audit"), "finance:home", roles=roles),),
+            home_panels=(HomePanel("finance/home_panel.html", home_panel),),
             event_labels={
                 "finance.profile_set": _("Finance profile set"),
                 "finance.column_mapping_set": _("Column mapping set"),

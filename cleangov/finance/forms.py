@@ -10,14 +10,31 @@ from .engine import LINE_FIELDS
 from .workflow import FINDING_WORKFLOW
 
 
+class UnitPlaceField(forms.ModelChoiceField):
+    """A unit offered by its place (镇 › 村 › 组), in that order: a township has dozens of 第一村民小组, and only
+    the village in front tells them apart."""
+
+    paths: dict[str, str] = {}
+
+    def use_units(self, units) -> None:
+        from .filters import unit_paths
+
+        self.paths = unit_paths(units)
+        # In the order of the tree: each township followed by its villages, each village by its groups.
+        self.queryset = units.order_by("path")
+
+    def label_from_instance(self, obj) -> str:
+        return self.paths.get(obj.code, obj.name)
+
+
 class UploadForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Books of"), queryset=Unit.objects.none(),
-                                  help_text=_("A township covers the books of all its villages."))
+    unit = UnitPlaceField(label=_("Books of"), queryset=Unit.objects.none(),
+                          help_text=_("A township covers the books of all its villages."))
     file = forms.FileField(label=_("Voucher file (CSV or XLSX)"))
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
+        self.fields["unit"].use_units(units if units is not None else Unit.objects.none())
 
     def clean_file(self):
         from cleangov.core.uploads import read_limits
@@ -60,18 +77,31 @@ class ConfirmImportForm(forms.Form):
 
 
 class RunForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Audit the books of"), queryset=Unit.objects.none())
+    unit = UnitPlaceField(label=_("Audit the books of"), queryset=Unit.objects.none())
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
+        self.fields["unit"].use_units(units if units is not None else Unit.objects.none())
+
+
+class PersonWithPostField(forms.ModelChoiceField):
+    """A person offered with their current posts and units (or home unit), so two 王芳 are told apart."""
+
+    def label_from_instance(self, obj) -> str:
+        posts = getattr(obj, "current_posts", None) or []
+        where = "；".join(f"{p.get_post_type_display()} · {p.unit.name}" for p in posts)
+        if not where and obj.home_unit_id:
+            where = obj.home_unit.name
+        return f"{obj.name}（{where}）" if where else obj.name
 
 
 class FindingActionForm(forms.Form):
     verb = forms.ChoiceField(choices=[*FINDING_WORKFLOW.choices(), ("comment", _("Comment"))])
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
-    responsible_person = forms.ModelChoiceField(label=_("Responsible person"), queryset=Person.objects.none(),
-                                                required=False)
+    responsible_person = PersonWithPostField(label=_("Responsible person"), queryset=Person.objects.none(),
+                                             required=False,
+                                             help_text=_("People of the finding's unit you may name (not the people it "
+                                                         "concerns, not yourself or your relatives)."))
     due_date = forms.DateField(label=_("Rectify by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, people=None, **kwargs):
@@ -95,18 +125,37 @@ class FindingFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     rule = forms.ChoiceField(label=_("Rule"), required=False)
     category = forms.ChoiceField(label=_("Expense category"), required=False)
-    unit = forms.CharField(label=_("Unit code"), required=False)
+    # Typed into a search box that offers the reader's units by their place (镇 › 村 › 组); a unit code works too.
+    unit = forms.CharField(label=_("Unit"), required=False, max_length=400,
+                           widget=forms.TextInput(attrs={"list": "finding-units", "autocomplete": "off"}))
     current = forms.BooleanField(label=_("Only found by the latest run"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, units: dict[str, str] | None = None, **kwargs):
         from .choices import FindingRuleChoices, FindingStatusChoices, VoucherCategoryChoices
 
         super().__init__(*args, **kwargs)
+        self.units = units or {}
         self.fields["status"].choices = [("", _("(any)")), *FindingStatusChoices.choices]
         # Sorted by label in the reader's language, so a rule is found by its name, not its code.
         self.fields["rule"].choices = [("", _("(any)")), *sorted(FindingRuleChoices.choices, key=lambda c: str(c[1]))]
         self.fields["category"].choices = [("", _("(any)")),
                                            *sorted(VoucherCategoryChoices.choices, key=lambda c: str(c[1]))]
+
+    def clean_unit(self) -> str:
+        """The code of the unit typed: its code, its place as offered (镇 › 村), or a name only one unit has."""
+        text = self.cleaned_data["unit"].strip()
+        if not text:
+            return ""
+        if text in self.units:
+            return text
+        matches = [code for code, place in self.units.items()
+                   if place == text or place.rsplit(" › ", 1)[-1] == text]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise forms.ValidationError(_("Several of your units are called %(name)s: pick one from the list."),
+                                        params={"name": text})
+        raise forms.ValidationError(_("None of your units is called %(name)s."), params={"name": text})
 
 
 class TokenForm(forms.Form):

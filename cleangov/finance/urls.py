@@ -6,6 +6,9 @@ app_name = "finance"
 urlpatterns = [
     path("", views.home, name="home"),
     path("import/", views.import_upload, name="import_upload"),
+    # The sample voucher files, one fixed address each (nothing of the request names a file on disk).
+    *(path(f"import/samples/{name}", views.import_sample, {"name": name}, name=url_name)
+      for url_name, name in views.SAMPLE_URLS.items()),
     path("import/<int:staged_id>/", views.import_preview, name="import_preview"),
     path("import/<int:staged_id>/problems.csv", views.import_problems, name="import_problems"),
     path("tasks/<str:task_id>/", views.task_status, name="task_status"),

@@ -13,17 +13,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q, Sum
-from django.http import Http404, StreamingHttpResponse
+from django.db.models import Count, Prefetch, Q, Sum
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cleangov.core.access import get_or_404, has_role, require_role
 from cleangov.core.progress import create_progress, get_progress
-from cleangov.orgs.conflicts import ConflictOfInterest
-from cleangov.orgs.models import Person, Post
+from cleangov.orgs.conflicts import ConflictOfInterest, conflicted_person_ids
+from cleangov.orgs.models import Person, Post, Unit
 
 from . import engine as E
 from .access import (
@@ -54,11 +56,12 @@ from .actions import (
     do_revoke_api_token,
     false_positive_rates,
 )
+from .changes import batch_changes
 from .choices import AuditRunTriggerChoices, ImportBatchStatusChoices
-from .filters import filter_findings
+from .filters import filter_findings, sort_findings, unit_paths
 from .forms import ConfirmImportForm, FindingActionForm, FindingFilterForm, MappingForm, RunForm, TokenForm, UploadForm
 from .imports.preview import iter_problems_csv, preview_ready, problems_path, start_preview
-from .models import ApiToken, AuditRun, ImportBatch, StagedUpload
+from .models import ApiToken, AuditRun, Finding, ImportBatch, StagedUpload
 from .tasks import import_vouchers_task, start_audit_run
 from .workflow import allowed_transitions
 
@@ -79,6 +82,8 @@ def home(request):
         "can_run": has_role(user, RUN_START_ROLES),
         "can_findings": has_role(user, FINDING_VIEW_ROLES),
         "can_stats": has_role(user, RULE_STATS_ROLES),
+        # The batch and run lists answer 404 to everyone else: their links are shown only to these roles.
+        "can_batches": has_role(user, {*IMPORT_ROLES, *RUN_START_ROLES, "auditor"}),
         "open_findings": findings_for(user).filter(status__in=["open", "escalated"]).count()
         if has_role(user, FINDING_VIEW_ROLES) else None,
     }
@@ -113,7 +118,37 @@ def import_upload(request):
                                              size=upload.size)
         start_preview(staged, acting_user=request.user)
         return redirect("finance:import_preview", staged_id=staged.pk)
-    return render(request, "finance/import_upload.html", {"form": form})
+    return render(request, "finance/import_upload.html", {"form": form, **_import_help()})
+
+
+SAMPLES_DIR = Path(settings.BASE_DIR) / "data" / "samples"
+SAMPLE_URLS = {"sample_clean_csv": "voucher-sample.csv", "sample_clean_xlsx": "voucher-sample.xlsx",
+               "sample_bad_csv": "voucher-sample-bad.csv", "sample_bad_xlsx": "voucher-sample-bad.xlsx"}
+SAMPLE_FILES = tuple(SAMPLE_URLS.values())
+
+
+def _import_help() -> dict:
+    """The column documentation of a voucher file, from the engine's schema (the one list of columns it reads)."""
+    from voucher_audit import schema as vschema
+
+    kinds = {"text": _("text"), "date": _("date (YYYY-MM-DD)"), "decimal": _("amount in yuan, two decimals"),
+             "int": _("whole number"), "bool": _("yes / no (是/否)"), "enum": _("one of the listed values")}
+    columns = []
+    for col in vschema.LINES.columns:
+        values = [aliases[0] for aliases in vschema.ENUMS[col.enum or col.name].values()] if col.kind == "enum" else []
+        columns.append({"name": col.name, "headers": col.aliases, "required": col.required,
+                        "kind": kinds.get(col.kind, col.kind), "values": values})
+    return {"columns": columns, "samples": SAMPLE_FILES}
+
+
+@login_required
+@require_GET
+def import_sample(request, name):
+    """A sample voucher file to start from (cleangov/data/samples/make_voucher_samples.py writes them)."""
+    require_role(request.user, IMPORT_ROLES)
+    if name not in SAMPLE_FILES:
+        raise Http404
+    return FileResponse((SAMPLES_DIR / name).open("rb"), as_attachment=True, filename=name)
 
 
 @login_required
@@ -214,7 +249,10 @@ def batch_detail(request, batch_id):
     batch = access_batch_by_id(request.user, batch_id)
     units = batch.units.select_related("unit").order_by("unit__code")
     runs = batch.audit_runs.order_by("-pk")[:10]
+    findings = findings_for(request.user) if has_role(request.user, FINDING_VIEW_ROLES) else Finding.objects.none()
     return render(request, "finance/batch_detail.html", {"batch": batch, "units": units, "runs": runs,
+                                                          "changes": batch_changes(batch, findings),
+                                                          "lang": get_language(),
                                                           "can_supersede": has_role(request.user, IMPORT_ROLES)})
 
 
@@ -254,35 +292,65 @@ def run_detail(request, run_id):
 @login_required
 def finding_list(request):
     require_role(request.user, FINDING_VIEW_ROLES)
-    form = FindingFilterForm(request.GET or None)
-    qs = findings_for(request.user).select_related("unit")
+    findings = findings_for(request.user)
+    units = unit_paths(Unit.objects.filter(pk__in=findings.values("unit_id")))
+    form = FindingFilterForm(request.GET or None, units=units)
+    qs = findings.select_related("unit")
     if form.is_valid():
         qs = filter_findings(qs, form.cleaned_data)
-    page = Paginator(qs.order_by("-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "finance/finding_list.html", {"page": page, "form": form, "lang": get_language()})
+    qs, sort = sort_findings(qs, request.GET.get("sort", ""))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    columns = [(key, label, sort == key, sort == "-" + key) for key, label in (
+        ("severity", _("Severity")), ("rule", _("Rule")), ("unit", _("Unit")), ("amount", _("Amount at stake")),
+        ("found", _("Found")), ("status", _("Status")))]
+    return render(request, "finance/finding_list.html", {
+        "page": page, "form": form, "lang": get_language(), "units": units, "sort": sort, "columns": columns})
 
 
-def _finding_context(request, finding, form=None):
+LINES_PER_PAGE = 20
+
+
+def nameable_people(user, finding):
+    """Who the reviewer may name responsible: people of the finding's unit (home or a post there), without the
+    finding's subjects and without the reviewer and their registered relatives (the conflict-of-interest check
+    would refuse them), each with their current posts for the picker's label."""
+    today = timezone.localdate()
+    current_posts = Post.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).select_related("unit")
+    return (Person.objects.filter(Q(home_unit=finding.unit) | Q(posts__unit=finding.unit))
+            .exclude(pk__in=finding.subject_links.values("person_id"))
+            .exclude(pk__in=conflicted_person_ids(user))
+            .select_related("home_unit")
+            .prefetch_related(Prefetch("posts", queryset=current_posts, to_attr="current_posts"))
+            .order_by("name").distinct())
+
+
+def _finding_context(request, finding, form=None, verb=""):
     user = request.user
     steps = allowed_transitions(finding, user)
     verbs = [t.name for t in steps]
     can_comment = findings_for(user, action="comment").filter(pk=finding.pk).exists()
-    people = Person.objects.filter(
-        Q(home_unit=finding.unit) | Q(pk__in=Post.objects.filter(unit=finding.unit).values("person_id"))
-    ).exclude(pk__in=finding.subject_links.values("person_id")).order_by("name").distinct()
     lines = finding.lines.select_related("batch").order_by("voucher_date", "line_id")
+    lines_page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("lines"))
+    if form is None:
+        form = FindingActionForm(people=nameable_people(user, finding) if "confirm" in verbs else Person.objects.none())
+    # A reader who may only comment (a village supervision member) writes a comment, not a reason.
+    form.fields["reason"].label = _("Your comment") if not verbs else _("Reason (or your comment)")
+    # The action offered first: the one the reviewer just took or chose, while it is still possible.
+    selected = verb if verb in verbs or (verb == "comment" and can_comment) else ""
     return {
-        "finding": finding, "lines": lines[:200], "lines_total": lines.count(),
+        "finding": finding, "lines_page": lines_page, "lines_total": lines_page.paginator.count,
+        "lines_open": bool(request.GET.get("lines")) or lines_page.paginator.count <= 5,
         "message": finding.message(get_language()), "steps": steps, "verbs": verbs, "can_comment": can_comment,
-        "form": form or FindingActionForm(people=people), "events": finding.events.select_related("actor", "run"),
-        "rule": E.RULES.get(finding.rule), "subject_count": finding.subject_links.count(),
+        "form": form, "events": finding.events.select_related("actor__person", "run"),
+        "rule": E.RULES.get(finding.rule), "subject_count": finding.subject_links.count(), "selected": selected,
     }
 
 
 @login_required
 def finding_detail(request, finding_id):
     finding = access_finding_by_id(request.user, finding_id)
-    return render(request, "finance/finding_detail.html", _finding_context(request, finding))
+    return render(request, "finance/finding_detail.html",
+                  _finding_context(request, finding, verb=request.GET.get("verb", "")))
 
 
 @login_required
@@ -293,8 +361,8 @@ def finding_action(request, finding_id):
     if not has_role(user, FINDING_COMMENT_ROLES):
         raise Http404
     finding = access_finding_by_id(user, finding_id, action="comment")
-    people = Person.objects.filter(Q(home_unit=finding.unit) | Q(posts__unit=finding.unit)).distinct()
-    form = FindingActionForm(request.POST, people=people)
+    form = FindingActionForm(request.POST, people=nameable_people(user, finding))
+    verb = request.POST.get("verb", "")
     if form.is_valid():
         verb, reason = form.cleaned_data["verb"], form.cleaned_data["reason"]
         try:
@@ -315,10 +383,16 @@ def finding_action(request, finding_id):
         except ConflictOfInterest as exc:
             form.add_error("responsible_person" if exc.named else None, exc)
         else:
-            messages.success(request, _("Saved."))
-            return redirect("finance:finding_detail", finding_id=finding.pk)
+            finding.refresh_from_db()
+            if verb == "comment":
+                messages.success(request, _("Your comment is saved (see the history)."))
+            else:
+                messages.success(request, _("Saved: the finding is now “%(status)s”.") % {
+                    "status": finding.get_status_display()})
+            # Back to the review, with the step just taken still chosen if it can be taken again.
+            return redirect(reverse("finance:finding_detail", args=[finding.pk]) + f"?verb={verb}#review")
     finding.refresh_from_db()
-    return render(request, "finance/finding_detail.html", _finding_context(request, finding, form))
+    return render(request, "finance/finding_detail.html", _finding_context(request, finding, form, verb=verb))
 
 
 @login_required

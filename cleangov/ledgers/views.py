@@ -148,6 +148,8 @@ def township_overview(request, unit_id):
         "township": township, "crumbs": breadcrumbs(request.user, township), "year": year, "years": _years(),
         "as_of": as_of, "rows": rows, "params": burst_params(),
         "burst_units": [r for r in rows if r["bursts"]],
+        # A year nobody recorded anything in is "no records", not 0 % for every unit.
+        "year_has_records": any(r["book"].present for r in rows),
     })
 
 

@@ -55,7 +55,41 @@
     });
   }
 
+  // A table wider than the screen scrolls sideways inside .table-wrap; keyboard users must be able to reach
+  // and scroll it, so a wrap that actually scrolls becomes a focusable, named region (and stops being one
+  // when the window grows wide enough). The name is the table's caption or the nearest heading above.
+  function regionName(wrap) {
+    var caption = wrap.querySelector("caption");
+    if (caption) { return caption.textContent.trim(); }
+    var el = wrap.previousElementSibling;
+    while (el && !/^H[1-6]$/.test(el.tagName)) { el = el.previousElementSibling; }
+    if (!el && wrap.parentElement) { el = wrap.parentElement.querySelector("h1, h2, h3"); }
+    return el ? el.textContent.trim() : document.title;
+  }
+  function markScrollRegions() {
+    var wraps = document.querySelectorAll(".table-wrap");
+    for (var i = 0; i < wraps.length; i++) {
+      var wrap = wraps[i];
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        if (!wrap.hasAttribute("tabindex")) {
+          wrap.setAttribute("tabindex", "0");
+          wrap.setAttribute("role", "region");
+          wrap.setAttribute("aria-label", regionName(wrap));
+          wrap.setAttribute("data-scroll-region", "");
+        }
+      } else if (wrap.hasAttribute("data-scroll-region")) {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+        wrap.removeAttribute("data-scroll-region");
+      }
+    }
+  }
+
   ready(function () {
+    markScrollRegions();
+    window.addEventListener("resize", markScrollRegions);
+    document.body.addEventListener("htmx:afterSettle", markScrollRegions);
     setupNavToggle();
     setupConfirm();
     focusFirstError();

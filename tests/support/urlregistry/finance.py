@@ -59,6 +59,9 @@ def _task(fc, side, user):
 # page with the form's errors (200); nothing changes.
 register("finance:home", get=view("finance_home"))
 register("finance:import_upload", get=act("voucher_import"), post=act("voucher_import"))
+# The sample voucher files are for whoever imports vouchers; they name no unit.
+for _name in ("sample_clean_csv", "sample_clean_xlsx", "sample_bad_csv", "sample_bad_xlsx"):
+    register(f"finance:{_name}", get=act("voucher_import"))
 # The staged file is for village A: an accountant holding township A without its subtree may not import it.
 register("finance:import_preview", get=act("voucher_import"), post=act("voucher_import"), kwargs=_staged,
          owner_only=True, owner_in_scope=True)
