@@ -276,6 +276,7 @@ def _finding_context(request, finding, form=None):
         "message": finding.message(get_language()), "steps": steps, "verbs": verbs, "can_comment": can_comment,
         "form": form or FindingActionForm(people=people), "events": finding.events.select_related("actor", "run"),
         "rule": E.RULES.get(finding.rule), "subject_count": finding.subject_links.count(),
+        "matter": f"finance.finding:{finding.pk}",
     }
 
 
