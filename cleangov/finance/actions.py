@@ -353,7 +353,8 @@ def _hand_over_for_rectification(finding: Finding, people: list[int], *, acting_
               "payee": line.payee, "summary": line.summary[:200]}
              for line in finding.lines.order_by("voucher_date", "line_id")[:200]]
     explanation = "\n".join(filter(None, [
-        finding.message_zh, finding.message_en, str(_("Standard and its source: %(source)s") % {"source": finding.source}),
+        finding.message_zh, finding.message_en,
+        str(_("Standard and its source: %(source)s") % {"source": finding.source}),
         str(_("Amount at stake: %(amount)s yuan") % {"amount": finding.amount_at_stake})
         if finding.amount_at_stake is not None else ""]))
     responses = problem_found.send(

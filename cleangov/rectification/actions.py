@@ -30,7 +30,7 @@ from cleangov.core.workflow import find_transition, validate_reason
 from cleangov.deadlines.api import add_workdays, cancel_deadlines, create_deadline, meet_deadlines
 from cleangov.deadlines.workflow import escalation_target
 from cleangov.orgs.conflicts import check_conflict_of_interest
-from cleangov.orgs.models import Person, Unit
+from cleangov.orgs.models import Person, Unit, related_person_ids
 
 from .access import capabilities
 from .choices import EvidenceKindChoices, ItemEventKindChoices, ItemOriginChoices
@@ -128,9 +128,6 @@ def _escalate(item: RectificationItem, *, acting_user, reason: str) -> None:
     item.escalated_to = target
     today = timezone.localdate()
     covering = Q(unit=target) | Q(unit__in=target.ancestors(), include_subtree=True)
-    excluded = set()
-    from cleangov.orgs.models import related_person_ids
-
     excluded = related_person_ids(subject_ids(item))
     holders = (RoleAssignment.objects.filter(covering, role__in=roles, user__is_active=True)
                .filter(Q(start_date__isnull=True) | Q(start_date__lte=today))

@@ -78,5 +78,5 @@ class FilterForm(forms.Form):
         from .choices import ItemStatusChoices
 
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("Any"))] + list(ItemStatusChoices.choices)
-        self.fields["problem_type"].choices = [("", _("Any"))] + taxonomy.choices()
+        self.fields["status"].choices = [("", _("Any")), *ItemStatusChoices.choices]
+        self.fields["problem_type"].choices = [("", _("Any")), *taxonomy.choices()]

@@ -35,7 +35,7 @@ def dashboard_rows(items):
                 .annotate(s=Sum("amount")).values_list("item_id", "s"))
     by_unit, by_type, totals = defaultdict(_row), defaultdict(_row), _row()
     names = {}
-    for pk, unit_id, unit_name, ptype, status, deadline, closed_on, recurrence_of, amount, submitted in rows:
+    for pk, unit_id, unit_name, ptype, status, deadline, _closed_on, recurrence_of, amount, submitted in rows:
         names[unit_id] = unit_name
         for bucket in (by_unit[unit_id], by_type[ptype], totals):
             if status in (S.OPEN, S.SUBMITTED, S.VERIFIED):

@@ -1,7 +1,7 @@
 from django import template
 
-from ..selectors import is_overdue
-from ..taxonomy import label
+from cleangov.rectification.selectors import is_overdue
+from cleangov.rectification.taxonomy import label
 
 register = template.Library()
 
