@@ -45,15 +45,19 @@ def _items(q, **filters):
 
 
 def rectified_on_time(unit_ids: list[int], start: date, end: date) -> dict[int, MetricResult]:
-    """Items whose deadline falls in [start, end]: the share closed whose accepted rectification was
-    submitted on or before the deadline. A unit with no item due in the period has nothing it failed
+    """Items whose deadline falls in [start, end] and has passed (or that are closed): the share closed
+    whose accepted rectification was submitted on or before the deadline. An open item still within its
+    deadline is not counted yet. A unit with no item due in the period has nothing it failed
     to rectify: its value is 1 (100 %), and the note says so."""
     units, owners, q = _owners(unit_ids)
     if not units:
         return {}
+    today = timezone.localdate()
     due, ok, evidence = defaultdict(int), defaultdict(int), defaultdict(list)
     for pk, title, path, unit_name, deadline, status, submitted_at, _r, _a in _items(
             q, deadline__gte=start, deadline__lte=end):
+        if status != S.CLOSED and deadline >= today:
+            continue  # still within its deadline: it can yet be rectified on time
         on_time = status == S.CLOSED and submitted_at is not None and timezone.localdate(submitted_at) <= deadline
         for uid in owners(path):
             due[uid] += 1
@@ -139,8 +143,9 @@ METRICS: dict[str, MetricSpec] = {
     "rectification.rectified_on_time": MetricSpec(
         label=_("Findings rectified on time"),
         description=_("Share of the rectification items falling due in the period (the unit and the units below "
-                      "it) that were closed after a rectification submitted on or before the deadline. A unit with "
-                      "no item due gets 100%: it had nothing it failed to rectify."),
+                      "it) whose deadline has passed, or that are closed, that were closed after a rectification "
+                      "submitted on or before the deadline. A unit with no such item gets 100%: it had nothing it "
+                      "failed to rectify."),
         unit="ratio", compute=rectified_on_time),
     "rectification.recurrence_count": MetricSpec(
         label=_("Recurring problems"),
