@@ -99,6 +99,10 @@ def work_url(item) -> str:
 
 
 def _start_clock(item: RectificationItem, *, acting_user) -> None:
+    from cleangov.deadlines.api import ACTIVE_STATUSES, deadlines_for
+
+    if deadlines_for(item, rule=DEADLINE_RULE).filter(status__in=ACTIVE_STATUSES).exists():
+        return  # the item's clock still runs
     person = item.responsible_person
     assignee = getattr(person, "user", None) if person is not None and _has_user(person) else None
     # The to-do of the responsible person links to the work view made for them, never to a page
