@@ -167,7 +167,7 @@ def do_open_item(*, unit: Unit, title: str, responsible_person: Person | None, a
     if problem_type not in problem_types():
         raise ValidationError({"problem_type": _("Unknown problem type: %(code)s.") % {"code": problem_type}})
     if deadline is None:
-        deadline = add_workdays(found_on, DEFAULT_WORKDAYS).day
+        deadline = add_workdays(found_on, DEFAULT_WORKDAYS).date
     if deadline <= found_on:
         raise ValidationError({"deadline": _("The deadline must be after the day the problem was found.")})
     if amount is not None and amount < 0:
