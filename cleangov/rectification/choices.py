@@ -6,7 +6,7 @@ class ItemStatusChoices(models.TextChoices):
     OPEN = "open", _("Being rectified")
     SUBMITTED = "submitted", _("Submitted for verification")
     VERIFIED = "verified", _("Verified")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Signed off")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -26,7 +26,7 @@ class ItemEventKindChoices(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted for verification")
     REJECTED = "rejected", _("Evidence rejected at verification")
     VERIFIED = "verified", _("Verified")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Signed off")
     CANCELLED = "cancelled", _("Cancelled")
     REPAYMENT = "repayment", _("Repayment recorded")
     RECUSAL = "recusal", _("Handler recused")
