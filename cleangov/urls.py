@@ -10,6 +10,7 @@ urlpatterns = [
     path("ledgers/", include("cleangov.ledgers.urls")),
     path("assessment/", include("cleangov.assessment.urls")),
     path("finance/", include("cleangov.finance.urls")),
+    path("rectification/", include("cleangov.rectification.urls")),
     # Public pages (no login): apps mount theirs at public/<prefix>/ above this line; the portal's
     # front page comes last so that a prefix is never taken for something else.
     path("public/", include("cleangov.core.public_urls")),

@@ -45,6 +45,11 @@ _LEDGER_INSPECTORS = {"county_commission", "county_leader", "auditor", "township
 # Who records the matrix's record-book kind (cadre_duty in cleangov/data/ledgers/kinds.yaml).
 _CADRE_DUTY_RECORDERS = {"liaison_cadre", "village_secretary", "committee_director"}
 
+# Rectification: the county's overseers, the township's leadership and discipline secretary, and a
+# department's head for the department.
+_RECTIFICATION_READERS = {"county_commission", "county_leader", "auditor", "township_secretary", "township_leader",
+                          "township_discipline", "department_head"}
+
 NOUNS: dict[str, dict[str, frozenset[str]]] = {
     # core and accounts
     "home": {"view": EVERY_ROLE},
@@ -96,6 +101,13 @@ NOUNS: dict[str, dict[str, frozenset[str]]] = {
     "inspection_finding": {"view": _ASSESSMENT_READERS, "act": frozenset(_INSPECTORS)},
     "assessment_framework": {"view": EVERY_ROLE - {"accountant", "villager_representative"},
                              "act": frozenset({"county_commission", "sysadmin"})},
+    # rectification: the overseers of the unit's rectification and the handlers who verify it; the
+    # responsible person works on their own item only, in the view made for them
+    "rectification_home": {"view": EVERY_ROLE},
+    "rectification_item": {"view": frozenset(_RECTIFICATION_READERS),
+                           "act": frozenset({"county_commission", "township_discipline", "township_secretary"})},
+    "rectification_recusal": {"act": frozenset(_RECTIFICATION_READERS)},
+    "own_rectification_item": {"view": EVERY_ROLE, "act": EVERY_ROLE},  # only items naming the user responsible
 }
 
 

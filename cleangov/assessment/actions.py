@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 
 from cleangov.core.access import conflicted_person_ids
 from cleangov.core.audit import PendingEvent, record_event, record_events
+from cleangov.core.matters import MatterRef
 from cleangov.core.scores import round_score
+from cleangov.core.signals import problem_found
 from cleangov.core.workflow import find_transition
 from cleangov.deadlines.api import create_deadline
 from cleangov.orgs.choices import PostTypeChoices as P
@@ -220,6 +222,14 @@ def do_record_inspection_finding(*, unit: Unit, description: str, responsible_pe
     record_event(acting_user=acting_user, event_code="assessment.finding_recorded", subject=finding, unit=unit,
                  after={"run": run.pk if run else None, "indicator": indicator_id, "description": description,
                         "responsible_person": responsible_person.pk, "deadline": deadline})
+    # Rectification takes the problem over (core.signals.problem_found, inside this transaction);
+    # without a receiver the finding keeps its own clock.
+    responses = problem_found.send(
+        sender=InspectionFinding, source=MatterRef.of(finding), source_code=f"indicator:{indicator_id}",
+        unit_id=unit.pk, title=description[:300], detail=description, responsible_person_id=responsible_person.pk,
+        deadline=deadline, amount=None, acting_user=acting_user)
+    if any(response for _receiver, response in responses):
+        return finding
     assignee = getattr(responsible_person, "user", None) if _has_user(responsible_person) else None
     create_deadline(finding, FINDING_DEADLINE_RULE, due_date=deadline, assignee=assignee, unit=unit,
                     acting_user=acting_user, title=_("Rectify: %(text)s") % {"text": description[:80]},

@@ -111,7 +111,8 @@ def score_unit(spec: FrameworkSpec, level: str, values: dict[str, Decimal | None
         rows.append({
             "id": indicator.id, "name": indicator.name, "name_en": indicator.name_en, "weight": indicator.weight,
             "formula": indicator.formula, "band": [indicator.band_min, indicator.band_max],
-            "source": indicator.source, "metrics": {m: _q(values.get(m)) for m in formula.metrics},
+            "source": indicator.source, "description": indicator.description,
+            "metrics": {m: _q(values.get(m)) for m in formula.metrics},
             "raw": _q(round_score(outcome.value, RATIO_PLACES) if outcome.value is not None else None),
             "score": _q(score), "capped": capped, "missing": list(outcome.missing), "reason": outcome.reason,
         })

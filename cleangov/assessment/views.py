@@ -122,9 +122,13 @@ def _explain_context(request, snap, *, adjust_form=None, finding_form=None):
     for adj in adjustments:
         adjusted.setdefault(adj.indicator_id, []).append(adj)
     rows = []
+    published = registry()
     for ind in snap.indicators:
         metrics = [(mid, snap.metrics.get(mid, {})) for mid in ind["metrics"]]
-        rows.append({"ind": ind, "metrics": metrics, "adjustments": adjusted.get(ind["id"], []),
+        # What each metric counts, in the reader's language (a confirmed-findings count is not a count of
+        # every finding found): from the publishing app's declaration.
+        counts = [(mid, published[mid].description) for mid in ind["metrics"] if mid in published]
+        rows.append({"ind": ind, "metrics": metrics, "counts": counts, "adjustments": adjusted.get(ind["id"], []),
                      "name": ind["name_en"] if english and ind["name_en"] else ind["name"]})
     findings = InspectionFinding.objects.filter(unit=snap.unit, run=snap.run).select_related("responsible_person")
     return {

@@ -31,11 +31,6 @@ PLANNED_MODULES = (
                   _("Anonymous reports with receipt codes, triage and disposal, with the accused and relatives "
                     "excluded."),
                   frozenset({"county_commission", "township_discipline"})),
-    PlannedModule("rectification", _("Rectification"),
-                  _("Every finding becomes a rectification item with owner, deadline and evidence; recurrences "
-                    "escalate."),
-                  frozenset({"county_commission", "township_secretary", "township_leader", "township_discipline",
-                             "department_head", "village_secretary", "committee_director", "auditor"})),
     PlannedModule("cases", _("Accountability cases"),
                   _("A staged accountability workflow with the regulation's forms, time limits and appeals."),
                   frozenset({"county_commission", "township_discipline"})),

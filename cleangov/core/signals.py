@@ -16,6 +16,13 @@ from django.dispatch import Signal
 #   deadline: datetime.date or None (the receiver then applies its default)
 #   amount: Decimal or None (money to be recovered)
 #   acting_user: who established it
+# Optional (a sender that has them passes them; receivers accept their absence):
+#   explanation: the rule or standard and the numbers behind the problem (text)
+#   lines: the records concerned, as a list of plain dicts (a voucher finding's lines: voucher_no,
+#       voucher_date, category, amount, payee, summary), shown to the responsible person
+#   subject_person_ids: orgs.Person ids the problem is about (excluded from it with their relatives)
+# A receiver that takes the problem over returns a truthy value (the MatterRef of what it opened);
+# a sender that finds none keeps its own follow-up (finance then keeps the finding's own clock).
 problem_found = Signal()
 
 # An accountability case is asked for on a matter (a report, a finding, a rectification item).

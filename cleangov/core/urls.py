@@ -12,4 +12,5 @@ urlpatterns = [
     path("tasks/<str:task_id>/progress/", views.task_progress, name="task_progress"),
     path("tasks/<str:task_id>/retry/", views.task_retry, name="task_retry"),
     path("healthz", views.healthz, name="healthz"),
+    path("matters/<str:ref>/", views.matter_timeline, name="matter_timeline"),
 ]

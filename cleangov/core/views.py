@@ -204,3 +204,19 @@ def healthz(request):
     except Exception:  # any database failure means "not healthy"
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def matter_timeline(request, ref):
+    """One timeline over the whole chain of a matter (report → finding → rectification → case), each
+    step told by its app to this user only; 404 when the user may see nothing of it."""
+    from .matters import MatterRef, timeline
+
+    try:
+        matter = MatterRef.parse(ref)
+    except ValueError as exc:
+        raise Http404 from exc
+    steps = timeline(request.user, matter)
+    if not steps:
+        raise Http404
+    return render(request, "core/matter_timeline.html", {"matter": matter, "steps": steps})

@@ -343,13 +343,46 @@ def _decide(finding: Finding, verb: str, kind: str, *, acting_user, reason: str,
         record_event(acting_user=acting_user, event_code=f"finance.finding_{kind}", subject=locked, before=before,
                      after={"status": target, "reason": reason, **(extra or {})}, unit=locked.unit,
                      subject_people=people)
-        if verb == "confirm":
-            # The rectification clock: cleangov.deadlines escalates it one level up when overdue.
+        if verb == "confirm" and not _hand_over_for_rectification(locked, people, acting_user=acting_user):
+            # No rectification app took the problem over: the finding keeps its own clock, which
+            # cleangov.deadlines escalates one level up when overdue.
             create_deadline(locked, RECTIFICATION_RULE, due_date=due_date, unit=locked.unit, acting_user=acting_user,
                             assignee=getattr(responsible_person, "user", None) if responsible_person else None,
                             title=str(_("Rectify finding #%(id)s") % {"id": locked.pk}),
                             link=f"/finance/findings/{locked.pk}/", subject_people=people)
     return locked
+
+
+def _hand_over_for_rectification(finding: Finding, people: list[int], *, acting_user) -> bool:
+    """Send the confirmed problem to rectification (core.signals.problem_found, inside this
+    transaction): what is wrong, the rule's explanation and numbers, and the voucher lines concerned,
+    without the reviewers' reasons or the names on the lines. True when a receiver took it over."""
+    from django.utils.translation import get_language
+
+    from cleangov.core.matters import MatterRef
+    from cleangov.core.signals import problem_found
+
+    from .choices import FindingRuleChoices, VoucherCategoryChoices
+
+    rule_label = str(FindingRuleChoices(finding.rule).label) if finding.rule in FindingRuleChoices.values \
+        else finding.rule
+    categories = dict(VoucherCategoryChoices.choices)
+    lines = [{"voucher_no": line.voucher_no, "voucher_date": line.voucher_date.isoformat(),
+              "category": str(categories.get(line.category, line.category)), "amount": str(line.amount),
+              "payee": line.payee, "summary": line.summary[:200]}
+             for line in finding.lines.order_by("voucher_date", "line_id")[:200]]
+    explanation = "\n".join(filter(None, [
+        finding.message_zh, finding.message_en,
+        str(_("Standard and its source: %(source)s") % {"source": finding.source}),
+        str(_("Amount at stake: %(amount)s yuan") % {"amount": finding.amount_at_stake})
+        if finding.amount_at_stake is not None else ""]))
+    responses = problem_found.send(
+        sender=Finding, source=MatterRef.of(finding), source_code=f"rule:{finding.rule}", unit_id=finding.unit_id,
+        title=f"{rule_label} · {finding.unit}{f' · {finding.year}' if finding.year else ''}",
+        detail=finding.message(get_language()), responsible_person_id=finding.responsible_person_id,
+        deadline=finding.due_date, amount=finding.amount_at_stake, acting_user=acting_user,
+        explanation=explanation, lines=lines, subject_person_ids=people)
+    return any(response for _receiver, response in responses)
 
 
 def do_confirm_finding(finding: Finding, *, acting_user, reason: str, responsible_person: Person,

@@ -9,7 +9,7 @@ class FinanceConfig(CleanGovAppConfig):
     verbose_name = _("Finance workspace")
 
     def declare(self) -> AppDeclaration:
-        from . import demo_data, metrics
+        from . import demo_data, matters, metrics
         from .access import BATCH_VIEW_ROLES, FINDING_VIEW_ROLES, RULE_STATS_ROLES
         from .home import home_panel
 
@@ -40,5 +40,6 @@ class FinanceConfig(CleanGovAppConfig):
                 "finance.api_token_revoked": _("API token revoked"),
             },
             metrics=metrics.METRICS,
+            timeline_steps=matters.timeline_steps,
             demo=demo_data.build,
         )

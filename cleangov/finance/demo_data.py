@@ -25,7 +25,7 @@ from . import engine as E
 from .actions import do_create_audit_run, do_import_batch, do_set_finance_profile, execute_audit_run
 from .choices import AuditRunTriggerChoices, ImportBatchSourceChoices
 from .imports import plan_import
-from .models import FinanceProfile
+from .models import FinanceProfile, Finding
 
 YEARS = (2024, 2025)
 # lines per unit and year (normal size ≈ 184 units × 2 years × 545 ≈ 200,000 lines)
@@ -419,6 +419,53 @@ def build(context) -> None:
     run = execute_audit_run(run, acting_user=None)
     context.log(f"finance: audit run #{run.pk}: {run.findings_total} findings in {run.lines} lines "
                 f"({time.monotonic() - step:.1f} s)")
+    _confirm_some(context)
+
+
+# Findings the demo confirms, one per village of the first townships, these rules first (money and
+# paperwork), so rectification has items with and without money to recover.
+DEMO_CONFIRM_RULES = ("iou_receipt", "festival_benefit", "missing_signature", "meeting_over_cap",
+                      "post_hoc_approval", "condolence_over_standard")
+DEMO_CONFIRMED = {"tiny": 4, "small": 8}
+
+
+def _confirm_some(context) -> None:
+    """Confirm a few findings the way a township discipline secretary does, naming the village's party
+    secretary responsible (confirmation hands the problem to rectification). A reviewer who is related
+    to the village secretary (a planted conflict) is refused by the conflict check; the county
+    commission then confirms instead."""
+    from cleangov.orgs.choices import PostTypeChoices
+    from cleangov.orgs.conflicts import ConflictOfInterest
+
+    from .actions import FindingActionError, do_confirm_finding
+
+    wanted = DEMO_CONFIRMED.get(context.size, 12)
+    villages = list(Unit.objects.filter(path__startswith=context.county.path, level="village").order_by("path"))
+    confirmed = 0
+    for k, village in enumerate(villages):
+        if confirmed >= wanted:
+            break
+        post = (Post.objects.filter(unit=village, post_type=PostTypeChoices.VILLAGE_PARTY_SECRETARY,
+                                    end_date__isnull=True).select_related("person").first())
+        if post is None:
+            continue
+        candidates = (Finding.objects.filter(unit=village, status="open", current=True)
+                      .exclude(subject_links__person=post.person).order_by("pk"))
+        finding = candidates.filter(rule__in=DEMO_CONFIRM_RULES).first() or candidates.first()
+        if finding is None:
+            continue
+        due = context.today + dt.timedelta(days=20 + 5 * k)
+        for reviewer in (context.users.get("township_discipline"), context.users.get("county_commission")):
+            if reviewer is None or not _assigned(reviewer, village):
+                continue
+            try:
+                do_confirm_finding(finding, acting_user=reviewer, reason="经核实，问题属实，请限期整改。",
+                                   responsible_person=post.person, due_date=due)
+            except (ConflictOfInterest, FindingActionError):
+                continue
+            confirmed += 1
+            break
+    context.log(f"finance: {confirmed} findings confirmed for rectification")
 
 
 def _assigned(user, unit) -> bool:

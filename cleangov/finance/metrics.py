@@ -65,7 +65,8 @@ def compute_findings_open(unit_ids: list[int], period_start: date, period_end: d
 METRICS = {
     "finance.findings_confirmed": MetricSpec(
         label=_("Confirmed spending findings"),
-        description=_("Voucher-audit findings confirmed by a reviewer during the period, in the unit's own books."),
+        description=_("Only voucher-audit findings confirmed by a reviewer during the period, in the unit's own "
+                      "books; findings still waiting for review are not counted (see the findings awaiting review)."),
         unit="count", compute=compute_findings_confirmed),
     "finance.findings_open": MetricSpec(
         label=_("Spending findings awaiting review"),

@@ -343,6 +343,7 @@ def _finding_context(request, finding, form=None, verb=""):
         "message": finding.message(get_language()), "steps": steps, "verbs": verbs, "can_comment": can_comment,
         "form": form, "events": finding.events.select_related("actor__person", "run"),
         "rule": E.RULES.get(finding.rule), "subject_count": finding.subject_links.count(), "selected": selected,
+        "matter": f"finance.finding:{finding.pk}",
     }
 
 

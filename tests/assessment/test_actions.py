@@ -105,8 +105,15 @@ def test_inspection_finding_starts_a_deadline_for_the_responsible_person(county)
     finding = do_record_inspection_finding(
         unit=county.villages["a"], run=run, indicator_id="T-LEDGER", description="三会一课记录不全",
         responsible_person=secretary.person, deadline=deadline, acting_user=county.persona("township_discipline"))
-    clock = Deadline.objects.get(subject_type="assessment.inspectionfinding", subject_id=str(finding.pk))
+    # Rectification takes the problem over: the clock is its item's, and the to-do opens the work view.
+    from cleangov.rectification.models import RectificationItem
+
+    item = RectificationItem.objects.get(source_ref=f"assessment.inspectionfinding:{finding.pk}")
+    assert item.problem_type == "other" and item.responsible_person == secretary.person
+    assert not Deadline.objects.filter(subject_type="assessment.inspectionfinding").exists()
+    clock = Deadline.objects.get(subject_type="rectification.rectificationitem", subject_id=str(item.pk))
     assert clock.due_date == deadline and clock.assignee == secretary and clock.unit_id == county.villages["a"].pk
+    assert clock.link == f"/rectification/items/{item.pk}/work/"
     assert AuditEvent.objects.filter(event_code="assessment.finding_recorded", subject_id=str(finding.pk)).exists()
     with pytest.raises(ValidationError):  # not part of the framework
         do_record_inspection_finding(unit=county.villages["a"], run=run, indicator_id="X-1", description="x",

@@ -83,8 +83,12 @@ def test_confirm_names_a_person_and_a_deadline(county, finding):
     assert finding.status == "confirmed" and finding.decided_by == secretary
     event = AuditEvent.objects.get(event_code="finance.finding_confirmed", subject_id=str(finding.pk))
     assert event.after["reason"] == "白条入账属实"
-    deadline = Deadline.objects.get(rule="finance.rectification", subject_id=str(finding.pk))
+    # Confirmation hands the problem to rectification: its item carries the clock, the to-do opens
+    # the responsible person's work view (the finding itself answers 404 to them).
+    deadline = Deadline.objects.get(rule="rectification.item", subject_type="rectification.rectificationitem")
     assert deadline.due_date == due and deadline.assignee == county.persona("village_secretary")
+    assert deadline.link == f"/rectification/items/{deadline.subject_id}/work/"
+    assert not Deadline.objects.filter(rule="finance.rectification").exists()
     with pytest.raises(FindingActionError):
         do_dismiss_finding(finding, acting_user=secretary, reason="again")
 

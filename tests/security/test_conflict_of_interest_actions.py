@@ -172,6 +172,22 @@ def _confirm_finding(county, tmp_path, actor, person, user):
                        due_date=timezone.localdate() + timedelta(days=30))
 
 
+def _open_rectification_item(county, tmp_path, actor, person, user):
+    from cleangov.rectification.actions import do_open_item
+
+    do_open_item(unit=county.villages["a"], title="白条抵库", problem_type="voucher_irregularity",
+                 responsible_person=person, deadline=timezone.localdate() + timedelta(days=30), acting_user=actor)
+
+
+def _rectification_subject(county, tmp_path, actor, person, user):
+    from cleangov.rectification.actions import do_open_item
+
+    do_open_item(unit=county.villages["a"], title="白条抵库", problem_type="voucher_irregularity",
+                 responsible_person=county.persona(RoleChoices.VILLAGE_SECRETARY).person,
+                 subject_person_ids=[person.pk], deadline=timezone.localdate() + timedelta(days=30),
+                 acting_user=actor)
+
+
 def _start_post(county, tmp_path, actor, person, user):
     from cleangov.orgs.actions import do_start_post
 
@@ -195,6 +211,10 @@ SCENARIOS = {
     ("duties", "do_create_letter", "recipient_person"): (RoleChoices.TOWNSHIP_SECRETARY, _letter_recipient),
     ("finance", "do_confirm_finding", "responsible_person"): (RoleChoices.TOWNSHIP_DISCIPLINE, _confirm_finding),
     ("orgs", "do_start_post", "person"): (RoleChoices.SYSADMIN, _start_post),
+    ("rectification", "do_open_item", "responsible_person"): (RoleChoices.TOWNSHIP_DISCIPLINE,
+                                                              _open_rectification_item),
+    ("rectification", "do_open_item", "subject_person_ids"): (RoleChoices.TOWNSHIP_DISCIPLINE,
+                                                              _rectification_subject),
     ("orgs", "do_update_person", "person"): (RoleChoices.SYSADMIN, _update_person),
 }
 
