@@ -36,9 +36,6 @@ PLANNED_MODULES = (
                     "escalate."),
                   frozenset({"county_commission", "township_secretary", "township_leader", "township_discipline",
                              "department_head", "village_secretary", "committee_director", "auditor"})),
-    PlannedModule("cases", _("Accountability cases"),
-                  _("A staged accountability workflow with the regulation's forms, time limits and appeals."),
-                  frozenset({"county_commission", "township_discipline"})),
     PlannedModule("democracy", _("Democratic management"),
                   _("Four discussions, two disclosures; one-matter-one-discussion levies; meetings with quorum "
                     "checks."),
