@@ -96,6 +96,16 @@ NOUNS: dict[str, dict[str, frozenset[str]]] = {
     "inspection_finding": {"view": _ASSESSMENT_READERS, "act": frozenset(_INSPECTORS)},
     "assessment_framework": {"view": EVERY_ROLE - {"accountant", "villager_representative"},
                              "act": frozenset({"county_commission", "sysadmin"})},
+    # accountability cases: carried by the discipline bodies, decided by the party committees, read by
+    # the auditor; whoever reads a case may record their own recusal from it
+    "case": {"view": frozenset({"county_commission", "township_discipline", "county_leader", "township_secretary",
+                                "auditor"}),
+             "act": frozenset({"county_commission", "township_discipline"})},
+    "case_register": {"view": frozenset({"county_commission", "township_discipline"}),
+                      "act": frozenset({"county_commission", "township_discipline"})},
+    "case_decision": {"act": frozenset({"county_commission", "county_leader", "township_secretary"})},
+    "case_recusal": {"act": frozenset({"county_commission", "township_discipline", "county_leader",
+                                       "township_secretary", "auditor"})},
 }
 
 
