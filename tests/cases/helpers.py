@@ -35,7 +35,7 @@ def make_case(fc, side="a", *, stage="registered", subject=None, forms=("admonis
         if step == "submit_report":
             for s in case.subjects.all():
                 do_record_subject_statement(s, acting_user=None, responsibility="leadership_main",
-                                            statement="本人对补贴发放未公示负有责任，申辩称系会计遗漏。", recorded_on=on)
+                                            statement="本人负有责任，申辩称系会计遗漏。", recorded_on=on)
             details = {"investigation_report": "经调查，补贴发放未经公示。", "fact_statement": "2026年1月补贴未公示。"}
         elif step == "deliberate":
             details = {"collective_meeting": "镇党委会议 2026年第5次", "collective_opinion": "同意给予问责。"}
