@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
 from cleangov.accounts.choices import RoleChoices as R
 from cleangov.cases.models import AccountabilityCase
@@ -38,7 +37,7 @@ def test_case_requested_registers_a_case_keeping_its_source(county):
 
 def test_person_page_shows_the_period_of_effect_to_case_roles_only(county):
     person = county.persona(R.COMMITTEE_DIRECTOR).person
-    today = date.today()
+    today = timezone.localdate()
     make_case(county, stage="decided", subject=person, forms=("demotion",), start=today)
     url = f"/orgs/people/{person.pk}/"
     for role, shown in ((R.COUNTY_COMMISSION, True), (R.SYSADMIN, True), (R.COMMITTEE_DIRECTOR, False),
