@@ -135,8 +135,10 @@ def do_add_case_subject(case: AccountabilityCase, *, acting_user, kind: str, per
         raise ValidationError({"person": _("Choose the leading cadre.")})
     if kind == SubjectKindChoices.ORGANISATION and subject_unit is None:
         raise ValidationError({"subject_unit": _("Choose the party organisation.")})
-    if person is not None and case.members.filter(person=person, recused_on=None).exists():
-        raise ValidationError({"person": _("This person is on the case's team: record their recusal first.")})
+    if person is not None and case.members.filter(person_id__in=related_person_ids([person.pk]),
+                                                  recused_on=None).exists():
+        raise ValidationError({"person": _("This person or a registered relative is on the case's team: record "
+                                           "the recusal first.")})
     subject = CaseSubject(case=case, kind=kind, person=person if kind == SubjectKindChoices.CADRE else None,
                           subject_unit=subject_unit if kind == SubjectKindChoices.ORGANISATION else None,
                           responsibility=responsibility, post_title=post_title)

@@ -171,3 +171,27 @@ def test_every_step_is_taken_only_by_its_roles(county, transition):
         assert taken is False or allowed, (role, transition.name)
         if taken:
             AccountabilityCase.objects.filter(pk=case.pk).update(status=source)
+
+
+def test_team_and_subjects_never_meet(county):
+    from cleangov.cases.actions import do_add_case_member, do_add_case_subject, do_record_recusal
+    from cleangov.cases.models import CaseRecusal
+
+    subject = county.persona(R.VILLAGE_SECRETARY).person
+    relative = do_create_person(acting_user=None, code="P-REL3", name="亲属丙", home_unit=county.villages["a"])
+    do_add_relation(acting_user=None, person=relative, relative=subject, kind="spouse")
+    case = make_case(county, subject=subject)
+    with pytest.raises(ValidationError):
+        do_add_case_member(case, acting_user=None, person=relative, role="investigator")
+    other = county.persona(R.TOWNSHIP_LEADER).person
+    do_add_case_member(case, acting_user=None, person=other, role="investigator")
+    with pytest.raises(ValidationError):
+        do_add_case_subject(case, acting_user=None, kind="cadre", person=other)
+    handler = county.persona(R.TOWNSHIP_DISCIPLINE)
+    client = _client(handler)
+    assert client.post(f"/cases/{case.pk}/recuse/", {"reason": "与问责对象系同学关系"}).status_code == 302
+    assert CaseRecusal.objects.get(case=case).user == handler
+    assert AuditEvent.objects.filter(event_code="cases.recusal_recorded").exists()
+    assert client.get(f"/cases/{case.pk}/").status_code == 404
+    with pytest.raises(ValidationError):
+        do_record_recusal(case, acting_user=county.persona(R.COUNTY_COMMISSION), reason=" ")
