@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     # finance before assessment: demo contributors run in this order, and the assessment reads finance metrics.
     "cleangov.finance",
     "cleangov.rectification",
+    "cleangov.cases",
     "cleangov.assessment",
     "cleangov.finance.dashboards",  # dashboards' summary tables (docs/finance-dashboards.md)
 ]

@@ -108,6 +108,16 @@ NOUNS: dict[str, dict[str, frozenset[str]]] = {
                            "act": frozenset({"county_commission", "township_discipline", "township_secretary"})},
     "rectification_recusal": {"act": frozenset(_RECTIFICATION_READERS)},
     "own_rectification_item": {"view": EVERY_ROLE, "act": EVERY_ROLE},  # only items naming the user responsible
+    # accountability cases: carried by the discipline bodies, decided by the party committees, read by
+    # the auditor; whoever reads a case may record their own recusal from it
+    "case": {"view": frozenset({"county_commission", "township_discipline", "county_leader", "township_secretary",
+                                "auditor"}),
+             "act": frozenset({"county_commission", "township_discipline"})},
+    "case_register": {"view": frozenset({"county_commission", "township_discipline"}),
+                      "act": frozenset({"county_commission", "township_discipline"})},
+    "case_decision": {"act": frozenset({"county_commission", "county_leader", "township_secretary"})},
+    "case_recusal": {"act": frozenset({"county_commission", "township_discipline", "county_leader",
+                                       "township_secretary", "auditor"})},
 }
 
 

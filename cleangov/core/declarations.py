@@ -85,6 +85,16 @@ class PublicPanel:
 
 
 @dataclass(frozen=True)
+class PersonPanel:
+    """A panel of a person's page in the organisation tree, owned by another app: ``template`` is
+    included with ``panel`` set to ``context(user, person_id)``; ``None`` shows nothing (the user may
+    not see it, or there is nothing to show)."""
+
+    template: str
+    context: Callable[[object, int], dict | None]
+
+
+@dataclass(frozen=True)
 class PeriodicJob:
     """A background task the worker enqueues once per period (``--tick-seconds``), whatever the number
     of workers (see :mod:`cleangov.core.periodic`). ``task`` is a django_tasks task called without
@@ -139,6 +149,8 @@ class AppDeclaration:
     # e.g. a period of effect after an accountability decision. The post-assignment action shows them
     # and asks for a reason to proceed.
     appointment_checks: Callable[[int, object], list[str]] | None = None
+    # Panels of a person's page (the people layer includes them without importing the app).
+    person_panels: tuple[PersonPanel, ...] = ()
 
 
 class CleanGovAppConfig(AppConfig):
@@ -198,3 +210,14 @@ def appointment_warnings(person_id: int, on_date) -> list[str]:
     return [warning for _label, d in declarations() if d.appointment_checks
             for warning in d.appointment_checks(person_id, on_date)]
 
+
+
+def person_panels(user, person_id: int) -> list[tuple[str, dict]]:
+    """(template, panel) of every declared person-page panel that has something for ``user``."""
+    out = []
+    for _label, d in declarations():
+        for panel in d.person_panels:
+            context = panel.context(user, person_id)
+            if context is not None:
+                out.append((panel.template, context))
+    return out

@@ -31,9 +31,6 @@ PLANNED_MODULES = (
                   _("Anonymous reports with receipt codes, triage and disposal, with the accused and relatives "
                     "excluded."),
                   frozenset({"county_commission", "township_discipline"})),
-    PlannedModule("cases", _("Accountability cases"),
-                  _("A staged accountability workflow with the regulation's forms, time limits and appeals."),
-                  frozenset({"county_commission", "township_discipline"})),
     PlannedModule("democracy", _("Democratic management"),
                   _("Four discussions, two disclosures; one-matter-one-discussion levies; meetings with quorum "
                     "checks."),

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cleangov.core.audit import record_event, snapshot
+from cleangov.core.declarations import appointment_warnings
 
 from .choices import ALLOWED_PARENT_LEVELS, PersonRankChoices
 from .conflicts import check_conflict_of_interest
@@ -149,8 +150,16 @@ def do_update_person(person: Person, *, acting_user, identity_number: str | None
 
 @transaction.atomic
 def do_start_post(*, acting_user, person: Person, unit: Unit, post_type: str, start_date: date,
-                  end_date: date | None = None) -> Post:
+                  end_date: date | None = None, override_reason: str = "") -> Post:
+    """Start a post. Other apps' appointment checks (a period of effect after an accountability
+    decision, declared as ``appointment_checks``) are asked first: with a warning the post starts only
+    with ``override_reason``, recorded in the audit event with the warnings."""
     check_conflict_of_interest(acting_user, named_people=person)  # nobody appoints themselves or a relative
+    warnings = [str(w) for w in appointment_warnings(person.pk, start_date)]
+    override_reason = (override_reason or "").strip()
+    if warnings and not override_reason:
+        raise ValidationError({"override_reason": [
+            *warnings, _("Give a reason to appoint this person despite these warnings; it is recorded.")]})
     post = Post(person=person, unit=unit, post_type=post_type, start_date=start_date, end_date=end_date)
     post.full_clean()
     overlapping = Post.objects.filter(person=person, unit=unit, post_type=post_type).filter(
@@ -159,11 +168,14 @@ def do_start_post(*, acting_user, person: Person, unit: Unit, post_type: str, st
     if overlapping.exists():
         raise ValidationError(_("This person already holds this post in this unit on the start date."))
     post.save()
+    after = snapshot(post, POST_FIELDS)
+    if warnings:
+        after |= {"appointment_warnings": warnings, "override_reason": override_reason}
     record_event(
         acting_user=acting_user,
-        event_code="orgs.post_started",
+        event_code="orgs.post_started_despite_warnings" if warnings else "orgs.post_started",
         subject=post,
-        after=snapshot(post, POST_FIELDS),
+        after=after,
         unit=unit,
         subject_people=[person],
     )

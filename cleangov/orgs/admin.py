@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from cleangov.core.admin import ActionRefusalsAdminMixin, NoDeleteMixin
+from cleangov.core.declarations import appointment_warnings
 
 from .actions import (
     PERSON_FIELDS,
@@ -92,9 +93,38 @@ class PersonAdmin(ActionRefusalsAdminMixin, NoDeleteMixin, admin.ModelAdmin):
         obj.pk = saved.pk
 
 
+class PostAdminForm(forms.ModelForm):
+    """A new post asks the declared appointment checks (core.declarations.appointment_warnings: a period
+    of effect after an accountability decision); with a warning it is saved only with a reason."""
+
+    override_reason = forms.CharField(
+        label=_("Reason to proceed despite the warnings"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Asked only when the person is under a period of effect or another appointment warning; "
+                    "recorded in the audit trail."),
+    )
+
+    class Meta:
+        model = Post
+        fields = ("person", "unit", "post_type", "start_date", "end_date")
+
+    def clean(self):
+        data = super().clean()
+        person, start = data.get("person"), data.get("start_date")
+        if self.instance.pk is None and person is not None and start is not None:
+            warnings = [str(w) for w in appointment_warnings(person.pk, start)]
+            if warnings and not (data.get("override_reason") or "").strip():
+                for warning in warnings:
+                    self.add_error("override_reason", warning)
+                self.add_error("override_reason", _("Give a reason to appoint this person despite these warnings; "
+                                                    "it is recorded."))
+        return data
+
+
 @admin.register(Post)
 class PostAdmin(ActionRefusalsAdminMixin, NoDeleteMixin, admin.ModelAdmin):
     """Posts are started here and ended by setting the end date; nothing else changes afterwards."""
+
+    form = PostAdminForm
 
     list_display = ("person", "unit", "post_type", "start_date", "end_date")
     list_filter = ("post_type", "unit__level")
@@ -115,7 +145,8 @@ class PostAdmin(ActionRefusalsAdminMixin, NoDeleteMixin, admin.ModelAdmin):
                 do_end_post(obj, acting_user=request.user, end_date=obj.end_date)
             return
         saved = do_start_post(acting_user=request.user, person=obj.person, unit=obj.unit, post_type=obj.post_type,
-                              start_date=obj.start_date, end_date=obj.end_date)
+                              start_date=obj.start_date, end_date=obj.end_date,
+                              override_reason=form.cleaned_data.get("override_reason", ""))
         obj.pk = saved.pk
 
 

@@ -22,6 +22,7 @@ class OrgsConfig(CleanGovAppConfig):
                 "orgs.person_created": _("Person registered"),
                 "orgs.person_updated": _("Person changed"),
                 "orgs.post_started": _("Post taken up"),
+                "orgs.post_started_despite_warnings": _("Post taken up despite appointment warnings"),
                 "orgs.post_ended": _("Post ended"),
                 "orgs.relation_added": _("Relation registered"),
                 "orgs.relation_removed": _("Relation removed"),

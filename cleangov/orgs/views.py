@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from cleangov.core.declarations import person_panels
+
 from .access import (
     access_person_by_id,
     access_unit_by_id,
@@ -136,4 +138,6 @@ def person_detail(request, person_id):
         "relations": relations,
         "phone": person.phone if full_phone else masked_phone(person.phone),
         "phone_masked": not full_phone and bool(person.phone),
+        # Panels other apps declare (periods of effect of accountability), without importing them.
+        "person_panels": person_panels(user, person.pk),
     })

@@ -33,6 +33,15 @@ DYNAMIC_CODES = {
     ("finance/actions.py", "f'finance.finding_{kind}'"): {
         "finance.finding_confirmed", "finance.finding_dismissed", "finance.finding_escalated",
     },
+    # one per transition target of cleangov/cases/workflow.py (CASE_WORKFLOW, APPEAL_WORKFLOW)
+    ("cases/actions.py", "f'cases.case_{transition.target}'"): {
+        "cases.case_initiated", "cases.case_investigating", "cases.case_reported", "cases.case_deliberated",
+        "cases.case_decided", "cases.case_delivered", "cases.case_implemented", "cases.case_filed",
+        "cases.case_closed", "cases.case_dropped",
+    },
+    ("cases/actions.py", "f'cases.appeal_{transition.target}'"): {
+        "cases.appeal_upheld", "cases.appeal_changed", "cases.appeal_revoked",
+    },
 }
 # record_event itself hands its argument on to PendingEvent: not a code.
 PASS_THROUGH = {("core/audit.py", "event_code")}

@@ -70,6 +70,8 @@ ALLOW_LIST = {
 # Parameters where naming oneself is allowed by office (a unit's first responsible person leads its
 # items and issues its letters, 中发〔2010〕19号 article 6); naming a relative is still refused.
 SELF_ALLOWED = {
+    # A discipline staffer puts themselves on a case's investigation team (not if a subject's relative).
+    ("do_add_case_member", "person"),
     ("do_create_duty_item", "lead_person"),
     ("do_create_letter", "issuer_person"),
 }
@@ -201,7 +203,34 @@ def _update_person(county, tmp_path, actor, person, user):
     do_update_person(person, acting_user=actor, phone="13800000000")
 
 
+def _register_case(county, tmp_path, actor, person, user):
+    from cleangov.cases.actions import do_register_case
+
+    do_register_case(acting_user=actor, unit=county.villages["a"], title="问责线索", subject_people=[person])
+
+
+def _system_case(county):
+    from cleangov.cases.actions import do_register_case
+
+    return do_register_case(acting_user=None, unit=county.villages["a"], title="问责线索")
+
+
+def _case_subject(county, tmp_path, actor, person, user):
+    from cleangov.cases.actions import do_add_case_subject
+
+    do_add_case_subject(_system_case(county), acting_user=actor, kind="cadre", person=person)
+
+
+def _case_member(county, tmp_path, actor, person, user):
+    from cleangov.cases.actions import do_add_case_member
+
+    do_add_case_member(_system_case(county), acting_user=actor, person=person, role="investigator")
+
+
 SCENARIOS = {
+    ("cases", "do_register_case", "subject_people"): (RoleChoices.TOWNSHIP_DISCIPLINE, _register_case),
+    ("cases", "do_add_case_subject", "person"): (RoleChoices.TOWNSHIP_DISCIPLINE, _case_subject),
+    ("cases", "do_add_case_member", "person"): (RoleChoices.TOWNSHIP_DISCIPLINE, _case_member),
     ("accounts", "do_assign_role", "user"): (RoleChoices.SYSADMIN, _assign_role),
     ("accounts", "do_save_user_from_admin", "user"): (RoleChoices.SYSADMIN, _save_user),
     ("assessment", "do_record_inspection_finding", "responsible_person"): (RoleChoices.COUNTY_COMMISSION,

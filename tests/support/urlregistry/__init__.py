@@ -38,6 +38,9 @@ PUBLIC_URL_NAMES = frozenset({
     "finance:api_batches",
     "finance:api_batch",
     "ledgers:checkpoints_json",  # published ledger checkpoints: public by design (docs/ledgers.md)
+    # Public accountability outcomes: no login by design (tests/cases/test_public.py).
+    "cases_public:outcomes",
+    "cases_public:outcome",
 })
 # Whole namespaces and path prefixes left out: Django's admin (superusers only, its own
 # permission system), i18n and static files.
