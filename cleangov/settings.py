@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "cleangov.ledgers",
     # finance before assessment: demo contributors run in this order, and the assessment reads finance metrics.
     "cleangov.finance",
+    "cleangov.whistleblowing",
     "cleangov.assessment",
     "cleangov.finance.dashboards",  # dashboards' summary tables (docs/finance-dashboards.md)
 ]
@@ -270,6 +271,16 @@ def _altcha_key():
 
 
 ALTCHA_HMAC_KEY = _altcha_key()
+
+# --- Reports (cleangov/whistleblowing, docs/whistleblowing.md) ---------------------------------------
+# Argon2id cost of receipt codes and handler keys (libsodium's "interactive" level by default: about
+# 0.1-0.3 s and 64 MiB per derivation); tests lower it except where they measure it.
+CLEANGOV_WB_KDF_OPSLIMIT = int(os.environ.get("CLEANGOV_WB_KDF_OPSLIMIT", 2))
+CLEANGOV_WB_KDF_MEMLIMIT = int(os.environ.get("CLEANGOV_WB_KDF_MEMLIMIT", 64 * 1024 * 1024))
+CLEANGOV_WB_MAX_FILE_BYTES = int(os.environ.get("CLEANGOV_WB_MAX_FILE_BYTES", 10 * 1024 * 1024))
+CLEANGOV_WB_MAX_REQUEST_BYTES = int(os.environ.get("CLEANGOV_WB_MAX_REQUEST_BYTES", 30 * 1024 * 1024))
+CLEANGOV_WB_SUBMIT_PER_MINUTE = int(os.environ.get("CLEANGOV_WB_SUBMIT_PER_MINUTE", 30))
+CLEANGOV_WB_FOLLOW_PER_MINUTE = int(os.environ.get("CLEANGOV_WB_FOLLOW_PER_MINUTE", 60))
 
 LOGGING = {
     "version": 1,
