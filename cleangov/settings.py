@@ -287,6 +287,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CLEANGOV_LOG_LEVEL", "WARNING")},
+    # Pillow logs every EXIF tag's value at DEBUG (camera, GPS, owner of a reporter's photo): never below INFO.
+    "loggers": {"PIL": {"level": "INFO"}},
 }
 
 # --- Upload limits (cleangov/core/uploads.py, docs/uploads.md) -----------------------------------
