@@ -10,7 +10,8 @@ from datetime import timedelta
 from cleangov.accounts.choices import RoleChoices as R
 from cleangov.orgs.choices import PostTypeChoices as P
 from cleangov.orgs.choices import UnitLevelChoices
-from cleangov.orgs.models import Post, Relation, Unit
+from cleangov.orgs.conflicts import conflicted_person_ids
+from cleangov.orgs.models import Post, Unit
 
 from . import actions, keys
 from .choices import ReportCategoryChoices as C
@@ -77,6 +78,16 @@ def build(context) -> None:
                        real_name="王秀英", contact="138 0000 1234")
     actions.do_register_report(real, acting_user=township_handler, today=day)
     actions.do_accept_report(real, acting_user=township_handler, today=day + timedelta(days=3))
+    opened = keys.open_office_keys(township_handler, context.password)
+    actions.do_tell_reporter(real, acting_user=township_handler, report_key=keys.report_key(real, opened),
+                             text="您反映的问题已受理，我们将依规依纪进行核实。", today=day + timedelta(days=5))
+    actions.do_close_report(real, acting_user=township_handler, outcome=O.PARTLY, today=day + timedelta(days=40))
+    actions.do_tell_reporter(real, acting_user=township_handler, report_key=keys.report_key(real, opened),
+                             text="经核实，您反映的部分问题属实，已责令整改并追回款项。",
+                             today=day + timedelta(days=45))
+    actions.do_tell_reporter(first, acting_user=township_handler, report_key=keys.report_key(first, opened),
+                             text="请问您反映的修路工程大约是哪一段？是否有照片或其他材料？",
+                             today=today - timedelta(days=30))
     # 4. about the township's own head: routed to the county
     head = _post_holder(own_township, (P.TOWNSHIP_HEAD,), today)
     if head is not None:
@@ -88,7 +99,7 @@ def build(context) -> None:
     cadre = _post_holder(villages[1] if len(villages) > 1 else villages[0], (P.COMMITTEE_MEMBER, P.ACCOUNTANT,
                                                                              P.COMMITTEE_DIRECTOR), today)
     if cadre is not None and township_handler.person_id:
-        if not Relation.objects.filter(person=cadre.person, relative_id=township_handler.person_id).exists():
+        if cadre.person_id not in conflicted_person_ids(township_handler):
             from cleangov.orgs.actions import do_add_relation
 
             do_add_relation(acting_user=None, person=cadre.person, relative=township_handler.person, kind="sibling")

@@ -41,9 +41,17 @@ def current_posts(unit: Unit, on: date):
 
 
 def route(subject_unit: Unit, person_ids: Iterable[int], on: date) -> tuple[Unit, str]:
-    """(office, routing) for a report about ``subject_unit`` naming ``person_ids``."""
-    office = office_for_unit(subject_unit)
+    """(office, routing) for a report about ``subject_unit`` naming ``person_ids``.
+
+    The office is the one over the subject unit, or over a named person's own post when that is
+    higher (a villager may name the township head while choosing their village); then a report naming
+    one of that office's own leaders goes one level up."""
     ids = set(person_ids)
+    office = office_for_unit(subject_unit)
+    for post in current_posts_of(ids, on):
+        candidate = office_for_unit(post.unit)
+        if candidate.depth < office.depth:
+            office = candidate
     leaders = set(current_posts(office, on).filter(post_type__in=OWN_LEADER_POSTS.get(office.level, ()))
                   .values_list("person_id", flat=True))
     if ids & leaders and office.parent_id is not None:
@@ -51,14 +59,31 @@ def route(subject_unit: Unit, person_ids: Iterable[int], on: date) -> tuple[Unit
     return office, RoutingChoices.JURISDICTION
 
 
-def match_people(subject_unit: Unit, name: str, on: date) -> list[int]:
-    """Registered office holders of ``subject_unit`` (and the units below it) with exactly this name."""
-    name = (name or "").strip()
-    if not name:
+def current_posts_of(person_ids, on: date):
+    return Post.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), person_id__in=person_ids,
+                               start_date__lte=on).select_related("unit")
+
+
+def _ancestor_ids(unit: Unit) -> list[int]:
+    ids, current = [], unit
+    while current.parent_id is not None:
+        ids.append(current.parent_id)
+        current = current.parent
+    return ids
+
+
+def match_people(subject_unit: Unit, text: str, on: date) -> list[int]:
+    """Registered office holders whose name appears in what the reporter wrote about whom (``text``),
+    in ``subject_unit``, the units below it, or the units above it (the township and county leaders a
+    villager may name). Matching generously errs on the safe side: a person matched is excluded from
+    the report; a handler sees who was matched."""
+    text = (text or "").strip()
+    if not text:
         return []
-    posts = Post.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on,
-                                unit__path__startswith=subject_unit.path, person__name=name)
-    return sorted(set(posts.values_list("person_id", flat=True)))
+    where = Q(unit__path__startswith=subject_unit.path) | Q(unit_id__in=_ancestor_ids(subject_unit))
+    posts = Post.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), where, start_date__lte=on)
+    return sorted({pid for pid, name in posts.values_list("person_id", "person__name")
+                   if len(name) >= 2 and name in text})
 
 
 def offices() -> list[Unit]:
