@@ -96,6 +96,9 @@ NOUNS: dict[str, dict[str, frozenset[str]]] = {
     "inspection_finding": {"view": _ASSESSMENT_READERS, "act": frozenset(_INSPECTORS)},
     "assessment_framework": {"view": EVERY_ROLE - {"accountant", "villager_representative"},
                              "act": frozenset({"county_commission", "sysadmin"})},
+    # reports (检举控告): need to know, the handling offices only (纪检监察机关处理检举控告工作规则, Art. 47)
+    "report": {"view": frozenset(_INSPECTORS), "act": frozenset(_INSPECTORS)},
+    "own_report_key": {"view": frozenset(_INSPECTORS), "act": frozenset(_INSPECTORS)},
 }
 
 

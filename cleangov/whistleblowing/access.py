@@ -3,7 +3,7 @@ reporter are kept confidential; nothing goes to the accused).
 
 | noun               | roles                 | reach                                                            |
 | ------------------ | --------------------- | ---------------------------------------------------------------- |
-| report (handle)    | township_discipline   | reports whose handling office is their township                  |
+| report (handle)    | township_discipline   | reports whose handling office is their township, about a unit in their scope |
 |                    | county_commission     | every report of the county (the higher organ may take any over)  |
 | statistics         | HANDLER_ROLES         | the same reports, counted with small cells suppressed            |
 | everyone else      | none (404)            | auditors and administrators included: report content is need-to-know |
@@ -25,7 +25,11 @@ HANDLER_ROLES = frozenset({R.TOWNSHIP_DISCIPLINE, R.COUNTY_COMMISSION})
 def visible_reports(user) -> QuerySet:
     from .models import Recusal, Report, ReportSubject
 
-    qs = Report.objects.filter(scope_q(user, roles=HANDLER_ROLES, path_field="office__path"))
+    # Both the handling office and the unit reported on lie in the user's scope: a township handler
+    # never sees a report about their township sent up to the county, and a handler holding the
+    # township without its villages sees only reports about the township itself.
+    qs = Report.objects.filter(scope_q(user, roles=HANDLER_ROLES, path_field="office__path"),
+                               scope_q(user, roles=HANDLER_ROLES, path_field="subject_unit__path"))
     qs = exclude_conflicts(qs, user, through_model=ReportSubject, object_field="report")
     if getattr(user, "is_authenticated", False):
         qs = qs.filter(~Exists(Recusal.objects.filter(report=OuterRef("pk"), user=user)))

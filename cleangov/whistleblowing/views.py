@@ -80,6 +80,7 @@ def unlock(request):
 @login_required
 @require_POST
 def lock(request):
+    require_handler(request.user)
     response = redirect("whistleblowing:inbox")
     keys.forget(request, response)
     return response
@@ -202,9 +203,11 @@ def attachment(request, report_id, attachment_id, which):
     """The cleaned copy, or the sealed original (evidence; an audit event says who opened it)."""
     report = access_report_by_id(request.user, report_id)
     item = get_object_or_404(report.attachments, pk=attachment_id)
-    key = _report_key(request, report)
-    if key is None or which not in ("clean", "original"):
+    if which not in ("clean", "original"):
         raise Http404
+    key = _report_key(request, report)
+    if key is None:
+        return redirect("whistleblowing:unlock")
     meta = crypto.decrypt_json(key, item.meta)
     stored = item.cleaned if which == "clean" else item.original
     with stored.open("rb") as fh:
