@@ -215,6 +215,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # The ALTCHA proof-of-work (public forms) hashes in Web Workers it creates from blob: URLs of
+        # its own same-origin script; without this the widget stays at "Verifying..." for ever.
+        "worker-src": [SELF, "blob:"],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
