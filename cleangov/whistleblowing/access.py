@@ -3,7 +3,7 @@ reporter are kept confidential; nothing goes to the accused).
 
 | noun               | roles                 | reach                                                            |
 | ------------------ | --------------------- | ---------------------------------------------------------------- |
-| report (handle)    | township_discipline   | reports whose handling office is their township, about a unit in their scope |
+| report (handle)    | township_discipline   | reports sent to their township's office about a unit in scope     |
 |                    | county_commission     | every report of the county (the higher organ may take any over)  |
 | statistics         | HANDLER_ROLES         | the same reports, counted with small cells suppressed            |
 | everyone else      | none (404)            | auditors and administrators included: report content is need-to-know |

@@ -56,7 +56,7 @@ def _database_bytes() -> bytes:
     cmd = ["pg_dump", "--no-owner", "-h", settings_dict.get("HOST") or "127.0.0.1",
            "-p", str(settings_dict.get("PORT") or 5432), "-U", settings_dict.get("USER") or "postgres",
            settings_dict["NAME"]]
-    return subprocess.run(cmd, check=True, capture_output=True, env=env, timeout=120).stdout  # noqa: S603
+    return subprocess.run(cmd, check=True, capture_output=True, env=env, timeout=120).stdout
 
 
 def _media_bytes(root: Path) -> bytes:

@@ -1,7 +1,7 @@
 """Metadata removal from JPEG, PDF and DOCX, and small-cell suppression of statistics."""
 
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pikepdf
 import pytest
@@ -59,7 +59,7 @@ def _docx():
     doc.add_paragraph("账目如下")
     props = doc.core_properties
     props.author, props.last_modified_by, props.title = "Wang Wu", "Wang Wu's laptop", "Accounts"
-    props.created = datetime(2026, 11, 1, 9, 30)
+    props.created = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

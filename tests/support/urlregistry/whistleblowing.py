@@ -1,7 +1,8 @@
 """The reports app's entries in the permission matrix (tests/support/urlregistry/__init__.py).
 
 A report about a village is routed to the township discipline office of side "a" or "b": both the
-village and the township must lie in the persona's scope; the county commission handles every office. Keys are set up once with the personas' password, at
+village and the township must lie in the persona's scope; the county commission handles every
+office. Keys are set up once with the personas' password, at
 libsodium's cheapest Argon2id cost (the protocol is the same; the matrix does not wait on it).
 """
 
