@@ -1,9 +1,19 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.support.county import PASSWORD
 
 from .helpers import set_up_keys
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Pages and messages in English, whatever the default language (the zh-Hans catalog is complete;
+    tests/i18n checks it)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
