@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "cleangov.finance",
     "cleangov.rectification",
     "cleangov.cases",
+    "cleangov.whistleblowing",
     "cleangov.assessment",
     "cleangov.finance.dashboards",  # dashboards' summary tables (docs/finance-dashboards.md)
 ]
@@ -216,6 +217,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # The ALTCHA proof-of-work (public forms) hashes in Web Workers it creates from blob: URLs of
+        # its own same-origin script; without this the widget stays at "Verifying..." for ever.
+        "worker-src": [SELF, "blob:"],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
@@ -273,11 +277,23 @@ def _altcha_key():
 
 ALTCHA_HMAC_KEY = _altcha_key()
 
+# --- Reports (cleangov/whistleblowing, docs/whistleblowing.md) ---------------------------------------
+# Argon2id cost of receipt codes and handler keys (libsodium's "interactive" level by default: about
+# 0.1-0.3 s and 64 MiB per derivation); tests lower it except where they measure it.
+CLEANGOV_WB_KDF_OPSLIMIT = int(os.environ.get("CLEANGOV_WB_KDF_OPSLIMIT", 2))
+CLEANGOV_WB_KDF_MEMLIMIT = int(os.environ.get("CLEANGOV_WB_KDF_MEMLIMIT", 64 * 1024 * 1024))
+CLEANGOV_WB_MAX_FILE_BYTES = int(os.environ.get("CLEANGOV_WB_MAX_FILE_BYTES", 10 * 1024 * 1024))
+CLEANGOV_WB_MAX_REQUEST_BYTES = int(os.environ.get("CLEANGOV_WB_MAX_REQUEST_BYTES", 30 * 1024 * 1024))
+CLEANGOV_WB_SUBMIT_PER_MINUTE = int(os.environ.get("CLEANGOV_WB_SUBMIT_PER_MINUTE", 30))
+CLEANGOV_WB_FOLLOW_PER_MINUTE = int(os.environ.get("CLEANGOV_WB_FOLLOW_PER_MINUTE", 60))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CLEANGOV_LOG_LEVEL", "WARNING")},
+    # Pillow logs every EXIF tag's value at DEBUG (camera, GPS, owner of a reporter's photo): never below INFO.
+    "loggers": {"PIL": {"level": "INFO"}},
 }
 
 # --- Upload limits (cleangov/core/uploads.py, docs/uploads.md) -----------------------------------

@@ -118,6 +118,9 @@ NOUNS: dict[str, dict[str, frozenset[str]]] = {
     "case_decision": {"act": frozenset({"county_commission", "county_leader", "township_secretary"})},
     "case_recusal": {"act": frozenset({"county_commission", "township_discipline", "county_leader",
                                        "township_secretary", "auditor"})},
+    # reports (检举控告): need to know, the handling offices only (纪检监察机关处理检举控告工作规则, Art. 47)
+    "report": {"view": frozenset(_INSPECTORS), "act": frozenset(_INSPECTORS)},
+    "own_report_key": {"view": frozenset(_INSPECTORS), "act": frozenset(_INSPECTORS)},
 }
 
 

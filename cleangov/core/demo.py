@@ -23,6 +23,8 @@ class DemoContext:
     users: dict = field(default_factory=dict)  # role code → demo User
     size: str = "normal"
     log: object = print
+    # The demo logins' password: steps that seal data to a user's password (the report handlers' keys) need it.
+    password: str = ""
 
 
 def contributors():

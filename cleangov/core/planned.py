@@ -27,10 +27,6 @@ PLANNED_MODULES = (
                     "questions."),
                   frozenset({"village_secretary", "committee_director", "supervision_member", "liaison_cadre",
                              "township_secretary", "township_discipline", "county_commission"})),
-    PlannedModule("whistleblowing", _("Reports (tip-offs)"),
-                  _("Anonymous reports with receipt codes, triage and disposal, with the accused and relatives "
-                    "excluded."),
-                  frozenset({"county_commission", "township_discipline"})),
     PlannedModule("democracy", _("Democratic management"),
                   _("Four discussions, two disclosures; one-matter-one-discussion levies; meetings with quorum "
                     "checks."),

@@ -59,7 +59,10 @@ class PublicPrivacyMiddleware:
         allowed = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
         for name in [name for name in response.cookies if name not in allowed]:
             del response.cookies[name]
-        response.headers["Referrer-Policy"] = "no-referrer"  # a link out must not tell where the reader came from
+        # A link out must not tell where the reader came from. "same-origin", not "no-referrer": under
+        # no-referrer browsers send "Origin: null" with a form's POST and Django's CSRF check refuses
+        # every public form. Within the site the referrer reaches only this middleware, which drops it.
+        response.headers["Referrer-Policy"] = "same-origin"
         return response
 
 

@@ -148,7 +148,8 @@ def build_demo(*, seed: int = DEFAULT_SEED, size: str = "normal", log=print, pro
         users = _create_users(demo.logins, password)
         context = DemoContext(county=county, system_user=None,
                               rng=random.Random(seed + 1),  # noqa: S311 - seeded demo data
-                              today=timezone.localdate(), users=users, size=size, log=log)
+                              today=timezone.localdate(), users=users, size=size, log=log,
+                              password=password)
         for label, build in contributors():
             step = time.monotonic()
             build(context)

@@ -1,0 +1,54 @@
+from django.utils.translation import gettext_lazy as _
+
+from cleangov.core.declarations import AppDeclaration, CleanGovAppConfig, HomeCard, Link, PublicLink
+
+
+class WhistleblowingConfig(CleanGovAppConfig):
+    name = "cleangov.whistleblowing"
+    label = "whistleblowing"
+    verbose_name = _("Reports (tip-offs)")
+
+    def declare(self) -> AppDeclaration:
+        from . import demo_data, matters, metrics
+        from .access import HANDLER_ROLES
+
+        return AppDeclaration(
+            home_cards=(HomeCard(
+                _("Reports (tip-offs)"),
+                _("Anonymous and real-name reports with receipt codes, sealed so that only your office can read "
+                  "them; triage and disposal by the rules, with the accused and relatives excluded."),
+                "whistleblowing:inbox", HANDLER_ROLES),),
+            nav=(Link("whistleblowing", _("Reports"), "whistleblowing:inbox", roles=HANDLER_ROLES),),
+            public_links=(
+                PublicLink(_("Report a problem"), _("Report a violation safely, anonymously if you wish. You get a "
+                                                    "receipt code to follow your report."), "public_report:report", 20),
+                PublicLink(_("Follow your report"), _("Read the answer to your report with your receipt code."),
+                           "public_report:follow", 21),
+            ),
+            event_labels={
+                "whistleblowing.report_registered": _("Report registered"),
+                "whistleblowing.report_registered_repeat": _("Report registered as a repeat"),
+                "whistleblowing.report_accepted": _("Report accepted"),
+                "whistleblowing.report_not_accepted": _("Report not accepted"),
+                "whistleblowing.report_forwarded": _("Report forwarded to another office"),
+                "whistleblowing.report_disposed": _("Report disposal decided"),
+                "whistleblowing.report_closed": _("Report closed"),
+                "whistleblowing.report_transferred": _("Report transferred for investigation"),
+                "whistleblowing.rectification_requested": _("Rectification requested from a report"),
+                "whistleblowing.reporter_told": _("Message sent to the reporter"),
+                "whistleblowing.note_added": _("Handler note added to a report"),
+                "whistleblowing.handler_recused": _("Handler withdrew from a report"),
+                "whistleblowing.identity_requested": _("Reporter identity requested"),
+                "whistleblowing.identity_approved": _("Reporter identity request approved"),
+                "whistleblowing.identity_refused": _("Reporter identity request refused"),
+                "whistleblowing.identity_viewed": _("Reporter identity viewed"),
+                "whistleblowing.false_accusation_recorded": _("False accusation recorded"),
+                "whistleblowing.original_opened": _("Original attachment opened"),
+                "whistleblowing.handler_key_set_up": _("Handler key set up"),
+                "whistleblowing.office_keys_shared": _("Office keys shared with handlers"),
+            },
+            metrics=metrics.METRICS,
+            demo=demo_data.build,
+            linked_matters=matters.linked_matters,
+            timeline_steps=matters.timeline_steps,
+        )

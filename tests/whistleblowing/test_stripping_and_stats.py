@@ -1,0 +1,112 @@
+"""Metadata removal from JPEG, PDF and DOCX, and small-cell suppression of statistics."""
+
+import io
+from datetime import UTC, datetime
+
+import pikepdf
+import pytest
+from docx import Document
+from PIL import ExifTags, Image
+
+from cleangov.whistleblowing.stats import build_table, suppress
+from cleangov.whistleblowing.stripping import UnsupportedFile, clean
+
+
+def _jpeg():
+    img = Image.new("RGB", (64, 48), (10, 120, 200))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0110] = "Model-X"  # Model
+    exif[0x0132] = "2026:11:30 21:14:05"  # DateTime
+    gps = {1: "N", 2: (30.0, 15.0, 7.5), 3: "E", 4: (110.0, 20.0, 1.0)}
+    exif[ExifTags.IFD.GPSInfo] = gps
+    out = io.BytesIO()
+    img.save(out, format="JPEG", exif=exif, comment=b"taken by Li Si")
+    return out.getvalue()
+
+
+def test_jpeg_loses_exif_gps_and_comment():
+    data = _jpeg()
+    cleaned = clean("photo.jpg", data)
+    with Image.open(io.BytesIO(cleaned.data)) as img:
+        assert not img.getexif() and "comment" not in img.info and img.size == (64, 48)
+    assert b"PhoneMaker" not in cleaned.data and b"Li Si" not in cleaned.data
+    assert {"EXIF Make", "EXIF Model", "EXIF DateTime", "EXIF GPS position", "comment"} <= set(cleaned.removed)
+
+
+def _pdf():
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.docinfo["/Author"] = "Zhang San"
+    pdf.docinfo["/Creator"] = "Office of Village 3"
+    with pdf.open_metadata() as meta:
+        meta["dc:creator"] = ["Zhang San"]
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_pdf_loses_document_information_and_xmp():
+    cleaned = clean("scan.pdf", _pdf())
+    assert b"Zhang San" not in cleaned.data and b"Village 3" not in cleaned.data
+    with pikepdf.open(io.BytesIO(cleaned.data)) as pdf:
+        assert len(pdf.docinfo) == 0 and "/Metadata" not in pdf.Root and len(pdf.pages) == 1
+    assert {"PDF Author", "PDF XMP metadata"} <= set(cleaned.removed)
+
+
+def _docx():
+    doc = Document()
+    doc.add_paragraph("账目如下")
+    props = doc.core_properties
+    props.author, props.last_modified_by, props.title = "Wang Wu", "Wang Wu's laptop", "Accounts"
+    props.created = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def test_docx_loses_core_properties():
+    cleaned = clean("notes.docx", _docx())
+    doc = Document(io.BytesIO(cleaned.data))
+    props = doc.core_properties
+    assert props.author == "" and props.last_modified_by == "" and props.title == ""
+    assert props.created.year == 2000
+    assert doc.paragraphs[0].text == "账目如下"
+    assert {"DOCX author", "DOCX last_modified_by", "DOCX title", "DOCX created"} <= set(cleaned.removed)
+
+
+def test_other_files_are_refused():
+    with pytest.raises(UnsupportedFile):
+        clean("run.exe", b"MZ\x90\x00" + b"\x00" * 20)
+    with pytest.raises(UnsupportedFile):
+        clean("photo.pdf", _jpeg())  # the name does not match the content
+
+
+# --- statistics ------------------------------------------------------------------------------------
+ROWS, COLS = ["u1", "u2", "u3"], ["a", "b", "c"]
+
+
+def test_small_cells_and_their_complements_are_hidden():
+    counts = {("u1", "a"): 12, ("u1", "b"): 3, ("u1", "c"): 9,
+              ("u2", "a"): 7, ("u2", "b"): 8, ("u2", "c"): 6,
+              ("u3", "a"): 10, ("u3", "b"): 11, ("u3", "c"): 14}
+    hidden = suppress(counts, ROWS, COLS)
+    assert hidden[("u1", "b")]  # primary: 3
+    # row u1 and column b each hide at least two cells, so neither total gives the 3 back
+    for line in ([("u1", c) for c in COLS], [(r, "b") for r in ROWS]):
+        assert sum(hidden[cell] for cell in line) >= 2
+    # and every row and column that hides something hides at least two cells
+    for r in ROWS:
+        assert sum(hidden[(r, c)] for c in COLS) in (0, 2, 3)
+    for c in COLS:
+        assert sum(hidden[(r, c)] for r in ROWS) in (0, 2, 3)
+
+
+def test_built_table_never_shows_a_count_under_five():
+    values = [("u1", "a")] * 3 + [("u1", "b")] * 6 + [("u2", "a")] * 7 + [("u2", "b")] * 1 + [("u3", "c")] * 2
+    table = build_table(values, [(r, r) for r in ROWS], [(c, c) for c in COLS])
+    shown = [v for v in table.cells.values() if v is not None]
+    shown += [v for v in table.row_totals.values() if v is not None]
+    shown += [v for v in table.col_totals.values() if v is not None] + [table.total]
+    assert all(v == 0 or v >= 5 for v in shown)
+    assert table.row_totals["u3"] is None  # a total of 2 is itself hidden
