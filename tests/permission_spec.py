@@ -45,6 +45,13 @@ _LEDGER_INSPECTORS = {"county_commission", "county_leader", "auditor", "township
 # Who records the matrix's record-book kind (cadre_duty in cleangov/data/ledgers/kinds.yaml).
 _CADRE_DUTY_RECORDERS = {"liaison_cadre", "village_secretary", "committee_director"}
 
+# Democratic management: every village role, the township and the county overseers and the township's
+# agency accounting centre read it; villagers' concerns name the villager and stay with the liaison
+# cadre, the village leaders and the discipline side; the supervision committee reviews the vouchers.
+_DEMOCRACY_READERS = EVERY_ROLE - {"sysadmin", "department_head", "department_staff"}
+_CONCERN_READERS = {"liaison_cadre", "village_secretary", "committee_director", "township_secretary",
+                    "township_leader", "township_discipline", "county_commission"}
+
 NOUNS: dict[str, dict[str, frozenset[str]]] = {
     # core and accounts
     "home": {"view": EVERY_ROLE},
@@ -96,6 +103,10 @@ NOUNS: dict[str, dict[str, frozenset[str]]] = {
     "inspection_finding": {"view": _ASSESSMENT_READERS, "act": frozenset(_INSPECTORS)},
     "assessment_framework": {"view": EVERY_ROLE - {"accountant", "villager_representative"},
                              "act": frozenset({"county_commission", "sysadmin"})},
+    # democracy
+    "democracy": {"view": frozenset(_DEMOCRACY_READERS)},
+    "democracy_concern": {"view": frozenset(_CONCERN_READERS)},
+    "democracy_review_line": {"act": frozenset({"supervision_member"})},
 }
 
 

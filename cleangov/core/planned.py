@@ -39,9 +39,4 @@ PLANNED_MODULES = (
     PlannedModule("cases", _("Accountability cases"),
                   _("A staged accountability workflow with the regulation's forms, time limits and appeals."),
                   frozenset({"county_commission", "township_discipline"})),
-    PlannedModule("democracy", _("Democratic management"),
-                  _("Four discussions, two disclosures; one-matter-one-discussion levies; meetings with quorum "
-                    "checks."),
-                  frozenset({"village_secretary", "committee_director", "supervision_member",
-                             "villager_representative", "liaison_cadre"})),
 )

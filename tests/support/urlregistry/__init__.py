@@ -38,6 +38,9 @@ PUBLIC_URL_NAMES = frozenset({
     "finance:api_batches",
     "finance:api_batch",
     "ledgers:checkpoints_json",  # published ledger checkpoints: public by design (docs/ledgers.md)
+    # the villagers' side of democracy (tests/democracy/test_public.py)
+    "democracy_public:villages", "democracy_public:village", "democracy_public:appraisal",
+    "democracy_public:concern_follow",
 })
 # Whole namespaces and path prefixes left out: Django's admin (superusers only, its own
 # permission system), i18n and static files.
