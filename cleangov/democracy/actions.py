@@ -188,7 +188,7 @@ def _next_resolution_ref(decision: Decision, body: str, held_on: date) -> str:
 
 
 @transaction.atomic
-def do_record_decision_meeting(decision: Decision, *, acting_user, body: str, held_on: date, present: int | None,
+def do_record_decision_meeting(decision: Decision, *, acting_user, body: str, held_on: date, present: int | None = None,
                                votes_for: int, votes_against: int = 0, abstentions: int = 0,
                                expected: int | None = None, attendee_ids=(), minutes: str = "",
                                resolution_text: str = "") -> DecisionMeeting:
@@ -286,6 +286,7 @@ def do_take_levy_step(plan: LevyPlan, *, acting_user, name: str, reason: str = "
     if name == "approve":
         decided = (DecisionStatusChoices.DECIDED, DecisionStatusChoices.RESOLUTION_DISCLOSED,
                    DecisionStatusChoices.RESULT_DISCLOSED)
+        decision = Decision.objects.filter(pk=getattr(decision, "pk", None)).first()
         if decision is None or decision.unit_id != plan.unit_id or decision.status not in decided:
             raise ValidationError({"decision": _("Link the villagers' meeting resolution that approved the plan.")})
         _check_caps(plan.unit, plan.year, plan.cash_per_person, plan.workdays_per_labourer, exclude_pk=plan.pk)
@@ -418,7 +419,7 @@ def do_answer_voucher_query(line: ReviewLine, *, acting_user, answer: str) -> Re
 
 
 @transaction.atomic
-def do_complete_monthly_review(review: MonthlyReview, *, acting_user) -> MonthlyReview:
+def do_complete_monthly_review(review: MonthlyReview, *, acting_user, on_date: date | None = None) -> MonthlyReview:
     review = MonthlyReview.objects.select_for_update().select_related("unit").get(pk=review.pk)
     if review.status == ReviewStatusChoices.DONE:
         raise ValidationError(_("This month's review is complete."))
@@ -427,7 +428,7 @@ def do_complete_monthly_review(review: MonthlyReview, *, acting_user) -> Monthly
     if pending or unanswered:
         raise ValidationError(_("%(pending)s line(s) not reviewed and %(queried)s query(ies) not answered yet.") % {
             "pending": pending, "queried": unanswered})
-    review.status, review.completed_on = ReviewStatusChoices.DONE, timezone.localdate()
+    review.status, review.completed_on = ReviewStatusChoices.DONE, on_date or timezone.localdate()
     review.save()
     meet_deadlines(review, rule=REVIEW_RULE, acting_user=acting_user)
     record_event(acting_user=acting_user, event_code="democracy.review_completed", subject=review,
