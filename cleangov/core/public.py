@@ -59,7 +59,10 @@ class PublicPrivacyMiddleware:
         allowed = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
         for name in [name for name in response.cookies if name not in allowed]:
             del response.cookies[name]
-        response.headers["Referrer-Policy"] = "no-referrer"  # a link out must not tell where the reader came from
+        # A link out must not tell where the reader came from; "no-referrer" would also make browsers send
+        # "Origin: null" with the portal's own form posts, which Django's CSRF check refuses. The referrer
+        # that same-origin requests still carry is removed above, on arrival.
+        response.headers["Referrer-Policy"] = "same-origin"
         return response
 
 
