@@ -32,7 +32,15 @@ from cleangov.core.audit import record_event
 from cleangov.orgs.conflicts import check_conflict_of_interest
 
 from .choices import AppraisalResultChoices, AppraisalStatusChoices, RatingChoices
-from .models import Appraisal, AppraisalCandidate, AppraisalToken, Ballot, BallotMark, TerminationProcedure
+from .models import (
+    Appraisal,
+    AppraisalCandidate,
+    AppraisalToken,
+    Ballot,
+    BallotMark,
+    PaperBallotEntry,
+    TerminationProcedure,
+)
 
 MIN_GROUP = 5  # no result is shown for fewer ballots (k-anonymity)
 MAX_SLIPS_PER_BATCH = 2000
@@ -110,6 +118,46 @@ def do_cast_ballot(*, token: str, ratings: dict[int, tuple[str, str]]) -> None:
         for cid, (rating, comment) in sorted(ratings.items()))
 
 
+def do_enter_paper_ballot(appraisal: Appraisal, *, acting_user, token: str, ratings: dict[int, str]) -> str:
+    """Two tellers enter each paper ballot (the slip is printed on it). The first entry waits; the second,
+    by another teller, must be identical, and then the ballot is cast like one from a phone. Returns
+    "waiting" or "cast". Like a phone ballot, no audit event per ballot. When the entries differ, the
+    waiting one is dropped (committed) and both tellers enter the paper again."""
+    outcome, names = _enter_paper_ballot(appraisal, acting_user=acting_user, token=token, ratings=ratings)
+    if outcome == "differ":
+        raise ValidationError(_("The two entries differ for %(names)s: both tellers enter the paper ballot "
+                                "again.") % {"names": ", ".join(names)})
+    return outcome
+
+
+@transaction.atomic
+def _enter_paper_ballot(appraisal: Appraisal, *, acting_user, token: str, ratings: dict[int, str]):
+    appraisal = Appraisal.objects.select_for_update().get(pk=appraisal.pk)
+    check_conflict_of_interest(acting_user, subject_people=list(
+        appraisal.candidates.values_list("person_id", flat=True)))
+    if appraisal.status != AppraisalStatusChoices.OPEN:
+        raise ValidationError(_("Paper ballots are entered while the vote is open."))
+    digest = token_hash(token)
+    if not AppraisalToken.objects.filter(pk=digest, appraisal=appraisal).exists():
+        raise SlipRefused(_("This slip is not valid: it was already used, mistyped, or the vote is closed."))
+    ratings = {str(k): v for k, v in ratings.items()}
+    waiting = PaperBallotEntry.objects.filter(appraisal=appraisal, token_hash=digest).first()
+    if waiting is None:
+        PaperBallotEntry.objects.create(appraisal=appraisal, token_hash=digest, ratings=ratings,
+                                        entered_by=acting_user)
+        return "waiting", []
+    if waiting.entered_by_id == acting_user.pk:
+        raise ValidationError(_("A second teller must enter this ballot again."))
+    if waiting.ratings != ratings:
+        names = [c.person.name for c in appraisal.candidates.select_related("person")
+                 if waiting.ratings.get(str(c.pk)) != ratings.get(str(c.pk))]
+        waiting.delete()
+        return "differ", names
+    waiting.delete()
+    do_cast_ballot(token=token, ratings={int(k): (v, "") for k, v in ratings.items()})
+    return "cast", []
+
+
 def is_not_competent(candidate: AppraisalCandidate) -> bool:
     """More than half of the cadre's ballots dissatisfied. 村民委员会组织法 Art. 33 does not define "not
     competent"; local appraisal rules commonly use this threshold."""
@@ -127,6 +175,7 @@ def do_close_appraisal(appraisal: Appraisal, *, acting_user) -> Appraisal:
     if appraisal.status != AppraisalStatusChoices.OPEN:
         raise ValidationError(_("Only an open appraisal can be closed."))
     AppraisalToken.objects.filter(appraisal=appraisal).delete()
+    PaperBallotEntry.objects.filter(appraisal=appraisal).delete()
     appraisal.ballots_cast = Ballot.objects.filter(appraisal=appraisal).count()
     appraisal.status = AppraisalStatusChoices.CLOSED
     appraisal.closed_on = timezone.localdate()

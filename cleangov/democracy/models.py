@@ -389,3 +389,23 @@ class VillageRule(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PaperBallotEntry(models.Model):
+    """A paper ballot entered by a first teller and waiting for a second teller's identical entry.
+    Keyed by the slip printed on the paper; no time, no voter (the paper came out of the ballot box)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    appraisal = models.ForeignKey(Appraisal, verbose_name=_("appraisal"), on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(_("slip hash"), max_length=64)
+    ratings = models.JSONField(_("ratings"), default=dict)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("first teller"),
+                                   on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("paper ballot awaiting the second teller")
+        verbose_name_plural = _("paper ballots awaiting the second teller")
+        constraints = [models.UniqueConstraint(fields=["appraisal", "token_hash"], name="democracy_paper_once")]
+
+    def __str__(self) -> str:
+        return str(self.id)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cleangov.core.access import require_role
@@ -34,6 +36,8 @@ from .forms import (
     RuleForm,
     RuleReviewForm,
     SlipsForm,
+    TokenForm,
+    ballot_form_class,
 )
 from .models import Decision, LevyPlan, MonthlyReview, RepresentativesMeeting, VillageRule
 from .workflow import DECISION_WORKFLOW, LEVY_WORKFLOW, MEETING_STEPS, PLAIN_DECISION_STEPS, RULE_WORKFLOW
@@ -261,8 +265,6 @@ def review_line(request, line_id):
                 actions.do_review_voucher_line(line, acting_user=request.user, verdict=form.cleaned_data["verdict"],
                                                reason=form.cleaned_data["reason"])
     except ValidationError as exc:
-        from django.contrib import messages
-
         messages.error(request, " ".join(exc.messages))
     return redirect("democracy:review_detail", line.review_id)
 
@@ -275,6 +277,7 @@ def appraisal_detail(request, appraisal_id):
     can_run = A.visible_appraisals(request.user).filter(pk=appraisal.pk).filter(
         unit__in=[appraisal.unit]).exists() and A.can_act(request.user, appraisal.unit, "appraisal")
     slips_form = SlipsForm()
+    paper_form = None
     error = None
     if request.method == "POST":
         if not can_run:
@@ -291,6 +294,16 @@ def appraisal_detail(request, appraisal_id):
                                       {"appraisal": appraisal, "tokens": tokens})
                     response["Cache-Control"] = "no-store"
                     return response
+            elif step == "paper":
+                paper_form = _paper_form(appraisal, request.POST)
+                if paper_form.is_valid():
+                    d = paper_form.cleaned_data
+                    outcome = ballots.do_enter_paper_ballot(
+                        appraisal, acting_user=request.user, token=d["token"],
+                        ratings={c.pk: d[f"rating_{c.pk}"] for c in appraisal.candidates.all()})
+                    messages.success(request, _("Entered: waiting for the second teller.") if outcome == "waiting"
+                                     else _("Both tellers agree: the paper ballot is counted."))
+                    return redirect("democracy:appraisal_detail", appraisal.pk)
             elif step == "open":
                 actions.do_open_appraisal(appraisal, acting_user=request.user)
                 return redirect("democracy:appraisal_detail", appraisal.pk)
@@ -305,7 +318,20 @@ def appraisal_detail(request, appraisal_id):
     return render(request, "democracy/appraisal_detail.html", {
         "appraisal": appraisal, "candidates": appraisal.candidates.select_related("person"), "can_run": can_run,
         "slips_form": slips_form, "error": error, "min_group": ballots.MIN_GROUP,
-        "terminations": appraisal.terminations.select_related("person")})
+        "terminations": appraisal.terminations.select_related("person"),
+        "paper_form": paper_form if request.method == "POST" and request.POST.get("form") == "paper"
+        else _paper_form(appraisal)})
+
+
+def _paper_form(appraisal, data=None):
+    """The ballot form for tellers: the slip printed on the paper and a rating per cadre, no comments."""
+    candidates = list(appraisal.candidates.select_related("person"))
+    form = ballot_form_class(candidates)(data)
+    form.fields["token"].widget = TokenForm().fields["token"].widget
+    form.fields["token"].label = TokenForm().fields["token"].label
+    for c in candidates:
+        del form.fields[f"comment_{c.pk}"]
+    return form
 
 
 # --- concerns --------------------------------------------------------------------------------------

@@ -156,3 +156,34 @@ def test_no_stored_data_joins_a_voter_to_a_ballot(county, client, caplog):
                                                    "democracy_appraisaltoken"):
                 assert not columns & {"person_id", "user_id", "voter_id", "created_at", "updated_at", "timestamp",
                                       "actor_id"}, table
+
+
+def test_paper_ballots_count_when_two_tellers_agree(county, login):
+    from django.urls import reverse
+
+    from cleangov.accounts.actions import do_assign_role, do_create_user
+    from cleangov.democracy.ballots import do_enter_paper_ballot
+
+    a, tokens, runner = _appraisal(county, _cadres(county, 2))
+    second = do_create_user(acting_user=None, username="teller2", password=None)
+    do_assign_role(acting_user=None, user=second, role="supervision_member", unit=county.villages["a"])
+    first_cadre, second_cadre = a.candidates.order_by("pk")
+    ratings = {first_cadre.pk: "satisfied", second_cadre.pk: "basic"}
+    assert do_enter_paper_ballot(a, acting_user=runner, token=tokens[0], ratings=ratings) == "waiting"
+    with pytest.raises(ValidationError):  # the same teller twice
+        do_enter_paper_ballot(a, acting_user=runner, token=tokens[0], ratings=ratings)
+    with pytest.raises(ValidationError) as differ:  # the second teller read it differently
+        do_enter_paper_ballot(a, acting_user=second, token=tokens[0],
+                              ratings={**ratings, second_cadre.pk: "dissatisfied"})
+    assert second_cadre.person.name in " ".join(differ.value.messages)
+    assert Ballot.objects.filter(appraisal=a).count() == 0
+    # Through the page: the first teller, then the second.
+    url = reverse("democracy:appraisal_detail", args=[a.pk])
+    form = {"form": "paper", "token": tokens[0], f"rating_{first_cadre.pk}": "satisfied",
+            f"rating_{second_cadre.pk}": "basic"}
+    first = login(runner).post(url, form)
+    assert first.status_code == 302, (first.context["error"], first.context["paper_form"].errors)
+    assert login(second).post(url, form).status_code == 302
+    assert Ballot.objects.filter(appraisal=a).count() == 1
+    with pytest.raises(ValidationError):  # the slip is used
+        do_enter_paper_ballot(a, acting_user=runner, token=tokens[0], ratings=ratings)
