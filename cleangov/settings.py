@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "cleangov.rectification",
     "cleangov.cases",
     "cleangov.whistleblowing",
+    "cleangov.democracy",
     "cleangov.assessment",
     "cleangov.finance.dashboards",  # dashboards' summary tables (docs/finance-dashboards.md)
 ]

@@ -13,10 +13,12 @@ urlpatterns = [
     path("rectification/", include("cleangov.rectification.urls")),
     path("cases/", include("cleangov.cases.urls")),
     path("whistleblowing/", include("cleangov.whistleblowing.urls")),
+    path("democracy/", include("cleangov.democracy.urls")),
     # Public pages (no login): apps mount theirs at public/<prefix>/ above this line; the portal's
     # front page comes last so that a prefix is never taken for something else.
     path("public/outcomes/", include("cleangov.cases.public_urls")),
     path("public/report/", include("cleangov.whistleblowing.public_urls")),
+    path("public/", include("cleangov.democracy.public_urls")),
     path("public/", include("cleangov.core.public_urls")),
     path("django-admin/", admin.site.urls),
     path("", include("cleangov.core.urls")),

@@ -49,6 +49,12 @@ _CADRE_DUTY_RECORDERS = {"liaison_cadre", "village_secretary", "committee_direct
 # department's head for the department.
 _RECTIFICATION_READERS = {"county_commission", "county_leader", "auditor", "township_secretary", "township_leader",
                           "township_discipline", "department_head"}
+# Democratic management: every village role, the township and the county overseers and the township's
+# agency accounting centre read it; villagers' concerns name the villager and stay with the liaison
+# cadre, the village leaders and the discipline side; the supervision committee reviews the vouchers.
+_DEMOCRACY_READERS = EVERY_ROLE - {"sysadmin", "department_head", "department_staff"}
+_CONCERN_READERS = {"liaison_cadre", "village_secretary", "committee_director", "township_secretary",
+                    "township_leader", "township_discipline", "county_commission"}
 
 NOUNS: dict[str, dict[str, frozenset[str]]] = {
     # core and accounts
@@ -121,6 +127,10 @@ NOUNS: dict[str, dict[str, frozenset[str]]] = {
     # reports (检举控告): need to know, the handling offices only (纪检监察机关处理检举控告工作规则, Art. 47)
     "report": {"view": frozenset(_INSPECTORS), "act": frozenset(_INSPECTORS)},
     "own_report_key": {"view": frozenset(_INSPECTORS), "act": frozenset(_INSPECTORS)},
+    # democracy
+    "democracy": {"view": frozenset(_DEMOCRACY_READERS)},
+    "democracy_concern": {"view": frozenset(_CONCERN_READERS)},
+    "democracy_review_line": {"act": frozenset({"supervision_member"})},
 }
 
 

@@ -27,9 +27,4 @@ PLANNED_MODULES = (
                     "questions."),
                   frozenset({"village_secretary", "committee_director", "supervision_member", "liaison_cadre",
                              "township_secretary", "township_discipline", "county_commission"})),
-    PlannedModule("democracy", _("Democratic management"),
-                  _("Four discussions, two disclosures; one-matter-one-discussion levies; meetings with quorum "
-                    "checks."),
-                  frozenset({"village_secretary", "committee_director", "supervision_member",
-                             "villager_representative", "liaison_cadre"})),
 )

@@ -59,9 +59,9 @@ class PublicPrivacyMiddleware:
         allowed = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
         for name in [name for name in response.cookies if name not in allowed]:
             del response.cookies[name]
-        # A link out must not tell where the reader came from. "same-origin", not "no-referrer": under
-        # no-referrer browsers send "Origin: null" with a form's POST and Django's CSRF check refuses
-        # every public form. Within the site the referrer reaches only this middleware, which drops it.
+        # A link out must not tell where the reader came from; "no-referrer" would also make browsers send
+        # "Origin: null" with the portal's own form posts, which Django's CSRF check refuses. The referrer
+        # that same-origin requests still carry is removed above, on arrival.
         response.headers["Referrer-Policy"] = "same-origin"
         return response
 

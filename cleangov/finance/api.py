@@ -246,3 +246,52 @@ def batch(request, batch_id):
     return JsonResponse(_batch_json(b), json_dumps_params={"ensure_ascii": False})
 
 
+
+
+# --- Read-only interface for the democracy app ------------------------------------------------------
+# The village's financial management group reviews each month's imported vouchers (民主理财, 村民委员会
+# 组织法 Art. 32), and a decision page lists the payments citing its resolution. Only active batches
+# count; nothing here writes. Declared in .importlinter's ignore_imports (democracy -> finance.api).
+_LINE_FIELDS = ("org_code", "line_id", "voucher_no", "voucher_date", "category", "amount", "summary", "payee",
+                "resolution_ref")
+
+
+def _active_lines(unit_id: int):
+    from .models import VoucherLine
+
+    return VoucherLine.objects.filter(unit_id=unit_id, batch__status=ImportBatchStatusChoices.ACTIVE)
+
+
+def month_lines(unit_id: int, month_start, month_end) -> list[dict]:
+    """The unit's active voucher lines dated within [month_start, month_end], as plain dicts with
+    ``key`` ("org_code|line_id") and the fields of _LINE_FIELDS."""
+    rows = (_active_lines(unit_id).filter(voucher_date__gte=month_start, voucher_date__lte=month_end)
+            .order_by("voucher_date", "voucher_no", "line_id").values(*_LINE_FIELDS))
+    return [{**row, "key": f"{row['org_code']}|{row['line_id']}"} for row in rows]
+
+
+def months_with_lines(unit_id: int, start, end) -> list:
+    """The first day of every month in [start, end] in which the unit has active voucher lines."""
+    dates = (_active_lines(unit_id).filter(voucher_date__gte=start, voucher_date__lte=end)
+             .values_list("voucher_date", flat=True).distinct())
+    return sorted({d.replace(day=1) for d in dates})
+
+
+def units_with_lines(start, end) -> dict[int, list]:
+    """unit id -> first days of the months in [start, end] with active voucher lines, for every unit."""
+    from .models import VoucherLine
+
+    rows = (VoucherLine.objects.filter(batch__status=ImportBatchStatusChoices.ACTIVE, voucher_date__gte=start,
+                                       voucher_date__lte=end).values_list("unit_id", "voucher_date").distinct())
+    out: dict[int, set] = {}
+    for unit_id, day in rows:
+        out.setdefault(unit_id, set()).add(day.replace(day=1))
+    return {unit_id: sorted(months) for unit_id, months in out.items()}
+
+
+def lines_citing_resolution(unit_id: int, resolution_ref: str) -> list[dict]:
+    """The unit's active voucher lines whose resolution reference is ``resolution_ref``."""
+    if not resolution_ref:
+        return []
+    rows = _active_lines(unit_id).filter(resolution_ref=resolution_ref).order_by("voucher_date").values(*_LINE_FIELDS)
+    return [{**row, "key": f"{row['org_code']}|{row['line_id']}"} for row in rows]

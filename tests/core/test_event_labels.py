@@ -42,6 +42,19 @@ DYNAMIC_CODES = {
     ("cases/actions.py", "f'cases.appeal_{transition.target}'"): {
         "cases.appeal_upheld", "cases.appeal_changed", "cases.appeal_revoked",
     },
+    # democracy: the targets of the steps taken without a meeting (cleangov/democracy/workflow.py)
+    ("democracy/actions.py", "f'democracy.decision_{transition.target}'"): {
+        "democracy.decision_proposed", "democracy.decision_discussed", "democracy.decision_resolution_disclosed",
+        "democracy.decision_result_disclosed", "democracy.decision_withdrawn",
+    },
+    ("democracy/actions.py", "f'democracy.levy_{transition.target}'"): {
+        "democracy.levy_approved", "democracy.levy_township_reviewed", "democracy.levy_county_filed",
+        "democracy.levy_collecting", "democracy.levy_settled", "democracy.levy_withdrawn", "democracy.levy_draft",
+    },
+    ("democracy/actions.py", "f'democracy.rule_{transition.target}'"): {
+        "democracy.rule_published", "democracy.rule_returned",
+    },
+    ("democracy/actions.py", "f'democracy.line_{verdict}'"): {"democracy.line_passed", "democracy.line_queried"},
 }
 # record_event itself hands its argument on to PendingEvent: not a code.
 PASS_THROUGH = {("core/audit.py", "event_code")}

@@ -21,7 +21,7 @@ def test_front_page_needs_no_login_and_sets_no_session(client):
     response = client.get("/public/", HTTP_USER_AGENT="Mozilla/5.0 marker-agent", REMOTE_ADDR="203.0.113.7")
     assert response.status_code == 200
     assert settings.SESSION_COOKIE_NAME not in response.cookies
-    assert response["Referrer-Policy"] == "same-origin"  # nothing to other sites; Origin kept for CSRF
+    assert response["Referrer-Policy"] == "same-origin"  # no-referrer makes form posts "Origin: null"
     assert b"/accounts/login/" not in response.content
 
 

@@ -65,6 +65,11 @@ ALLOW_LIST = {
     # The responsible post names an office, not a person; the action that starts the clock (assigning
     # a duty item) has checked the person who holds it.
     ("cleangov.deadlines.actions", "do_create_deadline", "responsible_post"),
+    # A decision meeting's attendance list records who was there, checked against the register.
+    ("cleangov.democracy.actions", "do_record_decision_meeting", "attendee_ids"),
+    # Amounts and head counts of a levy plan, not people.
+    ("cleangov.democracy.actions", "do_create_levy_plan", "cash_per_person"),
+    ("cleangov.democracy.actions", "do_create_levy_plan", "persons"),
 }
 
 # Parameters where naming oneself is allowed by office (a unit's first responsible person leads its
@@ -227,10 +232,18 @@ def _case_member(county, tmp_path, actor, person, user):
     do_add_case_member(_system_case(county), acting_user=actor, person=person, role="investigator")
 
 
+def _appraisal_candidate(county, tmp_path, actor, person, user):
+    from cleangov.democracy.actions import do_create_appraisal
+
+    do_create_appraisal(acting_user=actor, unit=county.villages["a"], year=2026, title="民主评议",
+                        electorate="villagers", candidate_people=[person])
+
+
 SCENARIOS = {
     ("cases", "do_register_case", "subject_people"): (RoleChoices.TOWNSHIP_DISCIPLINE, _register_case),
     ("cases", "do_add_case_subject", "person"): (RoleChoices.TOWNSHIP_DISCIPLINE, _case_subject),
     ("cases", "do_add_case_member", "person"): (RoleChoices.TOWNSHIP_DISCIPLINE, _case_member),
+    ("democracy", "do_create_appraisal", "candidate_people"): (RoleChoices.SUPERVISION_MEMBER, _appraisal_candidate),
     ("accounts", "do_assign_role", "user"): (RoleChoices.SYSADMIN, _assign_role),
     ("accounts", "do_save_user_from_admin", "user"): (RoleChoices.SYSADMIN, _save_user),
     ("assessment", "do_record_inspection_finding", "responsible_person"): (RoleChoices.COUNTY_COMMISSION,

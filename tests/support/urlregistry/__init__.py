@@ -41,6 +41,9 @@ PUBLIC_URL_NAMES = frozenset({
     # Public accountability outcomes: no login by design (tests/cases/test_public.py).
     "cases_public:outcomes",
     "cases_public:outcome",
+    # the villagers' side of democracy (tests/democracy/test_public.py)
+    "democracy_public:villages", "democracy_public:village", "democracy_public:appraisal",
+    "democracy_public:concern_follow",
 })
 # Whole namespaces and path prefixes left out: Django's admin (superusers only, its own
 # permission system), i18n and static files.
