@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "cleangov.ledgers",
     # finance before assessment: demo contributors run in this order, and the assessment reads finance metrics.
     "cleangov.finance",
+    "cleangov.disclosure",
     "cleangov.assessment",
     "cleangov.finance.dashboards",  # dashboards' summary tables (docs/finance-dashboards.md)
 ]

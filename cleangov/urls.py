@@ -10,8 +10,10 @@ urlpatterns = [
     path("ledgers/", include("cleangov.ledgers.urls")),
     path("assessment/", include("cleangov.assessment.urls")),
     path("finance/", include("cleangov.finance.urls")),
+    path("disclosure/", include("cleangov.disclosure.urls")),
     # Public pages (no login): apps mount theirs at public/<prefix>/ above this line; the portal's
     # front page comes last so that a prefix is never taken for something else.
+    path("public/", include("cleangov.disclosure.public_urls")),  # unit codes never match a lowercase prefix
     path("public/", include("cleangov.core.public_urls")),
     path("django-admin/", admin.site.urls),
     path("", include("cleangov.core.urls")),
