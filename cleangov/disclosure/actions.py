@@ -19,6 +19,7 @@ from cleangov.core import declarations
 from cleangov.core.audit import PendingEvent, record_event, record_events
 from cleangov.core.workflow import find_transition, may_take, validate_reason
 from cleangov.deadlines.api import cancel_deadlines, create_deadline, is_workday, meet_deadlines
+from cleangov.deadlines.workdays import get_calendar
 from cleangov.orgs.choices import UnitLevelChoices
 from cleangov.orgs.models import Unit
 
@@ -95,12 +96,14 @@ def _require(disclosure: Disclosure, name: str, acting_user):
 
 
 @transaction.atomic
-def do_schedule_disclosures(unit: Unit, *, through: date, acting_user, clocks_from: date | None = None) -> int:
+def do_schedule_disclosures(unit: Unit, *, through: date, acting_user, clocks_from: date | None = None,
+                            calendar=None) -> int:
     """Create the village's missing periodic items for every period ending on or before ``through``,
     and start a publication clock for those due from ``clocks_from`` on. Idempotent."""
     if unit.level != UnitLevelChoices.VILLAGE:
         return 0
     catalog = get_catalog()
+    calendar = calendar or get_calendar()
     existing = set(Disclosure.objects.filter(unit=unit, event_title="").values_list("catalog_code", "period_start"))
     new = []
     for entry in catalog.periodic:
@@ -108,7 +111,7 @@ def do_schedule_disclosures(unit: Unit, *, through: date, acting_user, clocks_fr
             if (entry.code, start) not in existing:
                 new.append(Disclosure(unit=unit, catalog_code=entry.code, catalog_version=catalog.version,
                                       group=entry.group, period_start=start, period_end=end,
-                                      due_date=entry.due_date(end)))
+                                      due_date=entry.due_date(end, calendar)))
     if not new:
         return 0
     Disclosure.objects.bulk_create(new)
@@ -129,9 +132,9 @@ def do_schedule_disclosures(unit: Unit, *, through: date, acting_user, clocks_fr
 
 def schedule_all(*, through: date, acting_user=None) -> int:
     """Every village's schedule up to ``through`` (the periodic job). Idempotent."""
-    total = 0
+    total, calendar = 0, get_calendar()
     for unit in Unit.objects.filter(level=UnitLevelChoices.VILLAGE).order_by("path"):
-        total += do_schedule_disclosures(unit, through=through, acting_user=acting_user)
+        total += do_schedule_disclosures(unit, through=through, acting_user=acting_user, calendar=calendar)
     return total
 
 

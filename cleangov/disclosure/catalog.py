@@ -17,7 +17,7 @@ import yaml
 from django.conf import settings
 from django.utils.translation import get_language
 
-from cleangov.deadlines.api import add_workdays, is_workday
+from cleangov.deadlines.workdays import get_calendar
 
 
 @dataclass(frozen=True)
@@ -68,8 +68,11 @@ class CatalogEntry:
             year, month = n_year, n_month
         return out
 
-    def due_date(self, period_end: date) -> date:
-        """When a period ending on ``period_end`` (or an event on that day) must be published."""
+    def due_date(self, period_end: date, calendar=None) -> date:
+        """When a period ending on ``period_end`` (or an event on that day) must be published.
+        ``calendar``: the deadline engine's working-day calendar (loaded once by a caller that asks
+        for many due dates)."""
+        calendar = calendar or get_calendar()
         rule = self.due
         if "day_of_next_month" in rule:
             first = period_end + timedelta(days=1)
@@ -77,13 +80,13 @@ class CatalogEntry:
                 first = (first.replace(day=1) + timedelta(days=32)).replace(day=1)
             day = first.replace(day=int(rule["day_of_next_month"]))
             if rule.get("rest_day_moves_on"):
-                while not is_workday(day):
+                while not calendar.is_workday(day):
                     day += timedelta(days=1)
             return day
         if "workdays_after_end" in rule:
-            return add_workdays(period_end, int(rule["workdays_after_end"])).date
+            return calendar.add_workdays(period_end, int(rule["workdays_after_end"])).date
         if "workdays_after_event" in rule:
-            return add_workdays(period_end, int(rule["workdays_after_event"])).date
+            return calendar.add_workdays(period_end, int(rule["workdays_after_event"])).date
         raise ValueError(f"catalog entry {self.code}: unknown due rule {rule!r}")
 
 

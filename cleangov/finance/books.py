@@ -52,3 +52,29 @@ def category_label(code: str) -> str:
 
     names = CATEGORIES.get(code)
     return names[0] if names else code
+
+
+def monthly_totals(unit_id: int, start: date, end: date) -> dict[tuple[int, int], dict[str, tuple[Decimal, int]]]:
+    """(year, month) → category → (sum, lines) of the unit's active lines, in one query."""
+    from django.db.models.functions import ExtractMonth, ExtractYear
+
+    rows = (_active_lines(unit_id, start, end)
+            .annotate(y=ExtractYear("voucher_date"), m=ExtractMonth("voucher_date"))
+            .values("y", "m", "category").annotate(total=Sum("amount"), n=Count("pk")).order_by("y", "m", "category"))
+    out: dict[tuple[int, int], dict[str, tuple[Decimal, int]]] = {}
+    for r in rows:
+        out.setdefault((r["y"], r["m"]), {})[r["category"]] = (r["total"] or Decimal("0.00"), r["n"])
+    return out
+
+
+def batch_ids_by_month(unit_id: int, start: date, end: date) -> dict[tuple[int, int], list[int]]:
+    """(year, month) → the batches whose active lines fall in that month."""
+    from django.db.models.functions import ExtractMonth, ExtractYear
+
+    rows = (_active_lines(unit_id, start, end)
+            .annotate(y=ExtractYear("voucher_date"), m=ExtractMonth("voucher_date"))
+            .values_list("y", "m", "batch_id").distinct())
+    out: dict[tuple[int, int], set[int]] = {}
+    for y, m, b in rows:
+        out.setdefault((y, m), set()).add(b)
+    return {k: sorted(v) for k, v in out.items()}
