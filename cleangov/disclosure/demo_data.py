@@ -80,7 +80,8 @@ def build(context) -> None:
                 entry = catalog.get(d.catalog_code)
                 values = {f.name: FORM_TEXT.get(f.name, "") for f in entry.fields}
                 actions.do_submit_disclosure(d, values=values, acting_user=None)
-                actions.do_sign_disclosure(d, acting_user=None)
+                day = max(d.period_end + timedelta(days=1), d.due_date - timedelta(days=rng.randint(0, 4)))
+                actions.do_sign_disclosure(d, acting_user=None, at=_at(min(day, today)))
                 published += 1
     _scenarios(villages, today)
     context.log(f"disclosure: {Disclosure.objects.filter(unit__in=villages).count()} scheduled items, "
@@ -111,7 +112,7 @@ def _scenarios(villages, today) -> None:
         entry = get_catalog().get(code)
         values = {f.name: {"text": title, "money": "152000.00", "int": "37"}[f.type] for f in entry.fields}
         actions.do_submit_disclosure(ev, values=values, acting_user=None)
-        actions.do_sign_disclosure(ev, acting_user=None)
+        actions.do_sign_disclosure(ev, acting_user=None, at=_at(ev.period_start + timedelta(days=2)))
     # Villagers' questions on the first village's latest published monthly finances.
     fin = (Disclosure.objects.filter(unit=first, catalog_code="finance.monthly", latest_version__gt=0,
                                      first_published_on__lt=today - timedelta(days=45))

@@ -86,3 +86,11 @@ def page_cache_key(code: str, language: str) -> str:
 def forget_page(code: str) -> None:
     for language, _name in settings.LANGUAGES:
         cache.delete(page_cache_key(code, language))
+
+
+def diff_rows(disclosure: Disclosure, diff: list[dict]) -> list[dict]:
+    """A version's differences with readable line names: a form field by its label, a category row
+    by the category's name."""
+    entry = get_catalog().get(disclosure.catalog_code)
+    labels = {f"fields.{f.name}": f.display_label() for f in entry.fields} if entry else {}
+    return [{**c, "label": labels.get(c["path"], c["path"])} for c in diff]

@@ -103,8 +103,10 @@ def _village_fragment(unit: Unit) -> str:
                      .prefetch_related(Prefetch("versions", queryset=DisclosureVersion.objects.order_by("-number"))))
     exempt = [row_for(d, today)
               for d in Disclosure.objects.filter(unit=unit, status=S.EXEMPT).order_by("-due_date")[:10]]
-    latest_fin = (Disclosure.objects.filter(unit=unit, catalog_code="finance.monthly", latest_version__gt=0)
-                  .order_by("-period_start").first())
+    # The latest month with entries in the books (a month with no imported voucher shows zeros on its own page).
+    published_fin = Disclosure.objects.filter(unit=unit, catalog_code="finance.monthly", latest_version__gt=0)
+    latest_fin = (published_fin.filter(versions__content__totals__lines__gt=0).order_by("-period_start").first()
+                  or published_fin.order_by("-period_start").first())
     fin = chart = None
     if latest_fin:
         fin = latest_fin.versions.order_by("-number").first()
