@@ -96,6 +96,16 @@ NOUNS: dict[str, dict[str, frozenset[str]]] = {
     "inspection_finding": {"view": _ASSESSMENT_READERS, "act": frozenset(_INSPECTORS)},
     "assessment_framework": {"view": EVERY_ROLE - {"accountant", "villager_representative"},
                              "act": frozenset({"county_commission", "sysadmin"})},
+    # village-affairs disclosure (the public side needs no login): the village prepares, the village
+    # supervision committee signs or returns, the township decides exemptions; overseers and the
+    # villager representatives read; the accountant, county departments and the system administrator
+    # have no part in it.
+    "disclosure": {"view": EVERY_ROLE - {"accountant", "department_head", "department_staff", "sysadmin"}},
+    "disclosure_event": {"act": frozenset({"village_secretary", "committee_director"})},
+    "disclosure_step": {"act": frozenset({"village_secretary", "committee_director", "supervision_member",
+                                          "township_secretary", "township_leader"})},
+    "disclosure_answer": {"act": frozenset({"village_secretary", "committee_director"})},
+    "disclosure_moderation": {"act": frozenset({"township_discipline", "county_commission"})},
 }
 
 

@@ -51,8 +51,10 @@ def access_village_by_id(user, unit_id, *, action: str = "view") -> Unit:
 
 
 def access_disclosure_by_id(user, disclosure_id, *, action: str = "view") -> Disclosure:
-    """``view``: anyone of VIEW_ROLES over the village; other actions are checked by the workflow."""
-    return get_or_404(visible_disclosures(user).select_related("unit"), pk=disclosure_id)
+    """``view``: anyone of VIEW_ROLES over the village; ``act``: a role of the workflow over the
+    village (which step applies is checked by the workflow table in the action)."""
+    roles = VIEW_ROLES if action == "view" else DISCLOSURE_WORKFLOW.roles()
+    return get_or_404(Disclosure.objects.filter(scope_q(user, roles=roles)).select_related("unit"), pk=disclosure_id)
 
 
 def access_question_by_id(user, question_id, *, action: str = "view") -> Question:

@@ -113,7 +113,7 @@ def detail(request, disclosure_id: int):
 @login_required
 @require_POST
 def step(request, disclosure_id: int):
-    d = access_disclosure_by_id(request.user, disclosure_id)
+    d = access_disclosure_by_id(request.user, disclosure_id, action="act")
     name = request.POST.get("step", "")
     reason = request.POST.get("reason", "")
     user = request.user

@@ -4,8 +4,7 @@ moderation."""
 
 import base64
 import json
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 
 import altcha
 import pytest
@@ -65,7 +64,7 @@ def test_the_rate_limit_is_a_global_budget_on_the_form(county, client, monkeypat
 def test_unanswered_question_escalates_to_the_township_and_counts_against_the_village(county):
     village = county.villages["a"]
     d = published(village)
-    asked = datetime(2026, 3, 2, 2, 0, tzinfo=dt_timezone.utc)  # Monday
+    asked = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # Monday
     q = actions.do_ask_question(d, text="补助发给了谁？", acting_user=None, at=asked)
     assert q.due_date == date(2026, 3, 12)  # 10 days (configurable in the catalog)
     clock = Deadline.objects.get(subject_type="disclosure.question", subject_id=str(q.pk))

@@ -52,7 +52,7 @@ def test_a_corrected_voucher_batch_makes_the_table_stale(county, client):
     d = scheduled(village, "finance.monthly", date(2025, 5, 1))
     actions.do_submit_disclosure(d, acting_user=None)
     # The books are corrected before signing: the draft was read from a replaced batch.
-    voucher_batch(village, [(*MAY[0][:3], "150.35", "打印纸")] + MAY[1:], supersedes=first, tag="v2")
+    voucher_batch(village, [(*MAY[0][:3], "150.35", "打印纸"), *MAY[1:]], supersedes=first, tag="v2")
     with pytest.raises(ValidationError):
         actions.do_sign_disclosure(d, acting_user=None)
     d.status = S.DUE

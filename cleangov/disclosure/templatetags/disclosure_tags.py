@@ -1,6 +1,6 @@
 from django import template
 
-from ..presentation import diff_rows
+from cleangov.disclosure.presentation import diff_rows
 
 register = template.Library()
 
