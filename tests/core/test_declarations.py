@@ -10,7 +10,8 @@ from django.apps import apps
 
 from cleangov.core.declarations import CleanGovAppConfig, declarations
 
-DECLARING_APPS = {"core", "accounts", "orgs", "deadlines", "duties", "ledgers", "finance", "assessment"}
+DECLARING_APPS = {"core", "accounts", "orgs", "deadlines", "duties", "ledgers", "finance", "assessment",
+                  "disclosure"}
 
 
 def test_each_app_is_loaded_with_its_declaring_config():
@@ -24,5 +25,5 @@ def test_each_app_is_loaded_with_its_declaring_config():
 def test_one_people_directory_and_the_worker_jobs():
     assert sum(1 for _label, d in declarations() if d.people is not None) == 1
     jobs = [job.name for _label, d in declarations() for job in d.periodic_jobs]
-    assert sorted(jobs) == ["core.recover_tasks", "deadlines.tick", "ledgers.checkpoints"]
+    assert sorted(jobs) == ["core.recover_tasks", "deadlines.tick", "disclosure.schedule", "ledgers.checkpoints"]
     assert len(jobs) == len(set(jobs))
