@@ -16,7 +16,6 @@ from cleangov.orgs.models import Unit
 
 from . import actions, financial
 from .catalog import get_catalog
-from .choices import DisclosureStatusChoices as S
 from .models import Disclosure
 
 FORM_TEXT = {
@@ -50,12 +49,16 @@ def build(context) -> None:
     published = 0
     calendar = get_calendar()
     for i, unit in enumerate(villages):
-        actions.do_schedule_disclosures(unit, through=today, acting_user=None, clocks_from=window,
-                                        calendar=calendar)
         late_village = i % 6 == 2  # publishes some items weeks late
         silent_village = i % 11 == 5  # has stopped publishing
+        # Villages that publish everything get clocks for what is still to come; the late and silent
+        # ones also for the items of the last weeks they have not published (the tick escalates them).
+        behind = late_village or silent_village
+        actions.do_schedule_disclosures(unit, through=today, acting_user=None, calendar=calendar,
+                                        clocks_from=window if behind else today)
         history = []
-        old = list(Disclosure.objects.filter(unit=unit, due_date__lt=window).order_by("due_date"))
+        old = list(Disclosure.objects.filter(unit=unit, due_date__lt=window if behind else today)
+                   .order_by("due_date"))
         figures = financial.generate_months(unit.pk, [(d.period_start, d.period_end) for d in old
                                                       if d.catalog_code == "finance.monthly"])
         for d in old:
@@ -72,17 +75,8 @@ def build(context) -> None:
                 content = {"kind": "form", "fields": {f.name: FORM_TEXT.get(f.name, "") for f in entry.fields}}
             delay = rng.randint(5, 25) if late_village and rng.random() < 0.4 else -rng.randint(0, 6)
             day = max(d.period_end + timedelta(days=1), d.due_date + timedelta(days=delay))
-            history.append((d, content, "", _at(day)))
+            history.append((d, content, "", _at(min(day, today))))
         published += actions.do_record_published_history(unit, history, acting_user=None)
-        # Recent items (their clocks run): most villages publish through the normal sign-off.
-        if not silent_village and not late_village:
-            for d in Disclosure.objects.filter(unit=unit, due_date__gte=window, due_date__lt=today, status=S.DUE):
-                entry = catalog.get(d.catalog_code)
-                values = {f.name: FORM_TEXT.get(f.name, "") for f in entry.fields}
-                actions.do_submit_disclosure(d, values=values, acting_user=None)
-                day = max(d.period_end + timedelta(days=1), d.due_date - timedelta(days=rng.randint(0, 4)))
-                actions.do_sign_disclosure(d, acting_user=None, at=_at(min(day, today)))
-                published += 1
     _scenarios(villages, today)
     context.log(f"disclosure: {Disclosure.objects.filter(unit__in=villages).count()} scheduled items, "
                 f"{published} published ({time.monotonic() - started:.1f} s)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from .choices import ImportBatchStatusChoices
 from .models import ImportBatch, VoucherLine
@@ -30,9 +30,9 @@ def totals_by_category(unit_id: int, start: date, end: date) -> dict[str, tuple[
 
 def lines_at_least(unit_id: int, start: date, end: date, threshold: Decimal) -> list[dict]:
     """The active lines whose absolute amount reaches ``threshold``, in date order."""
-    qs = _active_lines(unit_id, start, end).order_by("voucher_date", "voucher_no", "line_id")
-    return [row for row in qs.values("line_id", "voucher_no", "voucher_date", "category", "summary", "payee", "amount")
-            if abs(row["amount"]) >= threshold]
+    qs = (_active_lines(unit_id, start, end).filter(Q(amount__gte=threshold) | Q(amount__lte=-threshold))
+          .order_by("voucher_date", "voucher_no", "line_id"))
+    return list(qs.values("line_id", "voucher_no", "voucher_date", "category", "summary", "payee", "amount"))
 
 
 def active_batch_ids(unit_id: int, start: date, end: date) -> list[int]:
