@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import secrets
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +29,7 @@ from . import financial
 from .catalog import CatalogEntry, get_catalog
 from .choices import DisclosureStatusChoices as S
 from .choices import QuestionStatusChoices as Q
-from .models import Disclosure, DisclosureVersion, Question
+from .models import Disclosure, DisclosureAttachment, DisclosureVersion, Question
 from .presentation import forget_page
 from .workflow import DISCLOSURE_WORKFLOW, PREPARERS
 
@@ -193,9 +195,34 @@ def clean_form_values(entry: CatalogEntry, values: dict) -> dict:
     return out
 
 
+ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+ATTACHMENT_MAX_FILES = 5
+ATTACHMENT_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
+
+
+def check_attachments(files) -> list[tuple[str, bytes]]:
+    """(name, content) of the uploaded files, refused by name when too many, too large or not a PDF
+    or photo. Bounded before anything is read past the limit."""
+    files = list(files or [])
+    if len(files) > ATTACHMENT_MAX_FILES:
+        raise ValidationError({"files": _("At most %(n)s files.") % {"n": ATTACHMENT_MAX_FILES}})
+    out = []
+    for f in files:
+        name = os.path.basename(str(getattr(f, "name", "") or "file"))[-120:]
+        if not name.lower().endswith(ATTACHMENT_SUFFIXES):
+            raise ValidationError({"files": _("%(name)s: only PDF, JPEG or PNG files.") % {"name": name}})
+        if (getattr(f, "size", 0) or 0) > ATTACHMENT_MAX_BYTES:
+            raise ValidationError({"files": _("%(name)s: larger than 5 MB.") % {"name": name}})
+        content = f.read(ATTACHMENT_MAX_BYTES + 1)
+        if len(content) > ATTACHMENT_MAX_BYTES:
+            raise ValidationError({"files": _("%(name)s: larger than 5 MB.") % {"name": name}})
+        out.append((name, content))
+    return out
+
+
 @transaction.atomic
 def do_submit_disclosure(disclosure: Disclosure, *, values: dict | None = None, explanation: str = "",
-                         reason: str = "", acting_user) -> Disclosure:
+                         reason: str = "", files=(), acting_user) -> Disclosure:
     """Prepare the item (or its correction) for the supervision committee. A financial item's figures
     are generated from the books here; what the cadre writes is only the explanation beside them."""
     disclosure = Disclosure.objects.select_for_update().select_related("unit").get(pk=disclosure.pk)
@@ -208,6 +235,12 @@ def do_submit_disclosure(disclosure: Disclosure, *, values: dict | None = None, 
         content["sources"] = sources
     else:
         content = {"kind": "form", "fields": clean_form_values(entry, values or {})}
+    uploads = check_attachments(files)
+    for name, data in uploads:
+        attachment = DisclosureAttachment(disclosure=disclosure, name=name, size=len(data),
+                                          sha256=hashlib.sha256(data).hexdigest())
+        attachment.file.save(name, ContentFile(data), save=False)
+        attachment.save()
     before = {"status": disclosure.status}
     disclosure.draft_content = content
     disclosure.draft_explanation = (explanation or "").strip()[:MAX_TEXT]
@@ -253,6 +286,12 @@ def do_sign_disclosure(disclosure: Disclosure, *, acting_user, at: datetime | No
             raise ValidationError(_("The books were corrected after this draft was prepared: prepare it again."))
     at = at or timezone.now()
     number = disclosure.latest_version + 1
+    # Files posted so far stay with a correction; new ones join it. Their hashes are in the signed content.
+    kept = disclosure.versions.get(number=number - 1).content.get("attachments", []) if number > 1 else []
+    files = kept + [{"key": a.sha256[:16], "name": a.name, "sha256": a.sha256, "size": a.size}
+                    for a in disclosure.attachments.filter(version=0).order_by("pk")]
+    if files:
+        content["attachments"] = files
     previous = disclosure.versions.filter(number=number - 1).first() if number > 1 else None
     diff = content_diff(previous.content, content, previous.explanation, disclosure.draft_explanation) \
         if previous else []
@@ -261,6 +300,7 @@ def do_sign_disclosure(disclosure: Disclosure, *, acting_user, at: datetime | No
         reason=disclosure.draft_reason, content_hash=content_hash(disclosure, number, content,
                                                                   disclosure.draft_explanation),
         diff=diff, source_batches=sources, signed_by=acting_user, published_at=at)
+    disclosure.attachments.filter(version=0).update(version=number)
     disclosure.latest_version = number
     disclosure.status = S.PUBLISHED
     disclosure.draft_content, disclosure.draft_explanation, disclosure.draft_reason = {}, "", ""

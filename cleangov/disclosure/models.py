@@ -119,3 +119,30 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"disclosure/{instance.disclosure.unit_id}/{instance.sha256[:2]}/{instance.sha256}-{filename[-80:]}"
+
+
+class DisclosureAttachment(models.Model):
+    """A file posted with a disclosure (a signed list, a contract, a photo of the posting). Attached
+    to the draft (``version`` 0) and published with the version that signs it; its SHA-256 is in that
+    version's hashed content, so a file swapped on disk is detectable."""
+
+    disclosure = models.ForeignKey(Disclosure, verbose_name=_("disclosure"), on_delete=models.PROTECT,
+                                   related_name="attachments")
+    name = models.CharField(_("file name"), max_length=200)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=400)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size"))
+    version = models.PositiveIntegerField(_("published with version"), default=0)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["disclosure", "id"]
+        verbose_name = _("disclosure attachment")
+        verbose_name_plural = _("disclosure attachments")
+
+    def __str__(self) -> str:
+        return self.name

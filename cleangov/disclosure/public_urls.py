@@ -32,5 +32,6 @@ urlpatterns = [
     path("<unitcode:code>/item/<int:item_id>/", public_views.item, name="item"),
     path("<unitcode:code>/item/<int:item_id>/ask/", public_views.ask, name="ask"),
     path("<unitcode:code>/item/<int:item_id>/v<int:number>.pdf", public_views.sheet, name="sheet"),
+    path("<unitcode:code>/item/<int:item_id>/file/<str:sha256>/", public_views.attachment, name="attachment"),
     path("<unitcode:code>/item/<int:item_id>/v<int:number>.<str:fmt>", public_views.table, name="table"),
 ]

@@ -14,7 +14,7 @@ from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -33,7 +33,7 @@ from . import actions, financial, opendata, sheets
 from .catalog import get_catalog
 from .choices import DisclosureStatusChoices as S
 from .choices import QuestionStatusChoices
-from .models import Disclosure, DisclosureVersion, Question
+from .models import Disclosure, DisclosureAttachment, DisclosureVersion, Question
 from .presentation import bars, forget_page, item_rows, overdue_rows, page_cache_key, row_for
 
 PAGE_CACHE_SECONDS = 60
@@ -240,6 +240,17 @@ def table(request, code: str, item_id: int, number: int, fmt: str):
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{code}-{item_id}-v{number}.{fmt}"'
     return response
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def attachment(request, code: str, item_id: int, sha256: str):
+    """A published attachment (a draft's files are not public)."""
+    found = get_object_or_404(DisclosureAttachment, disclosure_id=item_id, disclosure__unit__code=code,
+                              sha256=sha256, version__gt=0)
+    kind = "application/pdf" if found.name.lower().endswith(".pdf") else (
+        "image/png" if found.name.lower().endswith(".png") else "image/jpeg")
+    return FileResponse(found.file.open("rb"), content_type=kind, as_attachment=True, filename=found.name)
 
 
 @require_GET

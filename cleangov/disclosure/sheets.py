@@ -45,6 +45,7 @@ def content_lines(version: DisclosureVersion, *, english: bool = False) -> list[
         entry = get_catalog().get(version.disclosure.catalog_code)
         labels = {f.name: f.label for f in entry.fields} if entry else {}
         rows += [(labels.get(k, k), v) for k, v in c.get("fields", {}).items()]
+    rows += [(f"附件 Attachment {a['name']}", f"SHA-256 {a['sha256'][:16]}") for a in c.get("attachments", [])]
     return rows
 
 

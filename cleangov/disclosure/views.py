@@ -122,7 +122,7 @@ def step(request, disclosure_id: int):
             entry = get_catalog().get(d.catalog_code)
             values = {f.name: request.POST.get(f"field_{f.name}", "") for f in entry.fields}
             actions.do_submit_disclosure(d, values=values, explanation=request.POST.get("explanation", ""),
-                                         reason=reason, acting_user=user)
+                                         reason=reason, files=request.FILES.getlist("files"), acting_user=user)
         elif name == "sign":
             actions.do_sign_disclosure(d, acting_user=user)
         elif name == "return":

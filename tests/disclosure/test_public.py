@@ -97,3 +97,27 @@ def test_unpublished_items_show_no_draft(county, client):
     page = client.get(f"/public/{village.code}/item/{d.pk}/").content.decode()
     assert "草稿内容" not in page
     assert client.get(f"/public/{village.code}/item/{d.pk}/v1.pdf").status_code == 404
+
+
+def test_attachments_are_bounded_hashed_and_public_only_once_signed(county, client, settings, tmp_path):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    village = county.villages["a"]
+    d = scheduled(village)
+    too_big = SimpleUploadedFile("名单.pdf", b"%PDF" + b"0" * (actions.ATTACHMENT_MAX_BYTES + 1))
+    with pytest.raises(ValidationError, match="5 MB"):
+        actions.do_submit_disclosure(d, values={"decisions": "x"}, files=[too_big], acting_user=None)
+    with pytest.raises(ValidationError, match="PDF"):
+        actions.do_submit_disclosure(d, values={"decisions": "x"}, files=[SimpleUploadedFile("a.exe", b"MZ")],
+                                     acting_user=None)
+    actions.do_submit_disclosure(d, values={"decisions": "x"}, files=[SimpleUploadedFile("名单.pdf", b"%PDF-1 list")],
+                                 acting_user=None)
+    digest = d.attachments.get().sha256
+    url = f"/public/{village.code}/item/{d.pk}/file/{digest}/"
+    assert client.get(url).status_code == 404  # a draft's file is not public
+    version = actions.do_sign_disclosure(d, acting_user=None)
+    assert version.content["attachments"][0]["sha256"] == digest
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1 list"

@@ -13,7 +13,7 @@ from . import act, register, view
 _registry = __import__("tests.support.urlregistry", fromlist=["PUBLIC_URL_NAMES"])
 _registry.PUBLIC_URL_NAMES = _registry.PUBLIC_URL_NAMES | frozenset(
     f"disclosure_public:{name}" for name in ("search", "question", "verify", "village", "feed", "item", "ask",
-                                             "sheet", "table"))
+                                             "sheet", "table", "attachment"))
 
 
 def _village(fc, side, user):
