@@ -84,8 +84,11 @@ def page_cache_key(code: str, language: str) -> str:
 
 
 def forget_page(code: str) -> None:
+    """Drop the village's cached page (the common addresses; a page under another query string
+    expires within the minute)."""
     for language, _name in settings.LANGUAGES:
-        cache.delete(page_cache_key(code, language))
+        base = page_cache_key(code, language)
+        cache.delete_many([base, f"{base}:/public/{code}/"])
 
 
 def diff_rows(disclosure: Disclosure, diff: list[dict]) -> list[dict]:
