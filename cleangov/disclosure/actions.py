@@ -88,6 +88,13 @@ def _start_publish_clock(disclosure: Disclosure, entry: CatalogEntry, assignee, 
                     link=reverse("disclosure:detail", args=[disclosure.pk]))
 
 
+def _page_changed(code: str) -> None:
+    """The village's public page is cached: drop it now and again once the change is committed (a
+    reader in between would otherwise cache the old state for a minute)."""
+    forget_page(code)
+    transaction.on_commit(lambda: forget_page(code))
+
+
 def _require(disclosure: Disclosure, name: str, acting_user):
     transition = find_transition(DISCLOSURE_WORKFLOW, disclosure.status, name)
     if transition is None:
@@ -127,6 +134,7 @@ def do_schedule_disclosures(unit: Unit, *, through: date, acting_user, clocks_fr
     for d in created:
         if (d.catalog_code, d.period_start) in wanted and d.due_date >= clocks_from:
             _start_publish_clock(d, catalog.get(d.catalog_code), assignee, acting_user=acting_user)
+    _page_changed(unit.code)
     record_event(acting_user=acting_user, event_code="disclosure.schedule_extended", subject=unit, unit=unit,
                  after={"items": len(new), "through": through.isoformat(), "catalog_version": catalog.version})
     return len(new)
@@ -159,6 +167,7 @@ def do_record_event_disclosure(unit: Unit, *, catalog_code: str, event_date: dat
                                   group=entry.group, event_title=event_title, period_start=event_date,
                                   period_end=event_date, due_date=entry.due_date(event_date))
     _start_publish_clock(d, entry, _preparer(unit), acting_user=acting_user)
+    _page_changed(unit.code)
     record_event(acting_user=acting_user, event_code="disclosure.event_recorded", subject=d, unit=unit,
                  after={"item": d.catalog_code, "event": event_title, "due_date": d.due_date.isoformat()})
     return d
@@ -309,8 +318,7 @@ def do_sign_disclosure(disclosure: Disclosure, *, acting_user, at: datetime | No
         disclosure.on_time = disclosure.first_published_on <= disclosure.due_date
     disclosure.save()
     meet_deadlines(disclosure, rule=PUBLISH_RULE, acting_user=acting_user)
-    code = disclosure.unit.code
-    transaction.on_commit(lambda: forget_page(code))
+    _page_changed(disclosure.unit.code)
     record_event(acting_user=acting_user, event_code="disclosure.published", subject=disclosure, unit=disclosure.unit,
                  after={"version": number, "content_hash": version.content_hash, "changes": len(diff),
                         "on_time": disclosure.on_time})
@@ -344,6 +352,7 @@ def do_decide_exemption(disclosure: Disclosure, *, grant: bool, reason: str, act
         disclosure.status = S.DUE
         disclosure.return_comment = reason
     disclosure.save()
+    _page_changed(disclosure.unit.code)
     record_event(acting_user=acting_user, event_code="disclosure.exemption_decided", subject=disclosure,
                  unit=disclosure.unit, after={"granted": grant, "reason": reason})
     return disclosure
@@ -379,6 +388,7 @@ def do_ask_question(disclosure: Disclosure, *, text: str, asker_name: str = "", 
                     assignee=_preparer(disclosure.unit), acting_user=acting_user,
                     title=_("Answer a villager's question %(ref)s") % {"ref": question.reference},
                     link=reverse("disclosure:detail", args=[disclosure.pk]))
+    _page_changed(disclosure.unit.code)
     record_event(acting_user=acting_user, event_code="disclosure.question_asked", subject=question,
                  unit=disclosure.unit, after={"reference": question.reference, "public": is_public,
                                               "due_date": question.due_date.isoformat()})
@@ -401,6 +411,7 @@ def do_answer_question(question: Question, *, answer: str, acting_user, at: date
     question.status = Q.ANSWERED
     question.save()
     meet_deadlines(question, rule=ANSWER_RULE, acting_user=acting_user)
+    _page_changed(question.disclosure.unit.code)
     record_event(acting_user=acting_user, event_code="disclosure.question_answered", subject=question,
                  unit=question.disclosure.unit, after={"on_time": question.answered_on_time})
     return question
@@ -420,6 +431,7 @@ def do_hide_question(question: Question, *, reason: str, acting_user) -> Questio
     question.hidden_reason = reason
     question.save()
     cancel_deadlines(question, rule=ANSWER_RULE, acting_user=acting_user, reason=reason)
+    _page_changed(question.disclosure.unit.code)
     record_event(acting_user=acting_user, event_code="disclosure.question_hidden", subject=question,
                  unit=question.disclosure.unit, before=before, after={"status": Q.HIDDEN, "reason": reason})
     return question
@@ -456,5 +468,6 @@ def do_record_published_history(unit: Unit, entries: list[tuple[Disclosure, dict
         Disclosure.objects.filter(pk=d.pk).update(latest_version=1, status=S.PUBLISHED, updated_at=now,
                                                   first_published_on=d.first_published_on, on_time=d.on_time)
     if events:
+        _page_changed(unit.code)
         record_events(acting_user=acting_user, events=events)
     return len(changed)
