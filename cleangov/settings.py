@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "cleangov.cases",
     "cleangov.whistleblowing",
     "cleangov.democracy",
+    "cleangov.disclosure",
     "cleangov.assessment",
     "cleangov.finance.dashboards",  # dashboards' summary tables (docs/finance-dashboards.md)
 ]

@@ -14,11 +14,13 @@ urlpatterns = [
     path("cases/", include("cleangov.cases.urls")),
     path("whistleblowing/", include("cleangov.whistleblowing.urls")),
     path("democracy/", include("cleangov.democracy.urls")),
+    path("disclosure/", include("cleangov.disclosure.urls")),
     # Public pages (no login): apps mount theirs at public/<prefix>/ above this line; the portal's
     # front page comes last so that a prefix is never taken for something else.
     path("public/outcomes/", include("cleangov.cases.public_urls")),
     path("public/report/", include("cleangov.whistleblowing.public_urls")),
     path("public/", include("cleangov.democracy.public_urls")),
+    path("public/", include("cleangov.disclosure.public_urls")),  # unit codes never match a lowercase prefix
     path("public/", include("cleangov.core.public_urls")),
     path("django-admin/", admin.site.urls),
     path("", include("cleangov.core.urls")),

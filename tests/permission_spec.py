@@ -131,6 +131,16 @@ NOUNS: dict[str, dict[str, frozenset[str]]] = {
     "democracy": {"view": frozenset(_DEMOCRACY_READERS)},
     "democracy_concern": {"view": frozenset(_CONCERN_READERS)},
     "democracy_review_line": {"act": frozenset({"supervision_member"})},
+    # village-affairs disclosure (the public side needs no login): the village prepares, the village
+    # supervision committee signs or returns, the township decides exemptions; overseers and the
+    # villager representatives read; the accountant, county departments and the system administrator
+    # have no part in it.
+    "disclosure": {"view": EVERY_ROLE - {"accountant", "department_head", "department_staff", "sysadmin"}},
+    "disclosure_event": {"act": frozenset({"village_secretary", "committee_director"})},
+    "disclosure_step": {"act": frozenset({"village_secretary", "committee_director", "supervision_member",
+                                          "township_secretary", "township_leader"})},
+    "disclosure_answer": {"act": frozenset({"village_secretary", "committee_director"})},
+    "disclosure_moderation": {"act": frozenset({"township_discipline", "county_commission"})},
 }
 
 

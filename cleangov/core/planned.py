@@ -22,9 +22,4 @@ class PlannedModule:
 
 
 PLANNED_MODULES = (
-    PlannedModule("disclosure", _("Village-affairs disclosure"),
-                  _("The mandatory disclosure catalog with due dates, supervision sign-off and villagers' "
-                    "questions."),
-                  frozenset({"village_secretary", "committee_director", "supervision_member", "liaison_cadre",
-                             "township_secretary", "township_discipline", "county_commission"})),
 )

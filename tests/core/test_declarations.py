@@ -11,7 +11,7 @@ from django.apps import apps
 from cleangov.core.declarations import CleanGovAppConfig, declarations
 
 DECLARING_APPS = {"core", "accounts", "orgs", "deadlines", "duties", "ledgers", "finance", "assessment", "cases",
-                  "democracy"}
+                  "democracy", "disclosure"}
 
 
 def test_each_app_is_loaded_with_its_declaring_config():
@@ -26,5 +26,5 @@ def test_one_people_directory_and_the_worker_jobs():
     assert sum(1 for _label, d in declarations() if d.people is not None) == 1
     jobs = [job.name for _label, d in declarations() for job in d.periodic_jobs]
     assert sorted(jobs) == ["core.recover_tasks", "deadlines.tick", "democracy.open_financial_reviews",
-                            "ledgers.checkpoints"]
+                            "disclosure.schedule", "ledgers.checkpoints"]
     assert len(jobs) == len(set(jobs))
