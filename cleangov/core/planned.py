@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
-
 
 @dataclass(frozen=True)
 class PlannedModule:
@@ -21,5 +19,5 @@ class PlannedModule:
     roles: frozenset[str]
 
 
-PLANNED_MODULES = (
-)
+# Every module of the roadmap has landed; the list stays for the next one.
+PLANNED_MODULES: tuple[PlannedModule, ...] = ()
