@@ -74,16 +74,24 @@ def test_mark_read_is_post_only(login, county):
     assert login(user).get(reverse("core:notification_read", args=[note.pk])).status_code == 405
 
 
-def test_empty_states_are_honest(login, county):
+def test_empty_states_are_honest(login, county, monkeypatch):
+    from cleangov.core import views
+    from cleangov.core.planned import PlannedModule
+
     client = login(county.persona(RoleChoices.COUNTY_COMMISSION, "a"))
     client.cookies["django_language"] = "en"
     html = client.get(reverse("core:home")).content.decode()
     assert "No notifications" in html
-    # Installed modules link to their landing page; modules still to come say so instead of showing figures.
+    # Installed modules link to their landing page; every module of the roadmap is installed today.
     assert f'href="{reverse("finance:home")}"' in html
     assert f'href="{reverse("duties:my_duties")}"' in html
     assert "Reports (tip-offs)" in html
-    assert "module is not installed" in html
+    assert "module is not installed" not in html
+    # A module still to come says so instead of showing figures.
+    monkeypatch.setattr(views, "PLANNED_MODULES", (
+        PlannedModule("wells", "Village wells", "A register of wells.", frozenset({"county_commission"})),))
+    html = client.get(reverse("core:home")).content.decode()
+    assert "Nothing here yet — the “Village wells” module is not installed." in html
 
 
 @pytest.mark.parametrize("role", [RoleChoices.COUNTY_COMMISSION, RoleChoices.AUDITOR])
