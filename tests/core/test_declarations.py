@@ -10,7 +10,8 @@ from django.apps import apps
 
 from cleangov.core.declarations import CleanGovAppConfig, declarations
 
-DECLARING_APPS = {"core", "accounts", "orgs", "deadlines", "duties", "ledgers", "finance", "assessment"}
+DECLARING_APPS = {"core", "accounts", "orgs", "deadlines", "duties", "ledgers", "finance", "assessment",
+                  "whistleblowing"}
 
 
 def test_each_app_is_loaded_with_its_declaring_config():
