@@ -10,8 +10,8 @@ from django.apps import apps
 
 from cleangov.core.declarations import CleanGovAppConfig, declarations
 
-DECLARING_APPS = {"core", "accounts", "orgs", "deadlines", "duties", "ledgers", "finance", "assessment", "cases",
-                  "democracy", "disclosure"}
+DECLARING_APPS = {"core", "accounts", "orgs", "deadlines", "duties", "ledgers", "finance", "rectification",
+                  "cases", "whistleblowing", "democracy", "disclosure", "assessment"}
 
 
 def test_each_app_is_loaded_with_its_declaring_config():

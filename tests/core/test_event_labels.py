@@ -55,6 +55,16 @@ DYNAMIC_CODES = {
         "democracy.rule_published", "democracy.rule_returned",
     },
     ("democracy/actions.py", "f'democracy.line_{verdict}'"): {"democracy.line_passed", "democracy.line_queried"},
+    # whistleblowing.actions._event(report, code, ...): every code its callers pass
+    ("whistleblowing/actions.py", "code"): {
+        "whistleblowing.false_accusation_recorded", "whistleblowing.handler_recused",
+        "whistleblowing.identity_approved", "whistleblowing.identity_refused", "whistleblowing.identity_requested",
+        "whistleblowing.identity_viewed", "whistleblowing.note_added", "whistleblowing.original_opened",
+        "whistleblowing.rectification_requested", "whistleblowing.report_accepted", "whistleblowing.report_closed",
+        "whistleblowing.report_disposed", "whistleblowing.report_forwarded", "whistleblowing.report_not_accepted",
+        "whistleblowing.report_registered", "whistleblowing.report_registered_repeat",
+        "whistleblowing.report_transferred", "whistleblowing.reporter_told",
+    },
 }
 # record_event itself hands its argument on to PendingEvent: not a code.
 PASS_THROUGH = {("core/audit.py", "event_code")}
