@@ -136,7 +136,8 @@ def _import_help() -> dict:
     columns = []
     for col in vschema.LINES.columns:
         values = [aliases[0] for aliases in vschema.ENUMS[col.enum or col.name].values()] if col.kind == "enum" else []
-        columns.append({"name": col.name, "headers": col.aliases, "required": col.required,
+        # Shown by their Chinese headers: the English column names (snake_case) are documented in docs/finance.md.
+        columns.append({"header": col.aliases[0], "other_headers": col.aliases[1:], "required": col.required,
                         "kind": kinds.get(col.kind, col.kind), "values": values})
     return {"columns": columns, "samples": SAMPLE_FILES}
 

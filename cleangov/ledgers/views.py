@@ -149,7 +149,7 @@ def township_overview(request, unit_id):
         "as_of": as_of, "rows": rows, "params": burst_params(),
         "burst_units": [r for r in rows if r["bursts"]],
         # A year nobody recorded anything in is "no records", not 0 % for every unit.
-        "year_has_records": any(r["book"].present for r in rows),
+        "year_has_records": any(r["bursts"] or any(k.total for k in r["book"].kinds) for r in rows),
     })
 
 

@@ -38,7 +38,7 @@ def test_import_page_links_the_samples_and_documents_the_columns(county, login):
     page = client.get("/finance/import/").content.decode()
     for name in SAMPLE_FILES:
         assert f"/finance/import/samples/{name}" in page
-    assert "<code>voucher_no</code>" in page and "凭证号" in page
+    assert "<strong>凭证号</strong>" in page and "凭证编号" in page and "<strong>金额</strong>" in page
     response = client.get("/finance/import/samples/voucher-sample.xlsx")
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     assert client.get("/finance/import/samples/..%2Fsettings.py").status_code == 404
