@@ -18,6 +18,7 @@ from tests.support.county import (
     build_fixture_county,
 )
 from tests.support.urlregistry import (
+    PUBLIC_PATH_PREFIX,
     PUBLIC_URL_NAMES,
     SKIPPED_NAMESPACES,
     SKIPPED_PATH_PREFIXES,
@@ -47,7 +48,7 @@ def project_urls() -> list[tuple[str, bool]]:
         root_ns = (namespace or "").split(":")[0]
         if root_ns in SKIPPED_NAMESPACES or route.startswith(SKIPPED_PATH_PREFIXES):
             continue
-        if name in PUBLIC_URL_NAMES:
+        if name in PUBLIC_URL_NAMES or route.startswith(PUBLIC_PATH_PREFIX):
             continue
         has_kwargs = bool(converters) or "(?P<" in route
         out[name] = out.get(name, False) or has_kwargs

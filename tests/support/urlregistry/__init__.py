@@ -49,6 +49,9 @@ PUBLIC_URL_NAMES = frozenset({
 # permission system), i18n and static files.
 SKIPPED_NAMESPACES = frozenset({"admin"})
 SKIPPED_PATH_PREFIXES = ("django-admin/", "i18n/", "static/", "media/")
+# The public portal: every page under /public/ needs no login by design and is tested by its app
+# (tests/core/test_public.py, tests/<app>/test_public*.py), so no public page is forgotten here.
+PUBLIC_PATH_PREFIX = "public/"
 
 KwargsBuilder = Callable[..., dict]  # (fixture_county, side, user) -> URL kwargs
 
