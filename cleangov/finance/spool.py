@@ -20,6 +20,7 @@ import shutil
 import tempfile
 import weakref
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -42,7 +43,7 @@ CALAMINE_PIECE_BYTES = 24 << 20
 # problem stages: the file itself, the platform's plan, the plan made again under the import lock
 STAGE_READ, STAGE_PLAN, STAGE_RECHECK = "read", "plan", "recheck"
 # what a damaged file makes the readers raise, besides their own named errors
-UNREADABLE = (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError)
+UNREADABLE = (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, NotImplementedError, zlib.error)
 
 
 class Refused(Exception):
@@ -446,7 +447,10 @@ def _calamine_rows(path: Path, piece_bytes: int | None = None) -> Iterator[list]
                 keep[info.filename] = EMPTY_SHEET
             elif info.filename.endswith((".xml", ".rels")) and (
                     info.file_size <= (8 << 20) or info.filename == "xl/sharedStrings.xml"):
-                keep[info.filename] = z.read(info.filename)
+                try:
+                    keep[info.filename] = z.read(info.filename)
+                except UNREADABLE:
+                    continue  # a damaged part Calamine may not need (it says so if it does)
         expected = 0  # the next row (0-based) the sheet owes its reader
         with z.open(part) as stream:
             for piece in _sheet_pieces(stream, piece_bytes):
@@ -595,6 +599,8 @@ def _read_blocks(spool: LineSpool, fname: str, attempt, *, positions_of, limits:
         if fast:
             raise FallBack from exc
         return refuse(f"cannot read the file: {exc}", n)
+    except duckdb.Error as exc:  # the spool itself (its disk, its memory): the file could not be checked
+        return refuse(f"the file could not be checked: {exc}", n)
     if progress:
         progress("read")
     result = ReadResult(headers, n, spool, ignored_columns=ignored, mapped=mapped, missing_columns=missing)
@@ -603,7 +609,10 @@ def _read_blocks(spool: LineSpool, fname: str, attempt, *, positions_of, limits:
         result.spool = None
         result.errors, result.error_total = list(header_errors), len(header_errors)
         return result
-    spool.drop_duplicate_ids(fname)
+    try:
+        spool.drop_duplicate_ids(fname)
+    except duckdb.Error as exc:
+        return refuse(f"the file could not be checked: {exc}", n)
     if not spool.has_lines:
         # no rows at all: an empty table with the canonical columns, as for any other file
         typed, _ = vio.normalise(con, pa.table({**{name: pa.array([], pa.string()) for name in positions},
