@@ -33,6 +33,11 @@ def _name(rng) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
+def _identity(context) -> str:
+    """A made-up 18-character identity number: the register keeps only its hash and last four."""
+    return f"4501{context.rng.randint(10, 99)}19{context.rng.randint(60, 99)}{context.rng.randint(1000000, 9999999)}X"
+
+
 def _demo_village(context) -> Unit | None:
     user = context.users.get("village_secretary")
     if user is not None:
@@ -50,11 +55,11 @@ def _ensure_register(context, village: Unit) -> None:
                                     party__in=(PersonPartyChoices.MEMBER, PersonPartyChoices.PROBATIONARY)).count()
     for i in range(max(0, 12 - members)):
         do_create_person(acting_user=context.system_user, code=f"DM-PM-{village.code}-{i}", name=_name(rng),
-                         home_unit=village, party=PersonPartyChoices.MEMBER)
+                         home_unit=village, party=PersonPartyChoices.MEMBER, identity_number=_identity(context))
     reps = A.register_people(village, "representatives").count()
     for i in range(max(0, 15 - reps)):
         person = do_create_person(acting_user=context.system_user, code=f"DM-REP-{village.code}-{i}", name=_name(rng),
-                                  home_unit=village)
+                                  home_unit=village, identity_number=_identity(context))
         do_start_post(acting_user=context.system_user, person=person, unit=village,
                       post_type=PostTypeChoices.VILLAGER_REPRESENTATIVE, start_date=date(2021, 1, 1))
 
@@ -157,7 +162,8 @@ def _appraisals(context, village: Unit) -> None:
     if len(cadres) < 3:
         for i in range(3 - len(cadres)):
             person = do_create_person(acting_user=context.system_user, code=f"DM-CAD-{village.code}-{i}",
-                                      name=_name(context.rng), home_unit=village)
+                                      name=_name(context.rng), home_unit=village,
+                                      identity_number=_identity(context))
             do_start_post(acting_user=context.system_user, person=person, unit=village,
                           post_type=PostTypeChoices.COMMITTEE_MEMBER, start_date=date(2021, 1, 1))
             cadres.append(person)
