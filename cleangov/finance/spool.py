@@ -35,7 +35,8 @@ from voucher_audit.limits import ReadLimits
 
 BLOCK_ROWS = 100_000          # rows checked and stored at a time
 CSV_BLOCK_BYTES = 8 << 20     # Arrow's CSV block: about 100,000 rows of a voucher export
-SPOOL_MEMORY = "256MB"        # DuckDB's own memory limit for a spool (it spills to disk past it)
+SPOOL_MEMORY = "512MB"  # DuckDB's own limit for a spool (it spills past it); the row-problem query of a block
+# with many bad rows joins once per check and needs more than 256 MB even for a few rows
 PROBLEMS_KEPT = 1000          # problems kept as Python objects (the first by row); the rest stay on disk
 # Calamine reads a whole worksheet into memory: the sheet's XML is given to it in pieces of this size.
 CALAMINE_PIECE_BYTES = 24 << 20
