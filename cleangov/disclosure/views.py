@@ -107,7 +107,9 @@ def detail(request, disclosure_id: int):
     return render(request, "disclosure/detail.html", {
         "d": d, "entry": entry, "steps": steps, "step_names": {t.name for t in steps}, "versions": versions,
         "questions": questions, "can_answer": bool(user_roles & PREPARERS),
-        "can_hide": bool(user_roles & MODERATORS), "draft": d.draft_content})
+        "can_hide": bool(user_roles & MODERATORS), "draft": d.draft_content,
+        "draft_rows": [(f.display_label(), d.draft_content.get("fields", {}).get(f.name, "")) for f in entry.fields]
+        if entry else []})
 
 
 @login_required
