@@ -45,3 +45,15 @@ def published(unit, values=None, code="village.quarterly", start=date(2025, 4, 1
     actions.do_sign_disclosure(d, acting_user=None)
     d.refresh_from_db()
     return d
+
+
+def reviewed(unit, month: date) -> None:
+    """The financial management group passes every line of ``month`` (民主理财): until then the democracy
+    app holds that month's financial disclosure (tests/democracy covers the hold itself)."""
+    from cleangov.democracy import actions as democracy
+    from cleangov.democracy.choices import ReviewVerdictChoices
+
+    review = democracy.do_open_monthly_review(acting_user=None, unit=unit, month=month)
+    for line in review.lines.all():
+        democracy.do_review_voucher_line(line, acting_user=None, verdict=ReviewVerdictChoices.PASSED)
+    democracy.do_complete_monthly_review(review, acting_user=None)

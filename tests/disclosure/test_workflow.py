@@ -12,7 +12,7 @@ from cleangov.disclosure import actions
 from cleangov.disclosure.choices import DisclosureStatusChoices as S
 from cleangov.disclosure.models import DisclosureVersion
 
-from .helpers import published, scheduled, voucher_batch
+from .helpers import published, reviewed, scheduled, voucher_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,7 @@ MAY = [
 def test_financial_table_equals_the_voucher_totals_to_the_cent(county):
     village = county.villages["a"]
     voucher_batch(village, MAY)
+    reviewed(village, date(2025, 5, 1))
     d = scheduled(village, "finance.monthly", date(2025, 5, 1))
     actions.do_submit_disclosure(d, explanation="五月收支", acting_user=county.persona("village_secretary"))
     version = actions.do_sign_disclosure(d, acting_user=county.persona("supervision_member"))
@@ -49,6 +50,7 @@ def test_financial_table_equals_the_voucher_totals_to_the_cent(county):
 def test_a_corrected_voucher_batch_makes_the_table_stale(county, client):
     village = county.villages["a"]
     first = voucher_batch(village, MAY, tag="v1")
+    reviewed(village, date(2025, 5, 1))
     d = scheduled(village, "finance.monthly", date(2025, 5, 1))
     actions.do_submit_disclosure(d, acting_user=None)
     # The books are corrected before signing: the draft was read from a replaced batch.
