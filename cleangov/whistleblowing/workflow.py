@@ -7,22 +7,29 @@ accepted → in_disposal (talk-or-letter inquiry, preliminary verification, hold
 accepted | in_disposal → closed (予以了结, or the end of a disposal) | transferred (to investigation)
 """
 
+from django.utils.translation import pgettext_lazy
+
 from cleangov.core.workflow import Transition, Workflow
 
 from .access import HANDLER_ROLES
 from .choices import ReportStatusChoices as S
 
+# Labels in the context "report": "Close" here is 予以了结, not a rectification item's 销号.
 REPORT_WORKFLOW = Workflow(
     [
-        Transition("register", (S.RECEIVED,), S.REGISTERED, "register", roles=HANDLER_ROLES),
-        Transition("register_repeat", (S.RECEIVED,), S.REPEAT, "register as repeat", roles=HANDLER_ROLES),
-        Transition("accept", (S.REGISTERED,), S.ACCEPTED, "accept", roles=HANDLER_ROLES),
-        Transition("not_accept", (S.REGISTERED,), S.NOT_ACCEPTED, "not accept", roles=HANDLER_ROLES,
-                   needs_reason=True),
-        Transition("dispose", (S.ACCEPTED,), S.IN_DISPOSAL, "dispose", roles=HANDLER_ROLES),
-        Transition("close", (S.ACCEPTED, S.IN_DISPOSAL), S.CLOSED, "close", roles=HANDLER_ROLES),
-        Transition("transfer", (S.ACCEPTED, S.IN_DISPOSAL), S.TRANSFERRED, "transfer to investigation",
+        Transition("register", (S.RECEIVED,), S.REGISTERED, pgettext_lazy("report", "Register"),
                    roles=HANDLER_ROLES),
+        Transition("register_repeat", (S.RECEIVED,), S.REPEAT,
+                   pgettext_lazy("report", "Register as a repeat report"), roles=HANDLER_ROLES),
+        Transition("accept", (S.REGISTERED,), S.ACCEPTED, pgettext_lazy("report", "Accept"), roles=HANDLER_ROLES),
+        Transition("not_accept", (S.REGISTERED,), S.NOT_ACCEPTED, pgettext_lazy("report", "Do not accept"),
+                   roles=HANDLER_ROLES, needs_reason=True),
+        Transition("dispose", (S.ACCEPTED,), S.IN_DISPOSAL, pgettext_lazy("report", "Start disposal"),
+                   roles=HANDLER_ROLES),
+        Transition("close", (S.ACCEPTED, S.IN_DISPOSAL), S.CLOSED, pgettext_lazy("report", "Close"),
+                   roles=HANDLER_ROLES),
+        Transition("transfer", (S.ACCEPTED, S.IN_DISPOSAL), S.TRANSFERRED,
+                   pgettext_lazy("report", "Transfer to investigation"), roles=HANDLER_ROLES),
     ],
     states=S,
     path_field="office__path",
