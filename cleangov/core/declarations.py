@@ -149,6 +149,10 @@ class AppDeclaration:
     # e.g. a period of effect after an accountability decision. The post-assignment action shows them
     # and asks for a reason to proceed.
     appointment_checks: Callable[[int, object], list[str]] | None = None
+    # Deadline rule -> {unit level: roles on the level above that hear of it when it is overdue}, for clocks
+    # whose matter only some supervisors may read (a report is need-to-know: its clocks go up the
+    # discipline line only). Rules not listed follow the deadline engine's own table.
+    escalation_roles: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     # Panels of a person's page (the people layer includes them without importing the app).
     person_panels: tuple[PersonPanel, ...] = ()
 
@@ -221,3 +225,12 @@ def person_panels(user, person_id: int) -> list[tuple[str, dict]]:
             if context is not None:
                 out.append((panel.template, context))
     return out
+
+
+def escalation_roles(rule: str) -> Mapping[str, tuple[str, ...]] | None:
+    """The declared escalation table of a deadline rule, None when no app declares one."""
+    for _label, d in declarations():
+        if rule in d.escalation_roles:
+            return d.escalation_roles[rule]
+    return None
+

@@ -285,7 +285,7 @@ def escalation_route(deadline: Deadline, *, today: date) -> EscalationRoute:
     hears instead, and the levels that had nobody are recorded."""
     unit, passed, tried = deadline.unit, [], set()
     while True:
-        target, roles = escalation_target(unit)
+        target, roles = escalation_target(unit, deadline.rule)
         if target.pk in tried or not roles:
             return EscalationRoute(None, [], 0, passed)
         tried.add(target.pk)

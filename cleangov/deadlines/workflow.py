@@ -49,6 +49,10 @@ ESCALATION_ROLES: dict[str, tuple[str, ...]] = {
 }
 
 
-def escalation_target(unit):
-    """(unit that hears about it, roles there) for an overdue deadline of ``unit``."""
-    return (unit.parent if unit.parent_id else unit), ESCALATION_ROLES.get(unit.level, ())
+def escalation_target(unit, rule: str = ""):
+    """(unit that hears about it, roles there) for an overdue deadline of ``unit``; an app may declare
+    its own table for a rule whose matter only some supervisors may read (core.declarations)."""
+    from cleangov.core.declarations import escalation_roles
+
+    table = (escalation_roles(rule) if rule else None) or ESCALATION_ROLES
+    return (unit.parent if unit.parent_id else unit), table.get(unit.level, ())

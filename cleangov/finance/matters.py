@@ -10,6 +10,7 @@ from cleangov.core.matters import MatterRef, TimelineStep
 
 from .access import findings_for
 from .choices import FindingEventKindChoices as K
+from .choices import FindingRuleChoices, code_label
 
 KIND = "finance.finding"
 STEP_KINDS = (K.FOUND, K.CONFIRMED, K.DISMISSED, K.ESCALATED)
@@ -27,5 +28,5 @@ def timeline_steps(user, ref: MatterRef) -> list[TimelineStep]:
         person = getattr(event.actor, "person", None) if event.actor_id else None
         steps.append(TimelineStep(when=event.created_at, label=str(event.get_kind_display()), matter=ref,
                                   actor=person.name if person else (str(event.actor) if event.actor_id else ""),
-                                  url=url, detail=f"#{finding.pk} {finding.rule}"))
+                                  url=url, detail=f"#{finding.pk} {code_label(FindingRuleChoices, finding.rule)}"))
     return steps

@@ -16,11 +16,16 @@ from django.utils.translation import gettext_lazy as _
 
 from cleangov.core.metrics import MetricResult, MetricSpec
 
-from .choices import FindingStatusChoices
+from .choices import FindingRuleChoices, FindingStatusChoices, code_label
 from .models import Finding
 
 EVIDENCE_LIMIT = 200
 
+
+
+def _evidence(pk: int, rule: str) -> tuple[str, str]:
+    """A finding as evidence of a figure: its number and its rule in words, linked to its page."""
+    return f"#{pk} {code_label(FindingRuleChoices, rule)}", reverse("finance:finding_detail", kwargs={"finding_id": pk})
 
 def _bounds(start: date, end: date):
     tz = timezone.get_current_timezone()
@@ -42,7 +47,7 @@ def compute_findings_confirmed(unit_ids: list[int], period_start: date, period_e
         items = by_unit.get(unit_id, [])
         out[unit_id] = MetricResult(
             value=Decimal(len(items)), numerator=Decimal(len(items)),
-            evidence=[(f"#{pk} {rule}", reverse("finance:finding_detail", kwargs={"finding_id": pk}))
+            evidence=[_evidence(pk, rule)
                       for pk, rule in items[:EVIDENCE_LIMIT]])
     return out
 
@@ -57,7 +62,7 @@ def compute_findings_open(unit_ids: list[int], period_start: date, period_end: d
     for unit_id, pk, rule in rows:
         by_unit[unit_id].append((pk, rule))
     return {u: MetricResult(value=Decimal(len(by_unit.get(u, []))), numerator=Decimal(len(by_unit.get(u, []))),
-                            evidence=[(f"#{pk} {rule}", reverse("finance:finding_detail", kwargs={"finding_id": pk}))
+                            evidence=[_evidence(pk, rule)
                                       for pk, rule in by_unit.get(u, [])[:EVIDENCE_LIMIT]])
             for u in unit_ids}
 

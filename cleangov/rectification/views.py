@@ -163,8 +163,15 @@ def item_recuse(request, item_id):
 @login_required
 def item_work(request, item_id):
     """The responsible person's own view: the problem, the rule and its numbers, the voucher lines
-    concerned, their submissions and the verifier's answers, nothing else."""
-    item = access.access_item_by_id(request.user, item_id, action="work")
+    concerned, their submissions and the verifier's answers, nothing else.
+
+    The item's clock links here; when it escalates, the supervisors who receive it are not the responsible
+    person, so a handler who may open the item is sent to the handler's page (anyone else gets the 404)."""
+    try:
+        item = access.access_item_by_id(request.user, item_id, action="work")
+    except Http404:
+        access.access_item_by_id(request.user, item_id, action="view")
+        return redirect("rectification:item_detail", item_id=item_id)
     can_submit = item.status == S.OPEN
     form = SubmitForm(request.POST or None, request.FILES or None, initial={"measures": item.measures})
     if request.method == "POST":

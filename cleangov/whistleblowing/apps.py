@@ -9,8 +9,17 @@ class WhistleblowingConfig(CleanGovAppConfig):
     verbose_name = _("Reports (tip-offs)")
 
     def declare(self) -> AppDeclaration:
+        from cleangov.accounts.choices import RoleChoices as R
+        from cleangov.orgs.choices import UnitLevelChoices as L
+
         from . import demo_data, matters, metrics
         from .access import HANDLER_ROLES
+        from .workflow import ACCEPT_RULE, ACK_RULE, RESULT_RULE
+
+        # A report is need-to-know (纪检监察机关处理检举控告工作规则, Art. 47): its overdue clocks go up the
+        # discipline line only, never to party committees that may not read it.
+        up_the_discipline_line = {L.VILLAGE: (R.TOWNSHIP_DISCIPLINE,), L.TOWNSHIP: (R.COUNTY_COMMISSION,),
+                                  L.DEPARTMENT: (R.COUNTY_COMMISSION,), L.COUNTY: (R.COUNTY_COMMISSION,)}
 
         return AppDeclaration(
             home_cards=(HomeCard(
@@ -19,6 +28,7 @@ class WhistleblowingConfig(CleanGovAppConfig):
                   "them; triage and disposal by the rules, with the accused and relatives excluded."),
                 "whistleblowing:inbox", HANDLER_ROLES),),
             nav=(Link("whistleblowing", _("Reports"), "whistleblowing:inbox", roles=HANDLER_ROLES),),
+            escalation_roles={rule: up_the_discipline_line for rule in (ACCEPT_RULE, ACK_RULE, RESULT_RULE)},
             public_links=(
                 PublicLink(_("Report a problem"), _("Report a violation safely, anonymously if you wish. You get a "
                                                     "receipt code to follow your report."), "public_report:report", 20),
