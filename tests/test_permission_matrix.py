@@ -138,7 +138,12 @@ def expected_status(entry: UrlEntry, method: str, role: str, user, side: str, fc
     levels = entry.level if isinstance(entry.level, tuple) else (entry.level,)
     inside = any(in_scope(user, fc.unit(level, side)) for level in levels)
     if entry.owner_only:
-        return access.status if side == "a" and (inside or not entry.owner_in_scope) else 404
+        if side == "a" and (inside or not entry.owner_in_scope):
+            return access.status
+        if (method == "get" and entry.readers_redirect and role in roles_for(entry.readers_redirect, "view")
+                and inside):
+            return 302
+        return 404
     return access.status if inside else 404
 
 

@@ -170,6 +170,8 @@ def item_work(request, item_id):
     try:
         item = access.access_item_by_id(request.user, item_id, action="work")
     except Http404:
+        if request.method != "GET":
+            raise
         access.access_item_by_id(request.user, item_id, action="view")
         return redirect("rectification:item_detail", item_id=item_id)
     can_submit = item.status == S.OPEN

@@ -85,6 +85,9 @@ class UrlEntry:
     # ``owner_in_scope`` it also sits in a unit (``level``) that must be in the owner's scope.
     owner_only: bool = False
     owner_in_scope: bool = False
+    # A noun whose readers, when the object is not theirs but in their scope, are sent (302) by a GET to
+    # the page they may read instead (the responsible person's work view sends handlers to the item page).
+    readers_redirect: str = ""
     # Unit levels whose names the page may show whatever the scope (a duty item's lead unit may be
     # any county department, so the form offers them all).
     names_shown: tuple[str, ...] = ()

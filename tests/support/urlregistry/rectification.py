@@ -69,6 +69,6 @@ register("rectification:item_repayment", post=act("rectification_item"), kwargs=
 register("rectification:item_recuse", post=act("rectification_recusal"), kwargs=_item_kwargs)
 register("rectification:evidence_file", get=view("rectification_item"), kwargs=_evidence)
 register("rectification:item_work", get=view("own_rectification_item"), post=act("own_rectification_item"),
-         kwargs=_own_item, owner_only=True)
+         kwargs=_own_item, owner_only=True, readers_redirect="rectification_item")
 # The timeline of a matter: here, of an item; who may see it is who may see the item.
 register("core:matter_timeline", get=view("rectification_item"), kwargs=_timeline)
