@@ -6,7 +6,6 @@ leaves no event: an event carries a time and a place in the chain, which would o
 from __future__ import annotations
 
 import calendar
-import secrets
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -27,6 +26,7 @@ from cleangov.orgs.conflicts import check_conflict_of_interest
 from cleangov.orgs.models import Person, Post, Unit
 
 from . import quorum
+from .ballots import random_code
 from .caps import levy_caps
 from .choices import (
     AppraisalStatusChoices,
@@ -438,12 +438,9 @@ def do_complete_monthly_review(review: MonthlyReview, *, acting_user, on_date: d
 
 
 # --- villagers' concerns ---------------------------------------------------------------------------
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
 def _concern_code() -> str:
     while True:
-        code = "MQ-" + "".join(secrets.choice(CODE_ALPHABET) for _i in range(8))
+        code = "MQ-" + random_code(8)
         if not Concern.objects.filter(code=code).exists():
             return code
 

@@ -56,8 +56,13 @@ def token_hash(text: str) -> str:
     return hashlib.sha256(normalise_token(text).encode()).hexdigest()
 
 
+def random_code(length: int) -> str:
+    """Random characters that read unambiguously off paper or a phone (voting slips, concern codes)."""
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _i in range(length))
+
+
 def _new_token() -> str:
-    raw = "".join(secrets.choice(TOKEN_ALPHABET) for _i in range(TOKEN_LENGTH))
+    raw = random_code(TOKEN_LENGTH)
     return "-".join(raw[i:i + 4] for i in range(0, TOKEN_LENGTH, 4))
 
 
