@@ -85,6 +85,17 @@ class PublicPanel:
 
 
 @dataclass(frozen=True)
+class PublicUnitPanel:
+    """A panel of a unit's public page (``/public/<unit code>/``, owned by the disclosure app), from
+    another app: ``template`` is included with ``panel`` set to ``context(unit)``; ``None`` shows
+    nothing. The page is cached whole and shared by every visitor, so the context depends on the
+    unit alone, with a fixed number of queries."""
+
+    template: str
+    context: Callable[[object], dict | None]
+
+
+@dataclass(frozen=True)
 class PersonPanel:
     """A panel of a person's page in the organisation tree, owned by another app: ``template`` is
     included with ``panel`` set to ``context(user, person_id)``; ``None`` shows nothing (the user may
@@ -137,6 +148,7 @@ class AppDeclaration:
     # The public portal (core.public): entries and panels of its front page.
     public_links: tuple[PublicLink, ...] = ()
     public_panels: tuple[PublicPanel, ...] = ()
+    public_unit_panels: tuple[PublicUnitPanel, ...] = ()
     # The chain of a matter (core.matters): MatterRef -> the MatterRefs the app's objects link it to
     # (in either direction), and (user, MatterRef) -> the TimelineSteps the app knows and the user may see.
     linked_matters: Callable[[object], Iterable[object]] | None = None

@@ -117,7 +117,11 @@ def _village_fragment(unit: Unit) -> str:
                                              due_date__lt=today).count()
     township = Unit.objects.filter(pk=unit.parent_id).first()
     links = sorted((link for _l, d in declarations() for link in d.public_links), key=lambda link: link.position)
+    # Other apps' panels for this unit (the record books' signed checkpoints), without importing them.
+    unit_panels = [(panel.template, ctx) for _l, d in declarations() for panel in d.public_unit_panels
+                   if (ctx := panel.context(unit)) is not None]
     return render_to_string("disclosure/public/_village.html", {
+        "unit_panels": unit_panels,
         "unit": unit, "township": township, "today": today, "published": published, "due": due, "wall": wall,
         "corrected": corrected, "exempt": exempt, "fin_disclosure": latest_fin, "fin": fin, "chart": chart,
         "open_questions": open_questions, "late_questions": late_questions, "links": links,

@@ -1,6 +1,13 @@
 from django.utils.translation import gettext_lazy as _
 
-from cleangov.core.declarations import AppDeclaration, CleanGovAppConfig, HomeCard, Link, PeriodicJob
+from cleangov.core.declarations import (
+    AppDeclaration,
+    CleanGovAppConfig,
+    HomeCard,
+    Link,
+    PeriodicJob,
+    PublicUnitPanel,
+)
 
 
 class LedgersConfig(CleanGovAppConfig):
@@ -9,7 +16,7 @@ class LedgersConfig(CleanGovAppConfig):
     verbose_name = _("Record books")
 
     def declare(self) -> AppDeclaration:
-        from . import demo_data, metrics, setup_data
+        from . import demo_data, metrics, public, setup_data
         from .access import VIEW_ROLES
         from .tasks import CHECKPOINT_SCHEDULE_NAME, create_ledger_checkpoints_task
 
@@ -32,6 +39,7 @@ class LedgersConfig(CleanGovAppConfig):
             # `cleangov worker` still publishes them (the task catches up, idempotently).
             periodic_jobs=(PeriodicJob(CHECKPOINT_SCHEDULE_NAME, create_ledger_checkpoints_task),),
             metrics=metrics.METRICS,
+            public_unit_panels=(PublicUnitPanel("ledgers/public/_checkpoints.html", public.checkpoint_panel),),
             setup=setup_data.run,
             demo=demo_data.build,
         )

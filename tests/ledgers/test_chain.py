@@ -218,3 +218,19 @@ def test_periodic_job_signs_due_checkpoints(book):
     assert result["created"] == 1
     assert LedgerCheckpoint.objects.filter(unit=village).count() == before + 1
     assert create_ledger_checkpoints_task.call("2026-05-02")["created"] == 0
+
+
+def test_public_village_page_lists_the_signed_checkpoints(book, client):
+    """The portal lists the checkpoints (month, entries covered, fingerprint) without a login and
+    links their signed document; a unit without checkpoints shows no such panel."""
+    from django.core.cache import cache
+
+    village, _entries = book
+    cache.clear()
+    page = client.get(f"/public/{village.code}/").content.decode()
+    assert 'id="checkpoints"' in page
+    for cp in LedgerCheckpoint.objects.filter(unit=village):
+        assert f"{cp.month:%Y-%m}" in page and cp.head_hash[:12] in page
+    assert f"/ledgers/checkpoints/{village.code}.json" in page
+    other = village.__class__.objects.filter(level=village.level).exclude(pk=village.pk).first()
+    assert 'id="checkpoints"' not in client.get(f"/public/{other.code}/").content.decode()
