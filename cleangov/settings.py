@@ -285,6 +285,8 @@ ALTCHA_HMAC_KEY = _altcha_key()
 CLEANGOV_WB_KDF_OPSLIMIT = int(os.environ.get("CLEANGOV_WB_KDF_OPSLIMIT", 2))
 CLEANGOV_WB_KDF_MEMLIMIT = int(os.environ.get("CLEANGOV_WB_KDF_MEMLIMIT", 64 * 1024 * 1024))
 CLEANGOV_WB_MAX_FILE_BYTES = int(os.environ.get("CLEANGOV_WB_MAX_FILE_BYTES", 10 * 1024 * 1024))
+# A phone photo is 12 to 50 megapixels; more is refused before decoding (a small file can declare billions).
+CLEANGOV_WB_MAX_IMAGE_PIXELS = int(os.environ.get("CLEANGOV_WB_MAX_IMAGE_PIXELS", 60_000_000))
 CLEANGOV_WB_MAX_REQUEST_BYTES = int(os.environ.get("CLEANGOV_WB_MAX_REQUEST_BYTES", 30 * 1024 * 1024))
 CLEANGOV_WB_SUBMIT_PER_MINUTE = int(os.environ.get("CLEANGOV_WB_SUBMIT_PER_MINUTE", 30))
 CLEANGOV_WB_FOLLOW_PER_MINUTE = int(os.environ.get("CLEANGOV_WB_FOLLOW_PER_MINUTE", 60))

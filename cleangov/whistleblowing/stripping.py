@@ -9,8 +9,10 @@ metadata (pikepdf); Word files lose their core properties (author, last editor, 
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 ALLOWED = {
@@ -57,6 +59,15 @@ def _image(data: bytes, content_type: str) -> Cleaned:
     from PIL import ExifTags, Image, ImageOps
 
     with Image.open(io.BytesIO(data)) as img:
+        # Opening reads the header only; decoding a small file that declares 20,000 × 20,000 pixels
+        # would take gigabytes (a decompression bomb). Pillow's own guard only warns below twice its
+        # limit, so the size is checked here, before any pixel is decoded.
+        width, height = img.size
+        limit = settings.CLEANGOV_WB_MAX_IMAGE_PIXELS
+        if width * height > limit:
+            raise UnsupportedFile(_("The picture is too large (%(w)s × %(h)s pixels; at most %(mp)s million pixels "
+                                    "are taken). Send a smaller copy.")
+                                  % {"w": width, "h": height, "mp": limit // 1_000_000})
         removed = []
         exif = img.getexif()
         for tag in exif:
@@ -86,7 +97,10 @@ def _pdf(data: bytes, content_type: str) -> Cleaned:
             removed.append("PDF XMP metadata")
             del pdf.Root.Metadata
         out = io.BytesIO()
-        pdf.save(out)
+        # Streams are copied as they are: by default qpdf decodes a stream behind any filter other than
+        # Flate alone and deflates it again on save, so a stream of zeros that inflates to gigabytes
+        # behind an ASCIIHex layer would be held in memory. Neither decoding nor compressing avoids it.
+        pdf.save(out, stream_decode_level=pikepdf.StreamDecodeLevel.none, compress_streams=False)
     return Cleaned(out.getvalue(), content_type, removed)
 
 
@@ -120,6 +134,19 @@ def _docx(data: bytes, content_type: str) -> Cleaned:
     return Cleaned(out.getvalue(), content_type, removed)
 
 
+# A Word file is a ZIP package: judged by what it declares before python-docx inflates any part.
+DOCX_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+DOCX_MAX_RATIO = 100  # for parts over 1 MB; real document XML compresses about 5 to 20 times
+
+
+def _check_package(data: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        infos = z.infolist()
+    if sum(i.file_size for i in infos) > DOCX_MAX_UNPACKED_BYTES or any(
+            i.file_size > 1024 * 1024 and i.file_size / max(i.compress_size, 1) > DOCX_MAX_RATIO for i in infos):
+        raise UnsupportedFile(_("The Word file unpacks to far more than its size (a compressed bomb); it is not read."))
+
+
 def clean(name: str, data: bytes) -> Cleaned:
     """The cleaned copy of a file; :class:`UnsupportedFile` for a type we do not take or cannot read."""
     content_type = kind_of(name, data[:16])
@@ -129,6 +156,7 @@ def clean(name: str, data: bytes) -> Cleaned:
         if content_type == "application/pdf":
             return _pdf(data, content_type)
         if content_type.endswith(".document"):
+            _check_package(data)
             return _docx(data, content_type)
     except UnsupportedFile:
         raise

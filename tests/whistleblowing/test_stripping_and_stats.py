@@ -110,3 +110,46 @@ def test_built_table_never_shows_a_count_under_five():
     shown += [v for v in table.col_totals.values() if v is not None] + [table.total]
     assert all(v == 0 or v >= 5 for v in shown)
     assert table.row_totals["u3"] is None  # a total of 2 is itself hidden
+
+
+def test_picture_declaring_too_many_pixels_is_refused_before_decoding(settings):
+    """A small PNG of a 9,000 × 8,000 blank page (72 million pixels) would take hundreds of MB decoded."""
+    settings.CLEANGOV_WB_MAX_IMAGE_PIXELS = 60_000_000
+    out = io.BytesIO()
+    Image.new("1", (9000, 8000)).save(out, format="PNG")
+    assert len(out.getvalue()) < 200_000
+    with pytest.raises(UnsupportedFile, match="9000 × 8000"):
+        clean("page.png", out.getvalue())
+    settings.CLEANGOV_WB_MAX_IMAGE_PIXELS = 80_000_000
+    assert clean("page.png", out.getvalue()).content_type == "image/png"
+
+
+def test_pdf_streams_are_copied_not_inflated():
+    """By default qpdf decodes a stream behind a filter other than Flate alone and deflates it again on
+    save, so a bomb behind an ASCIIHex layer would be inflated in memory; the cleaned copy keeps the raw bytes."""
+    import binascii
+    import zlib
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    raw = binascii.hexlify(zlib.compress(b"0 0 m\n" * 200_000, 1)) + b">"
+    pdf.pages[0].Contents = pdf.make_stream(raw)
+    pdf.pages[0].Contents.Filter = pikepdf.Array([pikepdf.Name.ASCIIHexDecode, pikepdf.Name.FlateDecode])
+    pdf.docinfo["/Author"] = "Zhang San"
+    buf = io.BytesIO()
+    pdf.save(buf, stream_decode_level=pikepdf.StreamDecodeLevel.none, compress_streams=False)
+    cleaned = clean("scan.pdf", buf.getvalue())
+    with pikepdf.open(io.BytesIO(cleaned.data)) as out:
+        assert out.pages[0].Contents.read_raw_bytes() == raw and len(out.docinfo) == 0
+
+
+def test_word_file_that_unpacks_to_a_bomb_is_refused_unread():
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", b" " * 20_000_000)
+    assert len(buf.getvalue()) < 100_000
+    with pytest.raises(UnsupportedFile, match="bomb"):
+        clean("letter.docx", buf.getvalue())
