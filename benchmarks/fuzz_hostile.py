@@ -1,11 +1,13 @@
 """Hostile files for the upload fuzzing benchmark (benchmarks/fuzz_uploads.py).
 
 Every file is made deterministically from a seed, from a handful of valid bases (a voucher CSV and XLSX,
-an organisation CSV, an assessment framework, a record-book kinds catalogue, a holiday calendar) and a
-list of mutations: truncations, bit flips, wrong and mixed encodings, huge cells, deep XML and entity
-expansion, zip bombs, formulas, 10,000 columns, empty files and sheets, duplicate headers, YAML alias
-bombs and deep nesting, binary junk. The few expensive files (the zip bomb, the files over the size
-limit) are made once and shared by name.
+an organisation CSV, an assessment framework, a record-book kinds catalogue, a holiday calendar, and the
+attachments a report may carry: a photo with EXIF, a PNG, a PDF, a Word file) and a list of mutations:
+truncations, bit flips, wrong and mixed encodings, huge cells, deep XML and entity expansion, zip bombs,
+formulas, 10,000 columns, empty files and sheets, duplicate headers, YAML alias bombs and deep nesting,
+binary junk, pictures declaring billions of pixels, PDF stream bombs and Word packages that unpack to
+gigabytes. The few expensive files (the zip bomb, the files over the size limit) are made once and shared
+by name.
 """
 
 from __future__ import annotations
@@ -155,6 +157,9 @@ class Factory:
             "framework_yaml": (".yaml", (repo / "cleangov/data/assessment/midyear.yaml").read_bytes()),
             "kinds_yaml": (".yaml", (repo / "cleangov/data/ledgers/kinds.yaml").read_bytes()),
             "calendar_csv": (".csv", (repo / "voucher_audit/standards/calendars/cn-2026.csv").read_bytes()),
+            "photo_jpg": (".jpg", photo_jpeg()),
+            "scan_pdf": (".pdf", small_pdf()),
+            "letter_docx": (".docx", small_docx()),
         }
         self.rows = rows
 
@@ -256,6 +261,7 @@ class Factory:
         yield self._write("yaml-deep.yaml", "yaml-deep", b"[" * 50_000 + b"]" * 50_000)
         yield self._write("yaml-python-tag.yaml", "yaml-tag", b"!!python/object/apply:os.system ['true']\n")
         yield self._write("yaml-huge-string.yaml", "huge-cell", b"code: x\nname: " + b"a" * 30_000_000 + b"\n")
+        yield from self.attachment_bombs()
         zb = self.root / "zip-bomb.xlsx"
         zip_bomb_xlsx(zb)
         yield Hostile(zb.name, "zip-bomb", zb)
@@ -271,6 +277,43 @@ class Factory:
             f.write(b"".join(f"Z{i},{self.org}\n".encode() for i in range(2_100_000)))
         yield Hostile(many.name, "too-many-rows", many)
 
+    def attachment_bombs(self) -> Iterator[Hostile]:
+        """Pictures, PDFs and Word files whose small size hides a large decoded size, or whose structure lies."""
+        from PIL import Image
+
+        for (w, h), label in (((9000, 8000), "72mp"), ((30000, 30000), "900mp")):
+            out = io.BytesIO()
+            Image.new("1", (w, h)).save(out, format="PNG")
+            yield self._write(f"pixel-bomb-{label}.png", "pixel-bomb", out.getvalue())
+        jpeg = bytearray(photo_jpeg())
+        sof = jpeg.find(b"\xff\xc0")
+        jpeg[sof + 5:sof + 9] = (65000).to_bytes(2, "big") * 2  # the frame header claims 65,000 × 65,000
+        yield self._write("pixel-bomb-jpeg-header.jpg", "pixel-bomb", bytes(jpeg))
+        yield self._write("pdf-stream-bomb.pdf", "pdf-bomb", pdf_stream_bomb())
+        yield self._write("pdf-no-xref.pdf", "pdf-broken", b"%PDF-1.7\n" + bytes(self.rng.randrange(256)
+                                                                                for _ in range(4096)))
+        yield self._write("pdf-deep-arrays.pdf", "pdf-broken", small_pdf().replace(
+            b"/Type /Catalog", b"/Type /Catalog /Deep " + b"[" * 100_000 + b"]" * 100_000, 1))
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("[Content_Types].xml", "<Types/>")
+            z.writestr("word/document.xml", b" " * 250_000_000)
+        yield self._write("docx-zip-bomb.docx", "zip-bomb", buf.getvalue())
+        docx = small_docx()
+        with zipfile.ZipFile(io.BytesIO(docx)) as z:
+            parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+        head, rest = parts["docProps/core.xml"].split(b"?>", 1)
+        parts["docProps/core.xml"] = head + b"?>" + BILLION_LAUGHS.encode() + rest.replace(
+            b"</cp:coreProperties>", b"<dc:description>&lol9;</dc:description></cp:coreProperties>")
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, data in parts.items():
+                z.writestr(name, data)
+        yield self._write("docx-billion-laughs.docx", "entity-expansion", buf.getvalue())
+        yield self._write("docx-not-a-zip.docx", "wrong-type", b"PK\x03\x04" + bytes(self.rng.randrange(256)
+                                                                                   for _ in range(4096)))
+        yield self._write("huge-text.txt", "huge-cell", b"\xe6\x91\x98" * 3_000_000)
+
     def generate(self, count: int) -> list[Hostile]:
         files = list(self.structural())
         for name, (ext, data) in self.bases.items():  # the valid bases too: the control group
@@ -281,12 +324,67 @@ class Factory:
             base = list(self.bases)[n % len(self.bases)]
             family, fn = mutations[(n // len(self.bases)) % len(mutations)]
             ext, data = self.bases[base]
-            if ext == ".xlsx" and family in ("gbk", "gbk-behind-utf8-bom", "utf-16", "mixed-encoding", "cr-only",
+            if ext in (".xlsx", ".jpg", ".pdf", ".docx") and family in ("gbk", "gbk-behind-utf8-bom", "utf-16", "mixed-encoding", "cr-only",
                                              "one-line", "nul-bytes"):
                 family, fn = ("bit-flip", mutations[1][1]) if n % 2 else ("truncated", mutations[0][1])
             files.append(self._write(f"{family}-{base}-{n:04d}{ext}", family, fn(data, self.rng)))
             n += 1
         return files
+
+
+def photo_jpeg() -> bytes:
+    """A small photo with the metadata a phone writes (maker, model, time, GPS) and a comment."""
+    from PIL import ExifTags, Image
+
+    img = Image.new("RGB", (320, 240), (40, 120, 60))
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110], exif[0x0132] = "PhoneMaker", "Model-X", "2026:11:30 21:14:05"
+    exif[ExifTags.IFD.GPSInfo] = {1: "N", 2: (30.0, 15.0, 7.5), 3: "E", 4: (110.0, 20.0, 1.0)}
+    out = io.BytesIO()
+    img.save(out, format="JPEG", exif=exif, comment=b"taken by a villager")
+    return out.getvalue()
+
+
+def small_pdf() -> bytes:
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.docinfo["/Author"] = "Zhang San"
+    out = io.BytesIO()
+    pdf.save(out, qdf=True)  # uncompressed objects, so the mutations touch the structure
+    return out.getvalue()
+
+
+def pdf_stream_bomb() -> bytes:
+    """A page whose content stream, behind an ASCIIHex and a Flate layer, inflates to 1 GB of zeros."""
+    import binascii
+    import zlib
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    packer = zlib.compressobj(9)
+    chunk = b"\0" * (1 << 20)
+    raw = b"".join(packer.compress(chunk) for _ in range(1024)) + packer.flush()
+    page = pdf.pages[0]
+    page.Contents = pdf.make_stream(binascii.hexlify(raw) + b">")
+    page.Contents.Filter = pikepdf.Array([pikepdf.Name.ASCIIHexDecode, pikepdf.Name.FlateDecode])
+    out = io.BytesIO()
+    pdf.save(out, stream_decode_level=pikepdf.StreamDecodeLevel.none, compress_streams=False)
+    return out.getvalue()
+
+
+def small_docx() -> bytes:
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("村里的账目有问题")
+    doc.core_properties.author = "Li Si"
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
 
 
 def _reencode(b: bytes, encoding: str) -> bytes:
