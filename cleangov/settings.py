@@ -314,6 +314,10 @@ CLEANGOV_DATE_MAX_DAYS_AHEAD = int(os.environ.get("CLEANGOV_DATE_MAX_DAYS_AHEAD"
 CLEANGOV_YAML_MAX_BYTES = int(os.environ.get("CLEANGOV_YAML_MAX_BYTES", 1024 * 1024))
 # Form fields other than files stay small (Django's default, 2.5 MB); an upload past 2.5 MB goes to a
 # temporary file rather than memory. The upload itself is refused past CLEANGOV_UPLOAD_MAX_BYTES by the forms.
+# The largest request body the server reads at all (Waitress answers 413 past it): the largest upload a
+# form takes, plus room for the form's other fields.
+CLEANGOV_MAX_REQUEST_BYTES = int(os.environ.get(
+    "CLEANGOV_MAX_REQUEST_BYTES", max(CLEANGOV_UPLOAD_MAX_BYTES, CLEANGOV_WB_MAX_REQUEST_BYTES) + 4 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000

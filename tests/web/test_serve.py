@@ -190,3 +190,16 @@ def test_restart_back_off_doubles_to_a_minute_and_resets_after_a_long_run(previo
     from cleangov.core.supervisor import next_backoff
 
     assert next_backoff(previous, ran_for) == expected
+
+
+def test_a_body_past_the_largest_upload_is_refused_before_it_is_read(serve, tmp_path):
+    """Waitress answers 413 to a body over CLEANGOV_MAX_REQUEST_BYTES instead of spooling it to disk."""
+    proc, base = serve()
+    _wait_for(f"{base}/healthz")
+    port = int(base.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(b"POST /accounts/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+                     b"Content-Length: 200000000\r\n\r\n" + b"x" * 65536)
+        answer = conn.recv(4096).decode("latin-1")
+    assert answer.startswith("HTTP/1.1 413"), answer[:200]
+    assert _wait_for(f"{base}/healthz") == b"ok"  # and the server goes on serving

@@ -46,7 +46,10 @@ class Command(BaseCommand):
         from cleangov.wsgi import application
 
         try:
-            server = create_server(application, host=host, port=port, threads=threads, ident="CleanGov")
+            # A body larger than the largest upload any form takes is refused by Waitress (413) before it
+            # is spooled to disk: without it, Waitress would buffer up to 1 GB per request.
+            server = create_server(application, host=host, port=port, threads=threads, ident="CleanGov",
+                                   max_request_body_size=settings.CLEANGOV_MAX_REQUEST_BYTES)
         except OSError as exc:
             raise CommandError(f"cannot listen on {host}:{port}: {exc}", returncode=3) from exc
 
