@@ -192,9 +192,9 @@ def test_restart_back_off_doubles_to_a_minute_and_resets_after_a_long_run(previo
     assert next_backoff(previous, ran_for) == expected
 
 
-def test_a_body_past_the_largest_upload_is_refused_before_it_is_read(serve, tmp_path):
+def test_a_body_past_the_largest_upload_is_refused_before_it_is_read(serve):
     """Waitress answers 413 to a body over CLEANGOV_MAX_REQUEST_BYTES instead of spooling it to disk."""
-    proc, base = serve()
+    _proc, base = serve()
     _wait_for(f"{base}/healthz")
     port = int(base.rsplit(":", 1)[1])
     with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
