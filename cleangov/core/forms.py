@@ -1,10 +1,13 @@
-"""Form plumbing shared by every app: the project's form renderer and the mapping of an action's
-ValidationError onto the form that fed it."""
+"""Form plumbing shared by every app: the project's form renderer, the mapping of an action's
+ValidationError onto the form that fed it, and the several-files input."""
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+
+EVIDENCE_ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,.txt"
 
 
 class FormRenderer(TemplatesSetting):
@@ -31,3 +34,22 @@ def add_action_errors(form, exc: ValidationError, *, field_prefix: str = "") -> 
         target = next((n for n in (f"{field_prefix}{name}", name) if n in form.fields), None)
         for message in errors:
             form.add_error(target, message)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern). ``accept`` is the browser's hint only:
+    each file's size and type are checked by the action that stores it."""
+
+    def __init__(self, *args, accept: str | None = None, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept} if accept else None))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cleangov.core.forms import EVIDENCE_ACCEPT, MultipleFileField
 from cleangov.orgs.choices import UnitLevelChoices
 from cleangov.orgs.models import Person, Post, Unit
 
@@ -52,27 +53,9 @@ class DutyItemForm(forms.Form):
         self.fields["lead_unit"].queryset = lead_units.order_by("path")
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented pattern); each is validated by the action's rules."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,.txt"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
-
-
 class ProgressForm(forms.Form):
     text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
-    files = MultipleFileField(label=_("Evidence files"), required=False)
+    files = MultipleFileField(label=_("Evidence files"), required=False, accept=EVIDENCE_ACCEPT)
     link_type = forms.CharField(label=_("Linked record type"), required=False, max_length=80,
                                 help_text=_("For example ledgers.ledgerentry"))
     link_id = forms.CharField(label=_("Linked record id"), required=False, max_length=64)

@@ -3,33 +3,16 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cleangov.core.forms import EVIDENCE_ACCEPT, MultipleFileField
 from cleangov.orgs.models import Person, Unit
 
 from . import taxonomy
 from .actions import EVIDENCE_MAX_FILES
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented pattern); each is checked by the action."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,.txt"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
-
-
 class SubmitForm(forms.Form):
     measures = forms.CharField(label=_("Measures taken"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
-    files = MultipleFileField(label=_("Evidence files"), required=False,
+    files = MultipleFileField(label=_("Evidence files"), required=False, accept=EVIDENCE_ACCEPT,
                               help_text=_("PDF, JPEG, PNG, DOCX, XLSX or TXT, up to 10 MB each, at most %(n)s.")
                               % {"n": EVIDENCE_MAX_FILES})
     link_url = forms.URLField(label=_("Link to evidence"), required=False, max_length=500, assume_scheme="https")
