@@ -505,6 +505,35 @@ def do_set_up_handler_key(*, acting_user, password: str) -> None:
 
 
 @transaction.atomic
+def do_carry_handler_key_over(user, *, acting_user, old_password: str | None, new_password: str) -> str | None:
+    """The handler's password changed (``core.signals.password_changed``, inside that transaction).
+
+    With the old password (the user's own change) the private key is re-encrypted under the new one.
+    Without it (an administrator's reset, a command) it cannot be: the key is marked for a new set-up,
+    which the keys page asks for; the office key then comes back through a colleague's unlock.
+    Returns "rewrapped", "needs_setup" or None (no key). The events carry no secret."""
+    from .models import HandlerKey
+
+    handler = HandlerKey.objects.select_for_update().filter(user=user).first()
+    if handler is None:
+        return None
+    if old_password is not None and keys.rewrap_handler_key(handler, old_password, new_password):
+        record_event(acting_user=acting_user, event_code="whistleblowing.handler_key_rewrapped", subject=user,
+                     unit=None)
+        return "rewrapped"
+    handler.needs_new_setup = True
+    handler.save(update_fields=["needs_new_setup"])
+    record_event(acting_user=acting_user, event_code="whistleblowing.handler_key_needs_setup", subject=user,
+                 unit=None)
+    return "needs_setup"
+
+
+def carry_handler_key_over(sender, *, user, new_password, old_password=None, acting_user=None, **kwargs) -> None:
+    """Receiver of ``core.signals.password_changed`` (connected in apps.py)."""
+    do_carry_handler_key_over(user, acting_user=acting_user, old_password=old_password, new_password=new_password)
+
+
+@transaction.atomic
 def do_unlock_office_keys(*, acting_user, password: str) -> dict[int, bytes]:
     """Open the offices' keys with the handler's password; handlers still without a share get one."""
     opened = keys.open_office_keys(acting_user, password)
@@ -512,3 +541,4 @@ def do_unlock_office_keys(*, acting_user, password: str) -> dict[int, bytes]:
         record_event(acting_user=acting_user, event_code="whistleblowing.office_keys_shared",
                      subject=acting_user, unit=None)
     return opened
+

@@ -110,6 +110,19 @@ def set_up_handler_key(user, password: str) -> HandlerKey:
     return handler
 
 
+def rewrap_handler_key(handler: HandlerKey, old_password: str, new_password: str) -> bool:
+    """Re-encrypt the handler's private key under their new password; False when the old password
+    does not open it (the key was already stale). The private key exists in memory only here."""
+    try:
+        private = crypto.unwrap_private_key(handler.salt, handler.encrypted_private_key, old_password)
+    except CryptoError:
+        return False
+    handler.salt, handler.encrypted_private_key = crypto.wrap_private_key(private, new_password)
+    handler.needs_new_setup = False
+    handler.save(update_fields=["salt", "encrypted_private_key", "needs_new_setup"])
+    return True
+
+
 def handled_offices(user) -> list[Unit]:
     """The office units the user handles directly (their handler role's own unit)."""
     from .access import HANDLER_ROLES
@@ -130,6 +143,12 @@ def open_office_keys(user, password: str) -> dict[int, bytes]:
     keys: dict[int, bytes] = {}
     for share in OfficeKeyShare.objects.filter(handler_key=handler).select_related("office_key"):
         keys[share.office_key.office_id] = crypto.open_sealed(own, share.sealed_private_key)
+    return open_escrows_down(keys)
+
+
+def open_escrows_down(keys: dict[int, bytes]) -> dict[int, bytes]:
+    """``keys`` plus every office key held in escrow by one of them, down the tree."""
+    keys = dict(keys)
     frontier = list(keys)
     while frontier:
         holder_office = frontier.pop()
@@ -146,8 +165,9 @@ def grant_missing_shares(keys: dict[int, bytes]) -> int:
     made = 0
     for office_key in OfficeKey.objects.filter(office_id__in=keys).select_related("office"):
         holders = set(office_key.shares.values_list("handler_key_id", flat=True))
-        for handler in HandlerKey.objects.filter(user_id__in=handler_user_ids(office_key.office)).exclude(
-                pk__in=holders):
+        # A key waiting for a new set-up is about to be replaced: its holder gets a share once it is.
+        for handler in HandlerKey.objects.filter(user_id__in=handler_user_ids(office_key.office),
+                                                 needs_new_setup=False).exclude(pk__in=holders):
             OfficeKeyShare.objects.create(office_key=office_key, handler_key=handler,
                                           sealed_private_key=crypto.seal_to(handler.public_key,
                                                                             keys[office_key.office_id]))

@@ -48,6 +48,9 @@ class HandlerKey(models.Model):
     public_key = models.BinaryField(_("public key"))
     salt = models.BinaryField(_("salt"))
     encrypted_private_key = models.BinaryField(_("encrypted private key"))
+    # Set when the password was changed by someone who did not know the old one (an administrator's
+    # reset): the key cannot be re-encrypted, so the handler sets up a new one.
+    needs_new_setup = models.BooleanField(_("needs a new set-up"), default=False)
 
     class Meta:
         verbose_name = _("handler key")

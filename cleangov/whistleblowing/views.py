@@ -54,12 +54,14 @@ def inbox(request):
 def unlock(request):
     """Type the password again to open the office keys for this browser session."""
     require_handler(request.user)
-    has_key = HandlerKey.objects.filter(user=request.user).exists()
+    handler = HandlerKey.objects.filter(user=request.user).first()
+    has_key = handler is not None
+    needs_setup = has_key and handler.needs_new_setup
     form = PasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         password = form.cleaned_data["password"]
         try:
-            if not has_key or request.POST.get("reset") == "1":
+            if not has_key or needs_setup or request.POST.get("reset") == "1":
                 actions.do_set_up_handler_key(acting_user=request.user, password=password)
             opened = actions.do_unlock_office_keys(acting_user=request.user, password=password)
         except ValidationError as exc:
@@ -74,7 +76,8 @@ def unlock(request):
                 flash.info(request, _("Your key is ready, but no office key has been shared with you yet: it will "
                                       "be when another handler of your office unlocks."))
             return response
-    return render(request, "whistleblowing/unlock.html", {"form": form, "has_key": has_key})
+    return render(request, "whistleblowing/unlock.html", {"form": form, "has_key": has_key and not needs_setup,
+                                                          "needs_setup": needs_setup})
 
 
 @login_required
