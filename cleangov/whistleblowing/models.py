@@ -95,6 +95,40 @@ class OfficeEscrow(models.Model):
         return f"escrow {self.office_key_id}"
 
 
+class RecoveryKey(models.Model):
+    """The public half of the offline recovery key. Its private half is written once to a file kept
+    off the server (paper or a USB stick in the commission's safe); nothing of it is stored here.
+    There is at most one: making a new one replaces it and its seals."""
+
+    public_key = models.BinaryField(_("public key"))
+    created_on = models.DateField(_("created on"))
+
+    class Meta:
+        verbose_name = _("recovery key")
+        verbose_name_plural = _("recovery keys")
+
+    def __str__(self) -> str:
+        return f"recovery key {self.pk}"
+
+
+class RecoverySeal(models.Model):
+    """An office's private key sealed to the recovery key: what the county falls back on when every
+    handler holding its office key has lost it (escrow covers the offices below, nothing the top)."""
+
+    office_key = models.OneToOneField(OfficeKey, verbose_name=_("office key"), on_delete=models.CASCADE,
+                                      related_name="recovery_seal")
+    recovery_key = models.ForeignKey(RecoveryKey, verbose_name=_("recovery key"), on_delete=models.CASCADE,
+                                     related_name="seals")
+    sealed_private_key = models.BinaryField(_("sealed private key"))
+
+    class Meta:
+        verbose_name = _("recovery seal")
+        verbose_name_plural = _("recovery seals")
+
+    def __str__(self) -> str:
+        return f"recovery seal {self.office_key_id}"
+
+
 class Report(models.Model):
     """A report (检举控告) received through the portal: routed to an office, sealed, handled by the
     2020 rules and followed by the reporter with a receipt code."""
