@@ -29,6 +29,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "tick": ("tick", "Mark overdue deadlines, notify assignees and escalate one level up."),
     "calendar": ("calendar", "Working-day calendar: is-workday DATE, add-workdays DATE N, load FILE, show YEAR."),
     "createadmin": ("createadmin", "Create a system administrator account."),
+    "reporting-recovery-key": ("reporting_recovery_key", "Make (--rotate: replace) the offline recovery key of the "
+                               "report offices; its private key is written once to --out FILE."),
+    "reporting-recover": ("reporting_recover", "Give a handler the office keys again with the offline recovery "
+                          "key (--key-file FILE --handler USERNAME)."),
     "audit": ("", "Voucher audit engine (no Django): run INPUT... [--units] [--fleet] [--engine duckdb|spark]."),
     "standards": ("", "Spending standards packs: show [--county PACK] [--date D]."),
 }

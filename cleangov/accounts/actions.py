@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
 
 from cleangov.core.audit import record_event
@@ -31,12 +33,59 @@ def do_create_user(*, acting_user, username: str, password: str | None, person=N
     return user
 
 
+@dataclass
+class PasswordChange:
+    """What the save of a new password tells ``core.signals.password_changed`` (see announce_password_change)."""
+
+    old_password: str | None
+    acting_user: object
+
+
+def announce_password_change(sender, instance: User, created: bool, **kwargs) -> None:
+    """Every save that carries a new password (``set_password`` then ``save``) announces it, whoever
+    made it: the actions below say who acted and, for the user's own change, the old password; a
+    change made elsewhere (Django's ``changepassword`` command, a shell) is announced as a reset by
+    nobody in particular. Receivers run inside the save's transaction. A login that re-hashes a
+    password with a newer hasher is not a change: Django clears the new password before that save."""
+    from cleangov.core.signals import password_changed
+
+    new_password = getattr(instance, "_password", None)
+    if created or new_password is None:
+        return
+    change = getattr(instance, "_cleangov_password_change", None) or PasswordChange(None, None)
+    instance._cleangov_password_change = None
+    password_changed.send(sender=User, user=instance, new_password=new_password,
+                          old_password=change.old_password, acting_user=change.acting_user)
+
+
 @transaction.atomic
 def do_set_password(user: User, *, acting_user, password: str) -> None:
+    """A password set by someone who does not know the old one (an administrator, the demo's reset)."""
     user.set_password(password)
+    user._cleangov_password_change = PasswordChange(None, acting_user)
     user.save(update_fields=["password"])
     # The hash itself is never written to the trail.
     record_event(acting_user=acting_user, event_code="accounts.password_set", subject=user,
+                 subject_people=[user.person_id] if user.person_id else [])
+
+
+@transaction.atomic
+def do_change_own_password(user: User, *, acting_user, old_password: str, new_password: str) -> None:
+    """The user changes their own password, typing the old one: what is encrypted under it (a
+    report handler's key) is carried over to the new one in the same transaction."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils.translation import gettext as _
+
+    if acting_user is None or acting_user.pk != user.pk:
+        raise PermissionDenied(_("Only the user themselves can change their password this way."))
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": _("Your old password was entered incorrectly.")})
+    validate_password(new_password, user=user)
+    user.set_password(new_password)
+    user._cleangov_password_change = PasswordChange(old_password, acting_user)
+    user.save(update_fields=["password"])
+    record_event(acting_user=acting_user, event_code="accounts.password_changed", subject=user,
                  subject_people=[user.person_id] if user.person_id else [])
 
 

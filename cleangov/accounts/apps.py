@@ -8,6 +8,14 @@ class AccountsConfig(CleanGovAppConfig):
     label = "accounts"
     verbose_name = _("Accounts and access")
 
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from .actions import announce_password_change
+        from .models import User
+
+        post_save.connect(announce_password_change, sender=User, dispatch_uid="accounts.announce_password_change")
+
     def declare(self) -> AppDeclaration:
         return AppDeclaration(
             # Everyone manages their own password and two-factor devices, with or without a role.
@@ -16,6 +24,7 @@ class AccountsConfig(CleanGovAppConfig):
                 "accounts.user_created": _("User created"),
                 "accounts.user_updated": _("User changed"),
                 "accounts.password_set": _("Password set"),
+                "accounts.password_changed": _("Password changed by the user"),
                 "accounts.role_assigned": _("Role assigned"),
                 "accounts.role_revoked": _("Role revoked"),
                 "accounts.language_set": _("Language chosen"),

@@ -1,7 +1,7 @@
 """Forms of the login, two-factor and security pages. Every label and error is translatable."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,6 +19,22 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
         self.fields["password"].label = _("Password")
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+class OwnPasswordForm(PasswordChangeForm):
+    """The user's own password change: the old password, the new one twice (AUTH_PASSWORD_VALIDATORS).
+    Saved through ``do_change_own_password``, never through the form's own save."""
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.fields["old_password"].label = _("Current password")
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password2"].label = _("New password again")
+        for name in ("new_password1", "new_password2"):
+            self.fields[name].widget.attrs.update({"autocomplete": "new-password"})
+
+    def save(self, commit=True):  # pragma: no cover - a guard: the view saves through the action
+        raise NotImplementedError("save through cleangov.accounts.actions.do_change_own_password")
 
 
 class TokenField(forms.CharField):

@@ -13,6 +13,7 @@ from binascii import unhexlify
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,6 +24,8 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 from django_otp import login as otp_login
@@ -32,8 +35,8 @@ from django_otp.util import random_hex
 from cleangov.core.forms import add_action_errors
 
 from .access import access_totp_device_by_id
-from .actions import do_enrol_totp_device, do_remove_totp_device, do_set_language
-from .forms import LoginForm, TOTPEnrolForm, TOTPRemoveForm, TOTPVerifyForm
+from .actions import do_change_own_password, do_enrol_totp_device, do_remove_totp_device, do_set_language
+from .forms import LoginForm, OwnPasswordForm, TOTPEnrolForm, TOTPRemoveForm, TOTPVerifyForm
 from .middleware import requires_two_factor
 
 PENDING_KEY_SESSION = "cleangov_totp_pending_key"
@@ -120,6 +123,27 @@ def security(request):
         "remove_form": form,
         "required": requires_two_factor(request.user),
     })
+
+
+@login_required
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@never_cache
+def password_change(request):
+    """The user's own password change. The old password is typed, so whatever is encrypted under it
+    (a report handler's key) is carried over in the same transaction."""
+    form = OwnPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_change_own_password(request.user, acting_user=request.user,
+                                   old_password=form.cleaned_data["old_password"],
+                                   new_password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            update_session_auth_hash(request, request.user)  # this browser stays logged in
+            messages.success(request, _("Your password has been changed."))
+            return redirect("accounts:security")
+    return render(request, "accounts/password_change.html", {"form": form})
 
 
 def _qr_svg(config_url: str) -> str:

@@ -29,3 +29,10 @@ problem_found = Signal()
 # Keyword arguments: source (MatterRef), unit_id, subject_person_ids (list of orgs.Person ids),
 # summary (text), acting_user.
 case_requested = Signal()
+
+# A user's password was changed (the user's own change form, an administrator's reset, a management
+# command). Sent from the user's save, inside its transaction. Keyword arguments: user,
+# new_password (in clear, for receivers that must re-encrypt something under it: never store or
+# log it), old_password (in clear when the user typed it to make the change, else None: whoever
+# set the password did not know the old one), acting_user (None for a command).
+password_changed = Signal()

@@ -36,7 +36,7 @@ from .choices import (
     ReportStatusChoices,
     RoutingChoices,
 )
-from .models import IdentityRequest, Recusal, Report, ReportAttachment, ReportMessage, ReportSubject
+from .models import IdentityRequest, RecoveryKey, Recusal, Report, ReportAttachment, ReportMessage, ReportSubject
 from .routing import match_people, route
 from .stripping import clean
 from .workflow import (
@@ -505,6 +505,35 @@ def do_set_up_handler_key(*, acting_user, password: str) -> None:
 
 
 @transaction.atomic
+def do_carry_handler_key_over(user, *, acting_user, old_password: str | None, new_password: str) -> str | None:
+    """The handler's password changed (``core.signals.password_changed``, inside that transaction).
+
+    With the old password (the user's own change) the private key is re-encrypted under the new one.
+    Without it (an administrator's reset, a command) it cannot be: the key is marked for a new set-up,
+    which the keys page asks for; the office key then comes back through a colleague's unlock.
+    Returns "rewrapped", "needs_setup" or None (no key). The events carry no secret."""
+    from .models import HandlerKey
+
+    handler = HandlerKey.objects.select_for_update().filter(user=user).first()
+    if handler is None:
+        return None
+    if old_password is not None and keys.rewrap_handler_key(handler, old_password, new_password):
+        record_event(acting_user=acting_user, event_code="whistleblowing.handler_key_rewrapped", subject=user,
+                     unit=None)
+        return "rewrapped"
+    handler.needs_new_setup = True
+    handler.save(update_fields=["needs_new_setup"])
+    record_event(acting_user=acting_user, event_code="whistleblowing.handler_key_needs_setup", subject=user,
+                 unit=None)
+    return "needs_setup"
+
+
+def carry_handler_key_over(sender, *, user, new_password, old_password=None, acting_user=None, **kwargs) -> None:
+    """Receiver of ``core.signals.password_changed`` (connected in apps.py)."""
+    do_carry_handler_key_over(user, acting_user=acting_user, old_password=old_password, new_password=new_password)
+
+
+@transaction.atomic
 def do_unlock_office_keys(*, acting_user, password: str) -> dict[int, bytes]:
     """Open the offices' keys with the handler's password; handlers still without a share get one."""
     opened = keys.open_office_keys(acting_user, password)
@@ -512,3 +541,62 @@ def do_unlock_office_keys(*, acting_user, password: str) -> dict[int, bytes]:
         record_event(acting_user=acting_user, event_code="whistleblowing.office_keys_shared",
                      subject=acting_user, unit=None)
     return opened
+
+
+# --- the offline recovery key (cleangov reporting-recovery-key / reporting-recover) -----------------
+@transaction.atomic
+def do_make_recovery_key(*, acting_user, opened: dict[int, bytes], rotate: bool = False,
+                         today: date | None = None) -> tuple[bytes, RecoveryKey]:
+    """A new recovery key pair: the public key is stored, every office key in ``opened`` (which must
+    include every top-level office key: the county's) is sealed to it, and the private key is
+    returned to be written once, off the server. Replaces an existing one only with ``rotate``."""
+    from .models import OfficeKey
+
+    existing = RecoveryKey.objects.select_for_update().first()
+    if existing is not None and not rotate:
+        raise ValidationError(_("A recovery key exists already (made on %(date)s); rotating it makes the old key "
+                                "file useless.") % {"date": existing.created_on.isoformat()})
+    missing = [key.office.name for key in keys.top_level_office_keys() if key.office_id not in opened]
+    if missing:
+        raise ValidationError(_("These office keys are not open: %(offices)s. A handler who holds them must make "
+                                "the recovery key.") % {"offices": ", ".join(missing)})
+    if not opened:
+        raise ValidationError(_("No office key exists yet: set up the commission's handler keys first."))
+    RecoveryKey.objects.all().delete()  # its seals go with it
+    public, private = crypto.new_key_pair()
+    recovery = RecoveryKey.objects.create(public_key=public, created_on=today or timezone.localdate())
+    office_keys = list(OfficeKey.objects.filter(office_id__in=opened))
+    for office_key in office_keys:
+        keys.seal_to_recovery(office_key, opened[office_key.office_id], recovery)
+    record_event(acting_user=acting_user, subject=recovery, unit=None,
+                 event_code="whistleblowing.recovery_key_rotated" if existing else "whistleblowing.recovery_key_made",
+                 after={"fingerprint": keys.recovery_fingerprint(public), "offices": len(office_keys)})
+    return private, recovery
+
+
+@transaction.atomic
+def do_recover_office_keys(*, acting_user, recovery_private_key: bytes, handler_user) -> list:
+    """Open the office keys with the offline recovery key and give ``handler_user`` (who has set up a
+    handler key) a share of each office they handle; returns those offices. Other handlers get
+    theirs when this one next unlocks. :class:`keys.BadRecoveryKey` for a wrong key."""
+    from .models import HandlerKey, OfficeKey, OfficeKeyShare
+
+    handler = HandlerKey.objects.filter(user=handler_user, needs_new_setup=False).first()
+    if handler is None:
+        raise ValidationError(_("%(user)s has no handler key: they set one up on the office key page first.")
+                              % {"user": handler_user.get_username()})
+    opened = keys.open_with_recovery_key(recovery_private_key)
+    granted = []
+    for office_key in OfficeKey.objects.filter(office_id__in=opened).select_related("office").order_by("office__path"):
+        if handler_user.pk not in keys.handler_user_ids(office_key.office):
+            continue
+        OfficeKeyShare.objects.update_or_create(office_key=office_key, handler_key=handler, defaults={
+            "sealed_private_key": crypto.seal_to(handler.public_key, opened[office_key.office_id])})
+        granted.append(office_key.office)
+    if not granted:
+        raise ValidationError(_("%(user)s handles none of the offices the recovery key opens.")
+                              % {"user": handler_user.get_username()})
+    for office in granted:
+        record_event(acting_user=acting_user, event_code="whistleblowing.office_key_recovered", subject=handler_user,
+                     unit=office, after={"office": office.pk, "handler": handler_user.pk})
+    return granted

@@ -8,6 +8,13 @@ class WhistleblowingConfig(CleanGovAppConfig):
     label = "whistleblowing"
     verbose_name = _("Reports (tip-offs)")
 
+    def ready(self):
+        from cleangov.core.signals import password_changed
+
+        from .actions import carry_handler_key_over
+
+        password_changed.connect(carry_handler_key_over, dispatch_uid="whistleblowing.carry_handler_key_over")
+
     def declare(self) -> AppDeclaration:
         from cleangov.accounts.choices import RoleChoices as R
         from cleangov.orgs.choices import UnitLevelChoices as L
@@ -56,6 +63,11 @@ class WhistleblowingConfig(CleanGovAppConfig):
                 "whistleblowing.original_opened": _("Original attachment opened"),
                 "whistleblowing.handler_key_set_up": _("Handler key set up"),
                 "whistleblowing.office_keys_shared": _("Office keys shared with handlers"),
+                "whistleblowing.recovery_key_made": _("Offline recovery key made"),
+                "whistleblowing.recovery_key_rotated": _("Offline recovery key replaced"),
+                "whistleblowing.office_key_recovered": _("Office key recovered with the offline recovery key"),
+                "whistleblowing.handler_key_rewrapped": _("Handler key carried over to a new password"),
+                "whistleblowing.handler_key_needs_setup": _("Handler key needs a new set-up (password reset)"),
             },
             metrics=metrics.METRICS,
             demo=demo_data.build,

@@ -24,7 +24,7 @@ from cleangov.accounts.models import RoleAssignment
 from cleangov.orgs.models import Unit
 
 from . import crypto
-from .models import HandlerKey, OfficeEscrow, OfficeKey, OfficeKeyShare, Report
+from .models import HandlerKey, OfficeEscrow, OfficeKey, OfficeKeyShare, RecoveryKey, RecoverySeal, Report
 
 SESSION_KEY = "whistleblowing.unlocked"
 COOKIE_NAME = "cleangov_wb_wrap"
@@ -67,7 +67,82 @@ def create_office_key(office: Unit) -> OfficeKey:
     for handler in HandlerKey.objects.filter(user_id__in=handler_user_ids(office)):
         OfficeKeyShare.objects.create(office_key=key, handler_key=handler,
                                       sealed_private_key=crypto.seal_to(handler.public_key, private))
+    recovery = RecoveryKey.objects.first()
+    if recovery is not None:
+        seal_to_recovery(key, private, recovery)
     return key
+
+
+# --- the offline recovery key ------------------------------------------------------------------------
+RECOVERY_PREFIX = "cleangov-recovery-v1:"
+
+
+class BadRecoveryKey(Exception):
+    """The key file is unreadable, malformed, or not the current recovery key (a one-line reason)."""
+
+
+def recovery_fingerprint(public_key: bytes) -> str:
+    """A short name of a recovery key, printed in its file and by the commands (never a secret)."""
+    import hashlib
+
+    digest = hashlib.sha256(bytes(public_key)).hexdigest()[:16]
+    return " ".join(digest[i:i + 4] for i in range(0, 16, 4))
+
+
+def recovery_key_text(private_key: bytes, public_key: bytes) -> str:
+    """The text of the key file: a warning, the key, and its fingerprint."""
+    return ("CleanGov reporting recovery key. Keep it offline (paper or a USB stick in the commission's safe): "
+            "whoever holds it can open every report.\n"
+            f"{RECOVERY_PREFIX}{base64.b64encode(private_key).decode()}\n"
+            f"fingerprint: {recovery_fingerprint(public_key)}\n")
+
+
+def parse_recovery_key(text: str) -> bytes:
+    """The private key of a key file's text; :class:`BadRecoveryKey` when it is malformed."""
+    import binascii
+
+    lines = [line.strip() for line in text.splitlines() if line.strip().startswith(RECOVERY_PREFIX)]
+    if len(lines) != 1:
+        raise BadRecoveryKey(f"no line starting with {RECOVERY_PREFIX!r} (is this a recovery key file?)")
+    try:
+        raw = base64.b64decode(lines[0][len(RECOVERY_PREFIX):], validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise BadRecoveryKey("the key line is not valid base64 (was it copied completely?)") from exc
+    if len(raw) != crypto.KEY_BYTES:
+        raise BadRecoveryKey(f"the key has {len(raw)} bytes instead of {crypto.KEY_BYTES} (was it copied completely?)")
+    return raw
+
+
+def seal_to_recovery(office_key: OfficeKey, private: bytes, recovery: RecoveryKey) -> RecoverySeal:
+    seal, _created = RecoverySeal.objects.update_or_create(office_key=office_key, defaults={
+        "recovery_key": recovery, "sealed_private_key": crypto.seal_to(recovery.public_key, private)})
+    return seal
+
+
+def top_level_office_keys():
+    """Office keys that no escrow covers (the county's, and any office without one above)."""
+    return OfficeKey.objects.filter(escrow__isnull=True).select_related("office")
+
+
+def open_with_recovery_key(private_recovery: bytes) -> dict[int, bytes]:
+    """Office id → private key for every office the recovery key opens (its seals, then escrow down);
+    :class:`BadRecoveryKey` when it is not the current recovery key."""
+    recovery = RecoveryKey.objects.first()
+    if recovery is None:
+        raise BadRecoveryKey("no recovery key is set up here (cleangov reporting-recovery-key makes one)")
+    from nacl.public import PrivateKey
+
+    if bytes(PrivateKey(private_recovery).public_key) != bytes(recovery.public_key):
+        raise BadRecoveryKey("this is not the current recovery key (its fingerprint is "
+                             f"{recovery_fingerprint(recovery.public_key)}; an older key stops working when a "
+                             "new one is made)")
+    opened: dict[int, bytes] = {}
+    for seal in recovery.seals.select_related("office_key"):
+        try:
+            opened[seal.office_key.office_id] = crypto.open_sealed(private_recovery, seal.sealed_private_key)
+        except CryptoError as exc:
+            raise BadRecoveryKey("a seal does not open with this key") from exc
+    return open_escrows_down(opened)
 
 
 def office_key_reachable(office: Unit) -> bool:
@@ -110,6 +185,19 @@ def set_up_handler_key(user, password: str) -> HandlerKey:
     return handler
 
 
+def rewrap_handler_key(handler: HandlerKey, old_password: str, new_password: str) -> bool:
+    """Re-encrypt the handler's private key under their new password; False when the old password
+    does not open it (the key was already stale). The private key exists in memory only here."""
+    try:
+        private = crypto.unwrap_private_key(handler.salt, handler.encrypted_private_key, old_password)
+    except CryptoError:
+        return False
+    handler.salt, handler.encrypted_private_key = crypto.wrap_private_key(private, new_password)
+    handler.needs_new_setup = False
+    handler.save(update_fields=["salt", "encrypted_private_key", "needs_new_setup"])
+    return True
+
+
 def handled_offices(user) -> list[Unit]:
     """The office units the user handles directly (their handler role's own unit)."""
     from .access import HANDLER_ROLES
@@ -130,6 +218,12 @@ def open_office_keys(user, password: str) -> dict[int, bytes]:
     keys: dict[int, bytes] = {}
     for share in OfficeKeyShare.objects.filter(handler_key=handler).select_related("office_key"):
         keys[share.office_key.office_id] = crypto.open_sealed(own, share.sealed_private_key)
+    return open_escrows_down(keys)
+
+
+def open_escrows_down(keys: dict[int, bytes]) -> dict[int, bytes]:
+    """``keys`` plus every office key held in escrow by one of them, down the tree."""
+    keys = dict(keys)
     frontier = list(keys)
     while frontier:
         holder_office = frontier.pop()
@@ -146,8 +240,9 @@ def grant_missing_shares(keys: dict[int, bytes]) -> int:
     made = 0
     for office_key in OfficeKey.objects.filter(office_id__in=keys).select_related("office"):
         holders = set(office_key.shares.values_list("handler_key_id", flat=True))
-        for handler in HandlerKey.objects.filter(user_id__in=handler_user_ids(office_key.office)).exclude(
-                pk__in=holders):
+        # A key waiting for a new set-up is about to be replaced: its holder gets a share once it is.
+        for handler in HandlerKey.objects.filter(user_id__in=handler_user_ids(office_key.office),
+                                                 needs_new_setup=False).exclude(pk__in=holders):
             OfficeKeyShare.objects.create(office_key=office_key, handler_key=handler,
                                           sealed_private_key=crypto.seal_to(handler.public_key,
                                                                             keys[office_key.office_id]))

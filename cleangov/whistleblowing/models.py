@@ -48,6 +48,9 @@ class HandlerKey(models.Model):
     public_key = models.BinaryField(_("public key"))
     salt = models.BinaryField(_("salt"))
     encrypted_private_key = models.BinaryField(_("encrypted private key"))
+    # Set when the password was changed by someone who did not know the old one (an administrator's
+    # reset): the key cannot be re-encrypted, so the handler sets up a new one.
+    needs_new_setup = models.BooleanField(_("needs a new set-up"), default=False)
 
     class Meta:
         verbose_name = _("handler key")
@@ -90,6 +93,40 @@ class OfficeEscrow(models.Model):
 
     def __str__(self) -> str:
         return f"escrow {self.office_key_id}"
+
+
+class RecoveryKey(models.Model):
+    """The public half of the offline recovery key. Its private half is written once to a file kept
+    off the server (paper or a USB stick in the commission's safe); nothing of it is stored here.
+    There is at most one: making a new one replaces it and its seals."""
+
+    public_key = models.BinaryField(_("public key"))
+    created_on = models.DateField(_("created on"))
+
+    class Meta:
+        verbose_name = _("recovery key")
+        verbose_name_plural = _("recovery keys")
+
+    def __str__(self) -> str:
+        return f"recovery key {self.pk}"
+
+
+class RecoverySeal(models.Model):
+    """An office's private key sealed to the recovery key: what the county falls back on when every
+    handler holding its office key has lost it (escrow covers the offices below, nothing the top)."""
+
+    office_key = models.OneToOneField(OfficeKey, verbose_name=_("office key"), on_delete=models.CASCADE,
+                                      related_name="recovery_seal")
+    recovery_key = models.ForeignKey(RecoveryKey, verbose_name=_("recovery key"), on_delete=models.CASCADE,
+                                     related_name="seals")
+    sealed_private_key = models.BinaryField(_("sealed private key"))
+
+    class Meta:
+        verbose_name = _("recovery seal")
+        verbose_name_plural = _("recovery seals")
+
+    def __str__(self) -> str:
+        return f"recovery seal {self.office_key_id}"
 
 
 class Report(models.Model):

@@ -3,7 +3,11 @@
 The original is kept (sealed) as evidence, as GlobaLeaks and SecureDrop both insist: metadata can
 matter to the case. Handlers read the cleaned copy: images lose EXIF (camera, GPS position, times),
 XMP and comments (Pillow re-encodes the pixels alone); PDFs lose their document information and XMP
-metadata (pikepdf); Word files lose their core properties (author, last editor, dates; python-docx).
+metadata (pikepdf); Word files lose their core properties (author, last editor, dates; python-docx),
+their extended properties (``docProps/app.xml``: company, manager, template, application; replaced by
+an empty one), their custom properties (``docProps/custom.xml``, with its relationship and content
+type), the list of reviewers (``word/people.xml``) and the authors, initials and times of comments
+and tracked changes.
 """
 
 from __future__ import annotations
@@ -131,7 +135,89 @@ def _docx(data: bytes, content_type: str) -> Cleaned:
         props.revision = 1
     out = io.BytesIO()
     doc.save(out)
-    return Cleaned(out.getvalue(), content_type, removed)
+    return Cleaned(_docx_package(out.getvalue(), removed), content_type, removed)
+
+
+# The parts of a Word package python-docx does not reach; the package is rewritten entry by entry.
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+APP_XML = "docProps/app.xml"
+EMPTY_APP_XML = (b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+                 b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"/>')
+DROPPED_PARTS = {"docProps/custom.xml": "DOCX custom properties", "word/people.xml": "DOCX reviewers (people.xml)"}
+# Attributes that name or time a person's edits: comments, tracked insertions, deletions, changes.
+# The author is required by the schema (emptied); initials and date are optional (removed).
+W_AUTHOR = f"{{{W_NS}}}author"
+PERSON_ATTRIBUTES = (W_AUTHOR, f"{{{W_NS}}}initials", f"{{{W_NS}}}date")
+
+
+def _docx_package(data: bytes, removed: list[str]) -> bytes:
+    import posixpath
+    import zipfile
+
+    from lxml import etree
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = set(source.namelist())
+    dropped = {name for name in DROPPED_PARTS if name in names}
+    removed.extend(DROPPED_PARTS[name] for name in sorted(dropped))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            name = info.filename
+            if name in dropped:
+                continue
+            blob = source.read(name)
+            if name == APP_XML:
+                app = etree.fromstring(blob)
+                removed.extend(f"DOCX {etree.QName(el).localname}" for el in app
+                               if isinstance(el.tag, str) and "".join(el.itertext()).strip())
+                blob = EMPTY_APP_XML
+            elif name == "[Content_Types].xml":
+                types = etree.fromstring(blob)
+                for el in types.findall(f"{{{CT_NS}}}Override"):
+                    if el.get("PartName", "").lstrip("/") in dropped:
+                        types.remove(el)
+                blob = etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True)
+            elif name.endswith(".rels"):
+                # A relationship file next to its source part: targets are relative to that part's folder.
+                base = posixpath.dirname(posixpath.dirname(name))
+                rels = etree.fromstring(blob)
+                for el in rels.findall(f"{{{PKG_REL_NS}}}Relationship"):
+                    target_name = el.get("Target", "")
+                    resolved = (target_name.lstrip("/") if target_name.startswith("/")
+                                else posixpath.normpath(posixpath.join(base, target_name)))
+                    if resolved in dropped:
+                        rels.remove(el)
+                blob = etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True)
+            elif name.startswith("word/") and name.endswith(".xml"):
+                blob = _strip_people(blob, removed)
+            target.writestr(info, blob)
+    return out.getvalue()
+
+
+def _strip_people(blob: bytes, removed: list[str]) -> bytes:
+    from lxml import etree
+
+    if b"author" not in blob and b"initials" not in blob:
+        return blob
+    root = etree.fromstring(blob)
+    touched = False
+    for el in root.iter():
+        for attr in PERSON_ATTRIBUTES:
+            if el.get(attr):
+                if attr == W_AUTHOR:
+                    el.set(attr, "")
+                else:
+                    del el.attrib[attr]
+                touched = True
+    if not touched:
+        return blob
+    label = "DOCX authors of comments and tracked changes"
+    if label not in removed:
+        removed.append(label)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 # A Word file is a ZIP package: judged by what it declares before python-docx inflates any part.

@@ -54,12 +54,14 @@ def inbox(request):
 def unlock(request):
     """Type the password again to open the office keys for this browser session."""
     require_handler(request.user)
-    has_key = HandlerKey.objects.filter(user=request.user).exists()
+    handler = HandlerKey.objects.filter(user=request.user).first()
+    has_key = handler is not None
+    needs_setup = has_key and handler.needs_new_setup
     form = PasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         password = form.cleaned_data["password"]
         try:
-            if not has_key or request.POST.get("reset") == "1":
+            if not has_key or needs_setup or request.POST.get("reset") == "1":
                 actions.do_set_up_handler_key(acting_user=request.user, password=password)
             opened = actions.do_unlock_office_keys(acting_user=request.user, password=password)
         except ValidationError as exc:
@@ -74,7 +76,8 @@ def unlock(request):
                 flash.info(request, _("Your key is ready, but no office key has been shared with you yet: it will "
                                       "be when another handler of your office unlocks."))
             return response
-    return render(request, "whistleblowing/unlock.html", {"form": form, "has_key": has_key})
+    return render(request, "whistleblowing/unlock.html", {"form": form, "has_key": has_key and not needs_setup,
+                                                          "needs_setup": needs_setup})
 
 
 @login_required
@@ -104,18 +107,12 @@ def report_detail(request, report_id):
         for m in report.messages.select_related("author"):
             thread.append({"kind": m.kind, "author": m.author, "sent_on": m.sent_on,
                            "text": crypto.decrypt(key, m.body).decode(), "is_note": m.kind == MessageKindChoices.NOTE})
-    identity = None
     pending = IdentityRequest.objects.filter(report=report, status=IdentityRequestStatusChoices.PENDING).exclude(
         requested_by=request.user).select_related("requested_by")
-    if key and report.identity and request.GET.get("identity") == "1":
-        try:
-            identity = actions.do_reveal_reporter_identity(report, acting_user=request.user, report_key=key)
-        except PermissionDenied:
-            identity = None
     steps = [t.name for t in REPORT_WORKFLOW if report.status in t.sources]
     return render(request, "whistleblowing/report_detail.html", {
         "report": report, "content": content, "attachments": attachments, "thread": thread, "key": bool(key),
-        "steps": steps, "identity": identity, "pending_requests": pending,
+        "steps": steps, "pending_requests": pending,
         "may_see_identity": actions.may_see_identity(report, request.user),
         "register_form": RegisterForm(candidates=actions.repeat_candidates(report)),
         "refuse_form": RefuseForm(), "forward_form": ForwardForm(), "dispose_form": DisposeForm(),
@@ -194,6 +191,42 @@ def report_step(request, report_id, step):
     if step == "recuse":
         return redirect("whistleblowing:inbox")
     return redirect("whistleblowing:report_detail", report_id=report.pk)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reporter_identity(request, report_id):
+    """A real-name reporter's identity. The GET only explains (why it is sealed, the two-handler
+    rule) and offers the form; the POST reveals it, for a handler whose request a second handler
+    approved, or records the request, each with its audit event (纪检监察机关处理检举控告工作规则,
+    Art. 47: the reporter is kept confidential)."""
+    report = access_report_by_id(request.user, report_id, action="handle" if request.method == "POST" else "view")
+    if not report.identity:
+        raise Http404
+    may_see = actions.may_see_identity(report, request.user)
+    form = ReasonForm(request.POST if request.method == "POST" and not may_see else None)
+    identity = None
+    if request.method == "POST":
+        key = _report_key(request, report)
+        try:
+            if may_see:
+                if key is None:
+                    return redirect("whistleblowing:unlock")
+                identity = actions.do_reveal_reporter_identity(report, acting_user=request.user, report_key=key)
+            elif form.is_valid():
+                actions.do_request_reporter_identity(report, acting_user=request.user,
+                                                     reason=form.cleaned_data["reason"])
+                flash.success(request, _("Your request is recorded; a second handler must approve it."))
+                return redirect("whistleblowing:report_detail", report_id=report.pk)
+        except (ValidationError, PermissionDenied) as exc:
+            for message in getattr(exc, "messages", None) or [str(exc)]:
+                flash.error(request, message)
+            return redirect("whistleblowing:report_detail", report_id=report.pk)
+    pending_own = IdentityRequest.objects.filter(report=report, requested_by=request.user,
+                                                 status=IdentityRequestStatusChoices.PENDING).exists()
+    return render(request, "whistleblowing/identity.html", {
+        "report": report, "identity": identity, "may_see": may_see, "form": form, "pending_own": pending_own})
 
 
 @login_required

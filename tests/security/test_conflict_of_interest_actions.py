@@ -41,6 +41,12 @@ ALLOW_LIST = {
     # Self-service on one's own account: the acting user is the user by design.
     ("cleangov.accounts.actions", "do_set_language", "user"),
     ("cleangov.accounts.actions", "do_enrol_totp_device", "user"),
+    ("cleangov.accounts.actions", "do_change_own_password", "user"),
+    # A handler's own key following their password change (whoever made the change, checked there).
+    ("cleangov.whistleblowing.actions", "do_carry_handler_key_over", "user"),
+    # Giving a handler back the office key they hold by their role (offline recovery, run by an
+    # operator): it grants no report; each report still hides itself from a conflicted handler.
+    ("cleangov.whistleblowing.actions", "do_recover_office_keys", "handler_user"),
     ("cleangov.finance.actions", "do_create_api_token", "user"),
     # Lifting a login lockout gives back the login the user already has; it grants nothing.
     ("cleangov.accounts.actions", "do_unlock_user", "user"),

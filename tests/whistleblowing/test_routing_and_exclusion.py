@@ -119,20 +119,52 @@ def test_recusal_hides_the_report_and_is_recorded(wb):
 
 
 def test_identity_needs_a_second_handler(wb, relative_handler):
+    from cleangov.core.models import AuditEvent
+
     _cadre, _sibling = relative_handler
     report = _submit(wb, wb.villages["a"], "", real_name="李四", contact="13800000000")
     first = wb.persona(R.TOWNSHIP_DISCIPLINE, "a")
     second = wb.persona(R.COUNTY_COMMISSION)
     client = unlock(Client(), first)
-    page = client.get(f"/whistleblowing/{report.pk}/?identity=1").content.decode()
-    assert "13800000000" not in page
-    client.post(f"/whistleblowing/{report.pk}/do/request_identity/", {"reason": "需要核实举报细节"})
+    url = f"/whistleblowing/{report.pk}/identity/"
+    page = client.get(url).content.decode()
+    assert "13800000000" not in page and "Two handlers are needed" in page
+    assert client.post(url, {"reason": ""}).status_code == 200  # a reason is required; nothing recorded
+    assert not report.identity_requests.exists()
+    assert client.post(url, {"reason": "需要核实举报细节"}).status_code == 302
     request = report.identity_requests.get()
+    assert AuditEvent.objects.filter(event_code="whistleblowing.identity_requested", actor=first).count() == 1
     with pytest.raises(PermissionDenied):  # nobody approves their own request
         actions.do_decide_identity_request(request, acting_user=first, approve=True)
+    assert "13800000000" not in client.post(url).content.decode()  # still pending: the POST reveals nothing
     actions.do_decide_identity_request(request, acting_user=second, approve=True)
-    page = client.get(f"/whistleblowing/{report.pk}/?identity=1").content.decode()
+    # Approved: a GET (a link, a prefetch, a crawler) only asks for confirmation and records nothing.
+    page = client.get(url).content.decode()
+    assert "13800000000" not in page and "csrfmiddlewaretoken" in page
+    assert "13800000000" not in client.get(f"/whistleblowing/{report.pk}/?identity=1").content.decode()
+    assert not AuditEvent.objects.filter(event_code="whistleblowing.identity_viewed").exists()
+    page = client.post(url).content.decode()
     assert "13800000000" in page
+    assert AuditEvent.objects.filter(event_code="whistleblowing.identity_viewed", actor=first).count() == 1
+
+
+def test_identity_post_needs_the_csrf_token_and_is_hidden_from_the_excluded(wb, relative_handler):
+    cadre, sibling = relative_handler
+    report = _submit(wb, wb.villages["a"], cadre.name, real_name="李四", contact="13800000000")
+    first, second = wb.persona(R.TOWNSHIP_DISCIPLINE, "a"), wb.persona(R.COUNTY_COMMISSION)
+    actions.do_register_report(report, acting_user=first)
+    request = actions.do_request_reporter_identity(report, acting_user=first, reason="核实")
+    actions.do_decide_identity_request(request, acting_user=second, approve=True)
+    client = Client(enforce_csrf_checks=True)
+    client.cookies = unlock(Client(), first).cookies  # the unlocked session, now with CSRF checks
+    url = f"/whistleblowing/{report.pk}/identity/"
+    assert client.post(url).status_code == 403  # no token: refused before anything is read
     from cleangov.core.models import AuditEvent
 
-    assert AuditEvent.objects.filter(event_code="whistleblowing.identity_viewed", actor=first).count() == 1
+    assert not AuditEvent.objects.filter(event_code="whistleblowing.identity_viewed").exists()
+    # the cadre's sibling (recused automatically) gets the same 404 as for a missing report
+    excluded = unlock(Client(), sibling)
+    assert excluded.get(url).status_code == 404 and excluded.post(url).status_code == 404
+    # an anonymous report has no identity page
+    anonymous = _submit(wb, wb.villages["a"], "")
+    assert unlock(Client(), first).get(f"/whistleblowing/{anonymous.pk}/identity/").status_code == 404

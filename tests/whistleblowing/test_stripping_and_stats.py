@@ -1,6 +1,7 @@
 """Metadata removal from JPEG, PDF and DOCX, and small-cell suppression of statistics."""
 
 import io
+import zipfile
 from datetime import UTC, datetime
 
 import pikepdf
@@ -73,6 +74,78 @@ def test_docx_loses_core_properties():
     assert props.created.year == 2000
     assert doc.paragraphs[0].text == "账目如下"
     assert {"DOCX author", "DOCX last_modified_by", "DOCX title", "DOCX created"} <= set(cleaned.removed)
+
+
+CUSTOM_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+              b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+              b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+              b'<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="Owner">'
+              b'<vt:lpwstr>Sun Qi of Village 7</vt:lpwstr></property></Properties>')
+PEOPLE_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+              b'<w15:people xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml">'
+              b'<w15:person w15:author="Zhao Liu"><w15:presenceInfo w15:providerId="AD" '
+              b'w15:userId="zhaoliu@village7.example"/></w15:person></w15:people>')
+
+
+def _docx_with_everything():
+    """A Word file as an office PC writes it: python-docx builds it with a comment and sets the
+    extended properties; the custom properties and the reviewers' list are added as Word adds them."""
+    doc = Document()
+    paragraph = doc.add_paragraph("收据如下")
+    doc.add_comment(paragraph.runs, text="核对", author="Zhao Liu", initials="ZL")
+    app = next(p for p in doc.part.package.iter_parts() if str(p.partname) == "/docProps/app.xml")
+    app._blob = (app.blob.replace(b"<Company/>", b"<Company>Village 7 Committee</Company>")
+                 .replace(b"<Manager/>", b"<Manager>Qian Ba</Manager>")
+                 .replace(b"<HyperlinkBase/>", b"<HyperlinkBase>file://PC-QIANBA/share</HyperlinkBase>")
+                 .replace(b"Normal.dotm", b"QianBa-letterhead.dotm"))
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            blob = source.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                blob = blob.replace(b"</Types>", b'<Override PartName="/docProps/custom.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.custom-properties+xml"/><Override PartName='
+                                    b'"/word/people.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+                                    b'wordprocessingml.people+xml"/></Types>')
+            elif info.filename == "_rels/.rels":
+                blob = blob.replace(b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats'
+                                    b'.org/officeDocument/2006/relationships/custom-properties" Target="docProps/'
+                                    b'custom.xml"/></Relationships>')
+            elif info.filename == "word/_rels/document.xml.rels":
+                blob = blob.replace(b"</Relationships>", b'<Relationship Id="rId98" Type="http://schemas.microsoft.com/'
+                                    b'office/2011/relationships/people" Target="people.xml"/></Relationships>')
+            target.writestr(info, blob)
+        target.writestr("docProps/custom.xml", CUSTOM_XML)
+        target.writestr("word/people.xml", PEOPLE_XML)
+    return out.getvalue()
+
+
+def test_docx_loses_extended_and_custom_properties_and_reviewers():
+    data = _docx_with_everything()
+    original = zipfile.ZipFile(io.BytesIO(data))
+    assert b"Village 7 Committee" in original.read("docProps/app.xml")  # the fixture carries them
+    assert b"Zhao Liu" in original.read("word/comments.xml")
+    cleaned = clean("receipt.docx", data)
+    package = zipfile.ZipFile(io.BytesIO(cleaned.data))
+    names = package.namelist()
+    assert "docProps/custom.xml" not in names and "word/people.xml" not in names
+    everything = b"".join(package.read(name) for name in names)
+    for marker in (b"Village 7", b"Qian Ba", b"QianBa", b"PC-QIANBA", b"Microsoft Macintosh Word", b"14.0000",
+                   b"Sun Qi", b"Zhao Liu", b"zhaoliu", b"custom.xml", b"people.xml", b"w:initials"):
+        assert marker not in everything, marker
+    app = package.read("docProps/app.xml")
+    for tag in (b"Company", b"Manager", b"Template", b"Application", b"AppVersion", b"HyperlinkBase"):
+        assert tag not in app
+    doc = Document(io.BytesIO(cleaned.data))  # still a Word file, with its text and its comment
+    assert doc.paragraphs[0].text == "收据如下"
+    comments = list(doc.comments)
+    assert [c.text for c in comments] == ["核对"] and comments[0].author == ""
+    assert {"DOCX Company", "DOCX Manager", "DOCX Template", "DOCX Application", "DOCX AppVersion",
+            "DOCX HyperlinkBase", "DOCX custom properties", "DOCX reviewers (people.xml)",
+            "DOCX authors of comments and tracked changes"} <= set(cleaned.removed)
 
 
 def test_other_files_are_refused():

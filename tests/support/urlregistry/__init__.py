@@ -153,6 +153,7 @@ register("core:task_retry", post=act("own_task_progress", 302), kwargs=_task_pro
 # --- accounts -------------------------------------------------------------------------------------
 # An empty POST re-renders the form with its errors.
 register("accounts:security", get=view("own_security_settings"), post=act("own_security_settings"))
+register("accounts:password_change", get=view("own_security_settings"), post=act("own_security_settings"))
 
 # --- orgs -----------------------------------------------------------------------------------------
 register("orgs:tree", get=view("unit"))
