@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from cleangov.core.forms import MultipleFileField
 from cleangov.core.public import ProofOfWorkField
 from cleangov.orgs.choices import UnitLevelChoices
 from cleangov.orgs.models import Unit
@@ -15,17 +16,16 @@ from .stripping import UnsupportedFile, kind_of
 MAX_FILES = 5
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
+class AttachmentsField(MultipleFileField):
+    """A report's attachments, checked in the form (the report is sealed in one step afterwards):
+    how many, how large, and whether the first bytes are a type the metadata removal reads."""
 
-
-class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf,.docx,.txt"}))
+        kwargs.setdefault("accept", ".jpg,.jpeg,.png,.pdf,.docx,.txt")
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        files = super().clean(data, initial)
         if len(files) > MAX_FILES:
             raise forms.ValidationError(_("Send at most %(n)s files.") % {"n": MAX_FILES})
         limit = settings.CLEANGOV_WB_MAX_FILE_BYTES
@@ -59,7 +59,7 @@ class ReportForm(forms.Form):
                                        "cannot be accepted."))
     when = forms.CharField(label=_("When did it happen?"), max_length=200, required=False)
     amount = forms.CharField(label=_("Amounts of money involved"), max_length=200, required=False)
-    files = MultipleFileField(label=_("Photos or documents (optional)"), required=False,
+    files = AttachmentsField(label=_("Photos or documents (optional)"), required=False,
                               help_text=_("Up to 5 files: JPEG, PNG, PDF, DOCX or TXT. We keep the original as "
                                           "evidence and give handlers a copy with location and author data removed."))
     real_name = forms.CharField(label=_("Your name (optional)"), max_length=100, required=False,
