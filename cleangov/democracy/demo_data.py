@@ -2,7 +2,8 @@
 second one: decisions at every step (one stuck after a party members' meeting without quorum), a levy
 within the caps taken to its settlement (and one refused for exceeding them: refusals store nothing,
 the log shows the message), representatives' meetings with a missing quarter, two closed appraisals
-(a cadre rated not competent twice, so the termination procedure starts), villagers' concerns answered
+(a cadre rated not competent twice, so the termination procedure starts; one paper ballot with a
+written comment keyed in by two tellers), villagers' concerns answered
 on time and late, the financial management group's reviews of the last months of vouchers (the last
 one not done: overdue and holding its disclosure) and village rules published and under review."""
 
@@ -183,7 +184,19 @@ def _appraisals(context, village: Unit) -> None:
                     rating = rng.choice(["satisfied"] * 3 + ["basic"])
                 ratings[c.pk] = (rating, "")
             B.do_cast_ballot(token=token, ratings=ratings)
+        _paper_ballot(context, appraisal, tokens[13], weak)
         B.do_close_appraisal(appraisal, acting_user=actor)
+
+
+def _paper_ballot(context, appraisal, token: str, weak) -> None:
+    """One paper ballot from the box, keyed in by two tellers with the voter's handwritten comment."""
+    tellers = [u for u in (context.users.get("supervision_member"), context.system_user) if getattr(u, "pk", None)]
+    if len(tellers) < 2 or tellers[0].pk == tellers[1].pk:
+        return
+    ratings = {c.pk: ("dissatisfied", "村里修路的账目一直没有公开，群众意见大") if c.person_id == weak.pk
+               else ("satisfied", "") for c in appraisal.candidates.all()}
+    for teller in tellers:
+        B.do_enter_paper_ballot(appraisal, acting_user=teller, token=token, ratings=ratings)
 
 
 def _concerns(context, village: Unit) -> None:

@@ -300,7 +300,8 @@ def appraisal_detail(request, appraisal_id):
                     d = paper_form.cleaned_data
                     outcome = ballots.do_enter_paper_ballot(
                         appraisal, acting_user=request.user, token=d["token"],
-                        ratings={c.pk: d[f"rating_{c.pk}"] for c in appraisal.candidates.all()})
+                        ratings={c.pk: (d[f"rating_{c.pk}"], d[f"comment_{c.pk}"])
+                                 for c in appraisal.candidates.all()})
                     messages.success(request, _("Entered: waiting for the second teller.") if outcome == "waiting"
                                      else _("Both tellers agree: the paper ballot is counted."))
                     return redirect("democracy:appraisal_detail", appraisal.pk)
@@ -324,13 +325,14 @@ def appraisal_detail(request, appraisal_id):
 
 
 def _paper_form(appraisal, data=None):
-    """The ballot form for tellers: the slip printed on the paper and a rating per cadre, no comments."""
+    """The ballot form for tellers: the slip printed on the paper, and per cadre the rating and the
+    voter's written comment copied from the paper, like the phone ballot."""
     candidates = list(appraisal.candidates.select_related("person"))
     form = ballot_form_class(candidates)(data)
     form.fields["token"].widget = TokenForm().fields["token"].widget
     form.fields["token"].label = TokenForm().fields["token"].label
     for c in candidates:
-        del form.fields[f"comment_{c.pk}"]
+        form.fields[f"comment_{c.pk}"].label = _("Comment written on the paper (copy it as written)")
     return form
 
 
