@@ -62,8 +62,8 @@ RULE_REVIEW_WORKDAYS = 20
 # The month's review is due on this day of the following month (local rules on 民主理财 commonly ask
 # for the group to meet monthly before the accounts are posted).
 REVIEW_DUE_DAY = 10
-DECISION_FIELDS = ("unit", "matter_type", "title", "status", "steps_merged", "resolution_ref", "proposed_on",
-                   "decided_on", "resolution_disclosed_on", "result_disclosed_on")
+DECISION_FIELDS = ("unit", "matter_type", "title", "status", "steps_merged", "resolution_ref", "resolution_amount",
+                   "proposed_on", "decided_on", "resolution_disclosed_on", "result_disclosed_on")
 LEVY_FIELDS = ("unit", "year", "project", "budget", "cash_per_person", "workdays_per_labourer", "persons",
                "labourers", "status", "decision", "county_filing_ref", "amount_spent")
 CONCERN_FIELDS = ("unit", "code", "channel", "category", "received_on", "promised_by", "status", "answered_on",
@@ -191,12 +191,14 @@ def _next_resolution_ref(decision: Decision, body: str, held_on: date) -> str:
 def do_record_decision_meeting(decision: Decision, *, acting_user, body: str, held_on: date, present: int | None = None,
                                votes_for: int, votes_against: int = 0, abstentions: int = 0,
                                expected: int | None = None, attendee_ids=(), minutes: str = "",
-                               resolution_text: str = "") -> DecisionMeeting:
+                               resolution_text: str = "", resolution_amount: Decimal | None = None) -> DecisionMeeting:
     """Record a meeting on the decision; when the platform finds its quorum and majority held, the
     decision takes the meeting's step, otherwise the meeting stays on record as failed and the
     decision does not advance."""
     decision = Decision.objects.select_for_update().select_related("unit").get(pk=decision.pk)
     name = meeting_step(decision, body)
+    if resolution_amount is not None and resolution_amount < 0:
+        raise ValidationError({"resolution_amount": _("Amounts cannot be negative.")})
     if name is None:
         raise ValidationError({"body": _("At its current step (%(step)s) the decision is not taken forward by "
                                          "this meeting.") % {"step": decision.get_status_display()}})
@@ -216,6 +218,7 @@ def do_record_decision_meeting(decision: Decision, *, acting_user, body: str, he
             decision.decided_on = held_on
             decision.resolution_ref = _next_resolution_ref(decision, body, held_on)
             decision.resolution_text = resolution_text.strip()
+            decision.resolution_amount = resolution_amount
         decision.save()
     record_event(acting_user=acting_user,
                  event_code="democracy.meeting_passed" if outcome.passed else "democracy.meeting_failed",

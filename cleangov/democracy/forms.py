@@ -45,6 +45,10 @@ class MeetingForm(forms.Form):
     minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     resolution_text = forms.CharField(label=_("Resolution (for the decision)"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}))
+    resolution_amount = forms.DecimalField(
+        label=_("Amount approved (yuan)"), required=False, min_value=0, max_digits=14, decimal_places=2,
+        help_text=_("The most the resolution allows to be paid for the matter; the voucher audit checks the "
+                    "payments citing the resolution against it."))
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -52,6 +52,9 @@ class Decision(TimeStampedModel):
                                        help_text=_("One person is both party secretary and committee director."))
     resolution_ref = models.CharField(_("resolution number"), max_length=100, blank=True, db_index=True)
     resolution_text = models.TextField(_("resolution"), blank=True)
+    # The most the resolution lets the village pay for the matter; the voucher audit checks the
+    # payments citing the resolution against it (blank: the resolution names no amount).
+    resolution_amount = models.DecimalField(_("amount approved (yuan)"), null=True, blank=True, **MONEY)
     result_text = models.TextField(_("implementation result"), blank=True)
     proposed_on = models.DateField(_("proposed on"), null=True, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)

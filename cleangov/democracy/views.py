@@ -173,7 +173,7 @@ def decision_detail(request, decision_id):
                         expected=d["expected"], present=d["present"], votes_for=d["votes_for"],
                         votes_against=d["votes_against"] or 0, abstentions=d["abstentions"] or 0,
                         attendee_ids=[int(x) for x in d["attendees"]], minutes=d["minutes"],
-                        resolution_text=d["resolution_text"])
+                        resolution_text=d["resolution_text"], resolution_amount=d["resolution_amount"])
                     return redirect("democracy:decision_detail", decision.pk)
                 except ValidationError as exc:
                     _apply_errors(meeting_form, exc)
@@ -191,11 +191,13 @@ def decision_detail(request, decision_id):
                 raise Http404
         else:
             raise Http404
-    from cleangov.finance.api import lines_citing_resolution
+    from cleangov.core.matters import MatterRef
+    from cleangov.finance.api import findings_linked_to, lines_citing_resolution
 
     context = {"decision": decision, "meetings": decision.meetings.all(), "meeting_steps": meeting_steps,
                "plain_steps": plain_steps, "meeting_form": meeting_form, "step_form": step_form,
-               "payments": lines_citing_resolution(decision.unit_id, decision.resolution_ref)}
+               "payments": lines_citing_resolution(decision.unit_id, decision.resolution_ref),
+               "findings": findings_linked_to(request.user, str(MatterRef.of(decision)))}
     return render(request, "democracy/decision_detail.html", context)
 
 
