@@ -9,7 +9,7 @@ class DemocracyConfig(CleanGovAppConfig):
     verbose_name = _("Democratic management")
 
     def declare(self) -> AppDeclaration:
-        from . import demo_data, holds, metrics, references
+        from . import demo_data, holds, matters, metrics, references
         from .access import VIEW_ROLES
         from .tasks import OPEN_REVIEWS_JOB, open_financial_reviews_task
 
@@ -70,5 +70,6 @@ class DemocracyConfig(CleanGovAppConfig):
             metrics=metrics.METRICS,
             publication_holds=holds.publication_holds,
             reference_rows={references.TABLE: references.resolution_rows},
+            timeline_steps=matters.timeline_steps,
             demo=demo_data.build,
         )

@@ -368,7 +368,7 @@ def concern_detail(request, concern_id):
     clock = deadlines_for(concern).order_by("-pk").first()
     return render(request, "democracy/concern_detail.html", {
         "concern": concern, "can_act": can_act, "answer_form": answer_form, "refer_form": refer_form,
-        "clock": clock})
+        "clock": clock, "matter": f"democracy.concern:{concern.pk}"})
 
 
 # --- village rules ---------------------------------------------------------------------------------
