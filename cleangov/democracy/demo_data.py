@@ -3,7 +3,8 @@ second one: decisions at every step (one stuck after a party members' meeting wi
 decisions of the winter with the payments citing them imported into the books and audited (covered,
 above the amount, paid before the resolution, citing an unknown number, citing none), a levy
 within the caps taken to its settlement (and one refused for exceeding them: refusals store nothing,
-the log shows the message), representatives' meetings with a missing quarter, two closed appraisals
+the log shows the message), representatives' meetings with a missing quarter (and one convened on the
+proposal of one fifth of the representatives; a smaller proposal refused), two closed appraisals
 (a cadre rated not competent twice, so the termination procedure starts; one paper ballot with a
 written comment keyed in by two tellers), villagers' concerns answered
 on time and late, the financial management group's reviews of the last months of vouchers (the last
@@ -21,6 +22,7 @@ from cleangov.accounts.models import RoleAssignment
 from cleangov.deadlines.tick import run_tick
 from cleangov.orgs.actions import do_create_person, do_start_post
 from cleangov.orgs.choices import PersonPartyChoices, PostTypeChoices, UnitLevelChoices
+from cleangov.orgs.conflicts import ConflictOfInterest, check_conflict_of_interest
 from cleangov.orgs.models import Person, Post, Unit
 
 from . import actions as A
@@ -205,6 +207,21 @@ def _meetings(context, village: Unit, actor) -> None:
         A.do_record_representatives_meeting(acting_user=actor, unit=village, held_on=held_on, present=reps - 2,
                                             agenda=agenda, minutes="与会代表逐项表决，形成会议纪要。")
     # No meeting in the third quarter: the village page and the overview flag it.
+    # One meeting convened on the representatives' proposal (Art. 26: at least one fifth of them), and
+    # an earlier proposal by too few that the committee did not have to follow (refused with the numbers).
+    proposers = list(A.register_people(village, "representatives").order_by("pk").values_list("pk", flat=True))
+    needed = -(-len(proposers) // 5)
+    today, agenda = context.today, "代表提议：讨论村集体鱼塘承包合同续签"
+    try:
+        A.do_record_representatives_meeting(acting_user=actor, unit=village, held_on=today - timedelta(days=21),
+                                            present=reps - 1, agenda=agenda, proposer_ids=proposers[:needed - 1],
+                                            proposed_on=today - timedelta(days=34))
+    except ValidationError as refused:
+        context.log(f"democracy: meeting on too small a proposal refused: {'; '.join(refused.messages)}")
+    A.do_record_representatives_meeting(acting_user=actor, unit=village, held_on=today - timedelta(days=13),
+                                        present=reps - 1, agenda=agenda,
+                                        minutes="代表五分之一以上联名提议，村委会召集；合同续签方案经表决通过。",
+                                        proposer_ids=proposers[:needed + 1], proposed_on=today - timedelta(days=27))
 
 
 def _appraisals(context, village: Unit) -> None:
@@ -242,9 +259,22 @@ def _appraisals(context, village: Unit) -> None:
 
 def _paper_ballot(context, appraisal, token: str, weak) -> None:
     """One paper ballot from the box, keyed in by two tellers with the voter's handwritten comment."""
-    tellers = [u for u in (context.users.get("supervision_member"), context.system_user) if getattr(u, "pk", None)]
-    if len(tellers) < 2 or tellers[0].pk == tellers[1].pk:
+    people = list(appraisal.candidates.values_list("person_id", flat=True))
+    tellers = []
+    # The two tellers: accounts neither rated nor related to a rated cadre (the demo supervision member
+    # is a sibling of the committee director, so others count the box here).
+    for role in ("supervision_member", "villager_representative", "township_discipline", "auditor"):
+        user = context.users.get(role)
+        if user is None or any(t.pk == user.pk for t in tellers):
+            continue
+        try:
+            check_conflict_of_interest(user, subject_people=people)
+        except ConflictOfInterest:
+            continue
+        tellers.append(user)
+    if len(tellers) < 2:
         return
+    tellers = tellers[:2]
     ratings = {c.pk: ("dissatisfied", "村里修路的账目一直没有公开，群众意见大") if c.person_id == weak.pk
                else ("satisfied", "") for c in appraisal.candidates.all()}
     for teller in tellers:

@@ -75,7 +75,8 @@ def village(request, unit_id):
     user = request.user
     can = {noun: A.can_act(user, unit, noun) for noun in A.ACTION_ROLES}
     forms = {"decision": DecisionForm(prefix="d"), "levy": LevyForm(prefix="l"),
-             "meeting": RepresentativesMeetingForm(prefix="m"), "concern": ConcernForm(prefix="c"),
+             "meeting": RepresentativesMeetingForm(prefix="m", representatives=_representatives(unit)),
+             "concern": ConcernForm(prefix="c"),
              "rule": RuleForm(prefix="r"), "appraisal": AppraisalForm(prefix="a", people=_cadres(unit))}
     if request.method == "POST":
         kind = request.POST.get("form")
@@ -99,6 +100,10 @@ def village(request, unit_id):
     return render(request, "democracy/village.html", context)
 
 
+def _representatives(unit):
+    return actions.register_people(unit, MeetingBodyChoices.REPRESENTATIVES).order_by("name")
+
+
 def _cadres(unit):
     posts = (PostTypeChoices.VILLAGE_PARTY_SECRETARY, PostTypeChoices.COMMITTEE_DIRECTOR,
              PostTypeChoices.COMMITTEE_MEMBER, PostTypeChoices.ACCOUNTANT, PostTypeChoices.GROUP_LEADER)
@@ -116,6 +121,8 @@ def _create(request, unit, kind, forms, can):
     prefix = {"decision": "d", "levy": "l", "meeting": "m", "concern": "c", "rule": "r", "appraisal": "a"}[kind]
     form_class = type(forms[kind])
     extra = {"people": _cadres(unit)} if kind == "appraisal" else {}
+    if kind == "meeting":
+        extra = {"representatives": _representatives(unit)}
     form = form_class(request.POST, prefix=prefix, **extra)
     forms[kind] = form
     if not form.is_valid():
@@ -168,12 +175,15 @@ def decision_detail(request, decision_id):
             if meeting_form.is_valid():
                 d = meeting_form.cleaned_data
                 try:
+                    codes = d["proposer_codes"].replace(",", " ").replace("，", " ").split()
+                    proposer_ids = actions.register_ids_for_codes(decision.unit, codes) if codes else []
                     actions.do_record_decision_meeting(
                         decision, acting_user=request.user, body=d["body"], held_on=d["held_on"],
                         expected=d["expected"], present=d["present"], votes_for=d["votes_for"],
                         votes_against=d["votes_against"] or 0, abstentions=d["abstentions"] or 0,
                         attendee_ids=[int(x) for x in d["attendees"]], minutes=d["minutes"],
-                        resolution_text=d["resolution_text"], resolution_amount=d["resolution_amount"])
+                        resolution_text=d["resolution_text"], resolution_amount=d["resolution_amount"],
+                        proposer_ids=proposer_ids, proposed_on=d["proposed_on"])
                     return redirect("democracy:decision_detail", decision.pk)
                 except ValidationError as exc:
                     _apply_errors(meeting_form, exc)
@@ -199,6 +209,15 @@ def decision_detail(request, decision_id):
                "payments": lines_citing_resolution(decision.unit_id, decision.resolution_ref),
                "findings": findings_linked_to(request.user, str(MatterRef.of(decision)))}
     return render(request, "democracy/decision_detail.html", context)
+
+
+# --- representatives' meetings ---------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET"])
+def meeting_detail(request, meeting_id):
+    meeting = A.access_meeting_by_id(request.user, meeting_id)
+    return render(request, "democracy/meeting_detail.html", {
+        "meeting": meeting, "proposal": meeting.proposal, "proposers": meeting.proposers.order_by("name")})
 
 
 # --- levies ---------------------------------------------------------------------------------------
