@@ -167,6 +167,10 @@ class AppDeclaration:
     escalation_roles: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     # Panels of a person's page (the people layer includes them without importing the app).
     person_panels: tuple[PersonPanel, ...] = ()
+    # Reference rows another app reads without importing this one: table name -> (unit ids) -> rows
+    # (plain dicts; the consuming app documents their keys), e.g. the villages' decision records that
+    # the voucher audit checks major-matter payments against.
+    reference_rows: Mapping[str, Callable[[Iterable[int]], list[dict]]] = field(default_factory=dict)
 
 
 class CleanGovAppConfig(AppConfig):
@@ -237,6 +241,17 @@ def person_panels(user, person_id: int) -> list[tuple[str, dict]]:
             if context is not None:
                 out.append((panel.template, context))
     return out
+
+
+def reference_providers(table: str) -> list[Callable[[Iterable[int]], list[dict]]]:
+    """The declared providers of reference table ``table`` (empty: no installed app keeps it)."""
+    return [d.reference_rows[table] for _label, d in declarations() if table in d.reference_rows]
+
+
+def reference_rows(table: str, unit_ids: Iterable[int]) -> list[dict]:
+    """Every declared row of reference table ``table`` for the units ``unit_ids``."""
+    ids = list(unit_ids)
+    return [row for provider in reference_providers(table) for row in provider(ids)]
 
 
 def escalation_roles(rule: str) -> Mapping[str, tuple[str, ...]] | None:

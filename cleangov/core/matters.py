@@ -48,7 +48,7 @@ class MatterRef:
 class TimelineStep:
     """One dated step of a matter's history, as one app tells it to one viewer."""
 
-    when: datetime.datetime
+    when: datetime.datetime | datetime.date  # a date where the step has no time of day (a case's steps)
     label: str  # translated: what happened ("Rectification verified")
     matter: MatterRef
     actor: str = ""  # who did it (display name), "" when unknown or not for this viewer

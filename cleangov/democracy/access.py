@@ -36,6 +36,7 @@ from .models import (
     Decision,
     LevyPlan,
     MonthlyReview,
+    RepresentativesMeeting,
     ReviewLine,
     VillageRule,
 )
@@ -89,6 +90,11 @@ def _scoped(qs, user, roles, action):
 
 def access_decision_by_id(user, decision_id, *, action: str = "view") -> Decision:
     return get_or_404(_scoped(Decision.objects.select_related("unit"), user, VIEW_ROLES, action), pk=decision_id)
+
+
+def access_meeting_by_id(user, meeting_id, *, action: str = "view") -> RepresentativesMeeting:
+    return get_or_404(_scoped(RepresentativesMeeting.objects.select_related("unit"), user, VIEW_ROLES, action),
+                      pk=meeting_id)
 
 
 def access_levy_by_id(user, levy_id, *, action: str = "view") -> LevyPlan:

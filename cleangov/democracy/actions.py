@@ -62,8 +62,8 @@ RULE_REVIEW_WORKDAYS = 20
 # The month's review is due on this day of the following month (local rules on 民主理财 commonly ask
 # for the group to meet monthly before the accounts are posted).
 REVIEW_DUE_DAY = 10
-DECISION_FIELDS = ("unit", "matter_type", "title", "status", "steps_merged", "resolution_ref", "proposed_on",
-                   "decided_on", "resolution_disclosed_on", "result_disclosed_on")
+DECISION_FIELDS = ("unit", "matter_type", "title", "status", "steps_merged", "resolution_ref", "resolution_amount",
+                   "proposed_on", "decided_on", "resolution_disclosed_on", "result_disclosed_on")
 LEVY_FIELDS = ("unit", "year", "project", "budget", "cash_per_person", "workdays_per_labourer", "persons",
                "labourers", "status", "decision", "county_filing_ref", "amount_spent")
 CONCERN_FIELDS = ("unit", "code", "channel", "category", "received_on", "promised_by", "status", "answered_on",
@@ -85,18 +85,93 @@ def _active_posts(unit: Unit, post_types, on: date | None = None):
 
 
 # --- the people register: who should attend --------------------------------------------------------
-def register_people(unit: Unit, body: str):
-    """The people of the register who should attend a meeting of ``body``, or None when the register
-    cannot tell (adult villagers and households are not in it: their number is entered)."""
+def register_people(unit: Unit, body: str, on: date | None = None):
+    """The people of the register who should attend a meeting of ``body`` (posts held on ``on``,
+    today by default), or None when the register cannot tell (adult villagers and households are not
+    in it: their number is entered)."""
     if body == MeetingBodyChoices.PARTY_MEMBERS:
         return Person.objects.filter(home_unit__path__startswith=unit.path,
                                      party__in=(PersonPartyChoices.MEMBER, PersonPartyChoices.PROBATIONARY))
     if body == MeetingBodyChoices.REPRESENTATIVES:
-        return Person.objects.filter(pk__in=_active_posts(unit, (PostTypeChoices.VILLAGER_REPRESENTATIVE,))
+        return Person.objects.filter(pk__in=_active_posts(unit, (PostTypeChoices.VILLAGER_REPRESENTATIVE,), on)
                                      .values("person_id"))
     if body == MeetingBodyChoices.TWO_COMMITTEES:
-        return Person.objects.filter(pk__in=_active_posts(unit, TWO_COMMITTEE_POSTS).values("person_id"))
+        return Person.objects.filter(pk__in=_active_posts(unit, TWO_COMMITTEE_POSTS, on).values("person_id"))
     return None
+
+
+def register_villagers(unit: Unit):
+    """The villagers of the register (people whose home is the village or one of its groups)."""
+    return Person.objects.filter(home_unit__path__startswith=unit.path)
+
+
+def register_ids_for_codes(unit: Unit, codes) -> list[int]:
+    """The register ids of the village's people with these codes; refused when a code is not one."""
+    codes = [c.strip() for c in codes if c and c.strip()]
+    found = dict(register_villagers(unit).filter(code__in=codes).values_list("code", "pk"))
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise ValidationError({"proposer_codes": _("Not villagers of this village in the people register: "
+                                                   "%(codes)s.") % {"codes": ", ".join(unknown)}})
+    return list(dict.fromkeys(found[c] for c in codes))
+
+
+def _refusal(body: str, outcome: quorum.Convening) -> str:
+    values = {"n": outcome.proposers, "base": outcome.base, "ratio": outcome.ratio_percent,
+              "needed": outcome.needed}
+    if body == MeetingBodyChoices.REPRESENTATIVES:
+        return _("Not convened on a proposal: %(n)s of the %(base)s villagers' representatives in the register "
+                 "proposed it (%(ratio)s). The Organic Law of Villagers' Committees (Art. 26) requires at least "
+                 "one fifth of the representatives: %(needed)s of %(base)s.") % values
+    if body == MeetingBodyChoices.ASSEMBLY_HOUSEHOLDS:
+        return _("Not convened on a proposal: %(n)s of the %(base)s households' representatives proposed it "
+                 "(%(ratio)s). The Organic Law of Villagers' Committees (Art. 21) requires at least one third of "
+                 "the households: %(needed)s of %(base)s.") % values
+    return _("Not convened on a proposal: %(n)s of the %(base)s villagers proposed it (%(ratio)s). The Organic Law "
+             "of Villagers' Committees (Art. 21) requires at least one tenth of the villagers: %(needed)s of "
+             "%(base)s.") % values
+
+
+def check_proposal(unit: Unit, body: str, proposer_ids, *, expected: int | None, proposed_on: date):
+    """The proposers (people of the register) and the checked proposal that had a meeting of ``body``
+    convened, or ValidationError naming the numbers. Representatives are counted against the register's
+    representatives on the day of the proposal; villagers and households' representatives must be
+    villagers of the register, counted against the number who should attend the villagers' meeting
+    (the register knows neither ages nor households). 村民委员会组织法 Art. 21 and Art. 26."""
+    ids = list(dict.fromkeys(int(pk) for pk in proposer_ids))
+    if body not in quorum.CONVENING:
+        raise ValidationError({"proposer_ids": _("This meeting is not convened on the proposal of villagers or "
+                                              "representatives.")})
+    if body == MeetingBodyChoices.REPRESENTATIVES:
+        pool = register_people(unit, body, on=proposed_on)
+        base = pool.count()
+        if not base:
+            raise ValidationError({"proposer_ids": _("The people register lists no villagers' representatives of "
+                                                  "this village on the day of the proposal.")})
+        what = _("Only the village's representatives in the register on the day of the proposal count as "
+                 "proposers.")
+    else:
+        pool, base = register_villagers(unit), expected
+        if not base:
+            raise ValidationError({"expected": _("Enter how many should attend: the proposal is counted against "
+                                                 "it.")})
+        what = _("Only villagers of this village in the people register count as proposers.")
+    people = list(pool.filter(pk__in=ids))
+    if len(people) != len(ids):
+        raise ValidationError({"proposer_ids": what})
+    outcome = quorum.convening(body, proposers=len(people), base=base)
+    if not outcome.met:
+        raise ValidationError({"proposer_ids": _refusal(body, outcome)})
+    return people, outcome
+
+
+def _convening_fields(people, outcome, proposed_on) -> dict:
+    from .choices import ConveningChoices
+
+    if outcome is None:
+        return {"convened": ConveningChoices.COMMITTEE}
+    return {"convened": ConveningChoices.PROPOSAL, "proposed_on": proposed_on, "proposers_count": outcome.proposers,
+            "proposal_base": outcome.base}
 
 
 def _attendance(unit: Unit, body: str, expected: int | None, present: int | None, attendee_ids) -> tuple:
@@ -191,24 +266,38 @@ def _next_resolution_ref(decision: Decision, body: str, held_on: date) -> str:
 def do_record_decision_meeting(decision: Decision, *, acting_user, body: str, held_on: date, present: int | None = None,
                                votes_for: int, votes_against: int = 0, abstentions: int = 0,
                                expected: int | None = None, attendee_ids=(), minutes: str = "",
-                               resolution_text: str = "") -> DecisionMeeting:
+                               resolution_text: str = "", resolution_amount: Decimal | None = None,
+                               proposer_ids=(), proposed_on: date | None = None) -> DecisionMeeting:
     """Record a meeting on the decision; when the platform finds its quorum and majority held, the
     decision takes the meeting's step, otherwise the meeting stays on record as failed and the
-    decision does not advance."""
+    decision does not advance. A villagers' (representatives') meeting convened on a proposal names
+    its proposers from the register (``check_proposal``)."""
     decision = Decision.objects.select_for_update().select_related("unit").get(pk=decision.pk)
     name = meeting_step(decision, body)
+    if resolution_amount is not None and resolution_amount < 0:
+        raise ValidationError({"resolution_amount": _("Amounts cannot be negative.")})
     if name is None:
         raise ValidationError({"body": _("At its current step (%(step)s) the decision is not taken forward by "
                                          "this meeting.") % {"step": decision.get_status_display()}})
     expected, present, from_register, attendees = _attendance(decision.unit, body, expected, present, attendee_ids)
+    proposers, proposal = [], None
+    if proposer_ids:
+        proposed_on = proposed_on or held_on
+        if proposed_on > held_on:
+            raise ValidationError({"proposed_on": _("The proposal cannot be after the meeting.")})
+        proposers, proposal = check_proposal(decision.unit, body, proposer_ids, expected=expected,
+                                             proposed_on=proposed_on)
     outcome = quorum.evaluate(body, expected=expected, present=present, votes_for=votes_for,
                               votes_against=votes_against, abstentions=abstentions)
     meeting = DecisionMeeting.objects.create(
         decision=decision, body=body, held_on=held_on, expected=expected, expected_from_register=from_register,
         present=present, votes_for=votes_for, votes_against=votes_against, abstentions=abstentions,
-        quorum_met=outcome.quorum_met, passed=outcome.passed, minutes=minutes.strip())
+        quorum_met=outcome.quorum_met, passed=outcome.passed, minutes=minutes.strip(),
+        **_convening_fields(proposers, proposal, proposed_on))
     if attendees:
         meeting.attendees.set(attendees)
+    if proposers:
+        meeting.proposers.set(proposers)
     before = snapshot(decision, DECISION_FIELDS)
     if outcome.passed:
         decision.status = find_transition(DECISION_WORKFLOW, decision.status, name).target
@@ -216,13 +305,16 @@ def do_record_decision_meeting(decision: Decision, *, acting_user, body: str, he
             decision.decided_on = held_on
             decision.resolution_ref = _next_resolution_ref(decision, body, held_on)
             decision.resolution_text = resolution_text.strip()
+            decision.resolution_amount = resolution_amount
         decision.save()
     record_event(acting_user=acting_user,
                  event_code="democracy.meeting_passed" if outcome.passed else "democracy.meeting_failed",
                  subject=decision, before=before,
                  after={**snapshot(decision, DECISION_FIELDS), "meeting": meeting.pk, "body": body,
                         "expected": expected, "present": present, "votes_for": votes_for,
-                        "quorum_met": outcome.quorum_met, "passed": outcome.passed},
+                        "quorum_met": outcome.quorum_met, "passed": outcome.passed, "convened": meeting.convened,
+                        "proposers": [p.pk for p in proposers], "proposers_count": meeting.proposers_count,
+                        "proposal_base": meeting.proposal_base},
                  unit=decision.unit)
     return meeting
 
@@ -312,20 +404,34 @@ def do_take_levy_step(plan: LevyPlan, *, acting_user, name: str, reason: str = "
 # --- representatives' meetings ---------------------------------------------------------------------
 @transaction.atomic
 def do_record_representatives_meeting(*, acting_user, unit: Unit, held_on: date, present: int, agenda: str,
-                                      minutes: str = "", on_request: bool = False,
-                                      expected: int | None = None) -> RepresentativesMeeting:
-    """A quarterly representatives' meeting (村民委员会组织法 Art. 26): quorum two thirds of the members."""
+                                      minutes: str = "", expected: int | None = None, proposer_ids=(),
+                                      proposed_on: date | None = None) -> RepresentativesMeeting:
+    """A representatives' meeting (村民委员会组织法 Art. 26): convened by the villagers' committee every
+    quarter, and whenever at least one fifth of the representatives propose it; quorum two thirds of
+    the members. A meeting on a proposal names its proposers from the register, and is refused with
+    the numbers when they are fewer than one fifth of the register's representatives."""
     _require_village(unit)
     expected, present, _reg, _att = _attendance(unit, MeetingBodyChoices.REPRESENTATIVES, expected, present, ())
     outcome = quorum.evaluate(MeetingBodyChoices.REPRESENTATIVES, expected=expected, present=present, votes_for=0)
     if not agenda.strip():
         raise ValidationError({"agenda": _("Enter the agenda.")})
+    proposers, proposal = [], None
+    if proposer_ids:
+        proposed_on = proposed_on or held_on
+        if proposed_on > held_on:
+            raise ValidationError({"proposed_on": _("The proposal cannot be after the meeting.")})
+        proposers, proposal = check_proposal(unit, MeetingBodyChoices.REPRESENTATIVES, proposer_ids,
+                                             expected=None, proposed_on=proposed_on)
     meeting = RepresentativesMeeting.objects.create(unit=unit, held_on=held_on, expected=expected, present=present,
                                                     quorum_met=outcome.quorum_met, agenda=agenda.strip(),
-                                                    minutes=minutes.strip(), on_request=on_request)
+                                                    minutes=minutes.strip(),
+                                                    **_convening_fields(proposers, proposal, proposed_on))
+    if proposers:
+        meeting.proposers.set(proposers)
     record_event(acting_user=acting_user, event_code="democracy.representatives_meeting_recorded", subject=meeting,
-                 after=snapshot(meeting, ("unit", "held_on", "expected", "present", "quorum_met", "on_request")),
-                 unit=unit)
+                 after={**snapshot(meeting, ("unit", "held_on", "expected", "present", "quorum_met", "convened",
+                                             "proposed_on", "proposers_count", "proposal_base")),
+                        "proposers": [p.pk for p in proposers]}, unit=unit)
     return meeting
 
 

@@ -9,7 +9,7 @@ class DemocracyConfig(CleanGovAppConfig):
     verbose_name = _("Democratic management")
 
     def declare(self) -> AppDeclaration:
-        from . import demo_data, holds, metrics
+        from . import demo_data, holds, matters, metrics, references
         from .access import VIEW_ROLES
         from .tasks import OPEN_REVIEWS_JOB, open_financial_reviews_task
 
@@ -69,5 +69,7 @@ class DemocracyConfig(CleanGovAppConfig):
             periodic_jobs=(PeriodicJob(OPEN_REVIEWS_JOB, open_financial_reviews_task),),
             metrics=metrics.METRICS,
             publication_holds=holds.publication_holds,
+            reference_rows={references.TABLE: references.resolution_rows},
+            timeline_steps=matters.timeline_steps,
             demo=demo_data.build,
         )

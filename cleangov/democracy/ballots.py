@@ -123,11 +123,29 @@ def do_cast_ballot(*, token: str, ratings: dict[int, tuple[str, str]]) -> None:
         for cid, (rating, comment) in sorted(ratings.items()))
 
 
-def do_enter_paper_ballot(appraisal: Appraisal, *, acting_user, token: str, ratings: dict[int, str]) -> str:
-    """Two tellers enter each paper ballot (the slip is printed on it). The first entry waits; the second,
-    by another teller, must be identical, and then the ballot is cast like one from a phone. Returns
-    "waiting" or "cast". Like a phone ballot, no audit event per ballot. When the entries differ, the
-    waiting one is dropped (committed) and both tellers enter the paper again."""
+def _paper_comment(text: str) -> str:
+    """A comment as the tellers key it in, compared and stored with runs of whitespace made one space
+    (two tellers who copy the same handwriting differ in line breaks, not in words)."""
+    return " ".join((text or "").split())[:500]
+
+
+def _paper_ratings(ratings: dict) -> dict[str, list[str]]:
+    """candidate id -> [rating, comment] as stored on the waiting entry; a bare rating has no comment."""
+    out = {}
+    for cid, value in ratings.items():
+        rating, comment = (value, "") if isinstance(value, str) else value
+        out[str(cid)] = [rating, _paper_comment(comment)]
+    return out
+
+
+def do_enter_paper_ballot(appraisal: Appraisal, *, acting_user, token: str, ratings: dict) -> str:
+    """Two tellers enter each paper ballot (the slip is printed on it): per cadre the rating and the
+    voter's written comment, as on a phone ballot. ``ratings`` maps each candidate id to (rating,
+    comment), or to a bare rating when the paper has no comment. The first entry waits; the second, by
+    another teller, must be identical (rating and comment), and then the ballot is cast like one from
+    a phone: random id, no time, no teller. Returns "waiting" or "cast". Like a phone ballot, no audit
+    event per ballot. When the entries differ, the waiting one is dropped (committed) and both tellers
+    enter the paper again."""
     outcome, names = _enter_paper_ballot(appraisal, acting_user=acting_user, token=token, ratings=ratings)
     if outcome == "differ":
         raise ValidationError(_("The two entries differ for %(names)s: both tellers enter the paper ballot "
@@ -136,7 +154,7 @@ def do_enter_paper_ballot(appraisal: Appraisal, *, acting_user, token: str, rati
 
 
 @transaction.atomic
-def _enter_paper_ballot(appraisal: Appraisal, *, acting_user, token: str, ratings: dict[int, str]):
+def _enter_paper_ballot(appraisal: Appraisal, *, acting_user, token: str, ratings: dict):
     appraisal = Appraisal.objects.select_for_update().get(pk=appraisal.pk)
     check_conflict_of_interest(acting_user, subject_people=list(
         appraisal.candidates.values_list("person_id", flat=True)))
@@ -145,7 +163,7 @@ def _enter_paper_ballot(appraisal: Appraisal, *, acting_user, token: str, rating
     digest = token_hash(token)
     if not AppraisalToken.objects.filter(pk=digest, appraisal=appraisal).exists():
         raise SlipRefused(_("This slip is not valid: it was already used, mistyped, or the vote is closed."))
-    ratings = {str(k): v for k, v in ratings.items()}
+    ratings = _paper_ratings(ratings)
     waiting = PaperBallotEntry.objects.filter(appraisal=appraisal, token_hash=digest).first()
     if waiting is None:
         PaperBallotEntry.objects.create(appraisal=appraisal, token_hash=digest, ratings=ratings,
@@ -159,7 +177,7 @@ def _enter_paper_ballot(appraisal: Appraisal, *, acting_user, token: str, rating
         waiting.delete()
         return "differ", names
     waiting.delete()
-    do_cast_ballot(token=token, ratings={int(k): (v, "") for k, v in ratings.items()})
+    do_cast_ballot(token=token, ratings={int(k): (rating, comment) for k, (rating, comment) in ratings.items()})
     return "cast", []
 
 

@@ -107,6 +107,15 @@ class ConcernCategoryChoices(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class ConveningChoices(models.TextChoices):
+    """Who had the meeting convened (村民委员会组织法 Art. 21 and Art. 26: the villagers' committee
+    convenes it, and must when enough villagers or representatives propose it)."""
+
+    COMMITTEE = "committee", _("By the villagers' committee")
+    PROPOSAL = "proposal", _("On a proposal, checked against the register")
+    UNVERIFIED = "unverified", _("On request, recorded before proposers were kept (not verified)")
+
+
 class ConcernStatusChoices(models.TextChoices):
     OPEN = "open", _("Being handled")
     ANSWERED = "answered", _("Answered")

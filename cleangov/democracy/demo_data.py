@@ -1,8 +1,12 @@
 """Demo democracy for the demo county's first village (the demo village secretary's), and a little for a
-second one: decisions at every step (one stuck after a party members' meeting without quorum), a levy
+second one: decisions at every step (one stuck after a party members' meeting without quorum), two
+decisions of the winter with the payments citing them imported into the books and audited (covered,
+above the amount, paid before the resolution, citing an unknown number, citing none), a levy
 within the caps taken to its settlement (and one refused for exceeding them: refusals store nothing,
-the log shows the message), representatives' meetings with a missing quarter, two closed appraisals
-(a cadre rated not competent twice, so the termination procedure starts), villagers' concerns answered
+the log shows the message), representatives' meetings with a missing quarter (and one convened on the
+proposal of one fifth of the representatives; a smaller proposal refused), two closed appraisals
+(a cadre rated not competent twice, so the termination procedure starts; one paper ballot with a
+written comment keyed in by two tellers), villagers' concerns answered
 on time and late, the financial management group's reviews of the last months of vouchers (the last
 one not done: overdue and holding its disclosure) and village rules published and under review."""
 
@@ -18,6 +22,7 @@ from cleangov.accounts.models import RoleAssignment
 from cleangov.deadlines.tick import run_tick
 from cleangov.orgs.actions import do_create_person, do_start_post
 from cleangov.orgs.choices import PersonPartyChoices, PostTypeChoices, UnitLevelChoices
+from cleangov.orgs.conflicts import ConflictOfInterest, check_conflict_of_interest
 from cleangov.orgs.models import Person, Post, Unit
 
 from . import actions as A
@@ -120,6 +125,56 @@ def _decisions(context, village: Unit, actor) -> Decision | None:
     return road
 
 
+def _resolved(village: Unit, actor, title: str, matter: str, amount: Decimal | None, days: tuple[date, ...]):
+    """A decision taken through its four discussions on fixed days (proposal, committees, party members,
+    representatives, resolution disclosed), with the amount its resolution approves."""
+    proposed, committees_on, party_on, decided_on, disclosed_on = days
+    committees = list(A.register_people(village, "two_committees").values_list("pk", flat=True))
+    party = list(A.register_people(village, "party_members").values_list("pk", flat=True))
+    reps = A.register_people(village, "representatives").count()
+    d = A.do_create_decision(acting_user=actor, unit=village, matter_type=matter, title=title,
+                             description=f"{title}：方案经党支部研究提出，征求党员和村民意见。")
+    A.do_take_decision_step(d, acting_user=actor, name="propose", on_date=proposed)
+    kw = {"attendee_ids": committees} if committees else {"expected": 7, "present": 6}
+    A.do_record_decision_meeting(d, acting_user=actor, body="two_committees", held_on=committees_on,
+                                 votes_for=len(committees) or 6, **kw)
+    A.do_record_decision_meeting(d, acting_user=actor, body="party_members", held_on=party_on, attendee_ids=party,
+                                 votes_for=len(party) // 2 + 1)
+    A.do_record_decision_meeting(d, acting_user=actor, body="representatives", held_on=decided_on,
+                                 present=reps - 1, votes_for=reps - 3, resolution_amount=amount,
+                                 resolution_text=f"同意{title}" + (f"，支出不超过{amount}元" if amount else "") + "。")
+    A.do_take_decision_step(d, acting_user=actor, name="disclose_resolution", on_date=disclosed_on)
+    d.refresh_from_db()
+    return d
+
+
+def _payments_against_resolutions(context, village: Unit, actor) -> None:
+    """Two decisions of the winter and the village's payments citing them, imported into the books and
+    audited: one payment covered, one above the amount approved, one paid before its resolution, one
+    citing a number no decision carries, one citing none (major_matter_without_resolution)."""
+    from cleangov.finance.api import demo_import_village_payments
+
+    wall = _resolved(village, actor, "村小学围墙修缮", "public_welfare", Decimal("36000.00"),
+                     (date(2025, 11, 10), date(2025, 11, 15), date(2025, 11, 22), date(2025, 12, 6),
+                      date(2025, 12, 9)))
+    dividend = _resolved(village, actor, "村集体鱼塘承包收入分红方案", "collective_income", None,
+                         (date(2026, 1, 5), date(2026, 1, 9), date(2026, 1, 16), date(2026, 2, 10),
+                          date(2026, 2, 12)))
+    payments = [
+        (date(2026, 1, 12), "project", "21860.50", "清河建筑公司", "村小学围墙修缮工程首期款", wall.resolution_ref),
+        (date(2026, 1, 28), "subsidy_distribution", "18630.00", "全体股民", "鱼塘承包收入分红",
+         dividend.resolution_ref),
+        (date(2026, 2, 6), "project", "16240.00", "清河建筑公司", "村小学围墙修缮工程尾款", wall.resolution_ref),
+        (date(2026, 2, 16), "project", "9370.00", "红星水泥厂", "村道修补材料款", "村民代表会议决议〔2025〕11号"),
+        (date(2026, 2, 24), "project", "7480.00", "李记五金店", "村部围栏维修", ""),
+    ]
+    found = demo_import_village_payments(village.pk, [
+        {"voucher_date": day, "category": cat, "amount": Decimal(amount), "payee": payee, "summary": summary,
+         "resolution_ref": ref} for day, cat, amount, payee, summary, ref in payments])
+    context.log(f"democracy: {len(payments)} payments checked against the village's resolutions "
+                f"({found} findings in the village's audit)")
+
+
 def _levies(context, village: Unit, road: Decision, actor) -> None:
     users = context.users
     plan = A.do_create_levy_plan(acting_user=actor, unit=village, year=context.today.year,
@@ -152,6 +207,21 @@ def _meetings(context, village: Unit, actor) -> None:
         A.do_record_representatives_meeting(acting_user=actor, unit=village, held_on=held_on, present=reps - 2,
                                             agenda=agenda, minutes="与会代表逐项表决，形成会议纪要。")
     # No meeting in the third quarter: the village page and the overview flag it.
+    # One meeting convened on the representatives' proposal (Art. 26: at least one fifth of them), and
+    # an earlier proposal by too few that the committee did not have to follow (refused with the numbers).
+    proposers = list(A.register_people(village, "representatives").order_by("pk").values_list("pk", flat=True))
+    needed = -(-len(proposers) // 5)
+    today, agenda = context.today, "代表提议：讨论村集体鱼塘承包合同续签"
+    try:
+        A.do_record_representatives_meeting(acting_user=actor, unit=village, held_on=today - timedelta(days=21),
+                                            present=reps - 1, agenda=agenda, proposer_ids=proposers[:needed - 1],
+                                            proposed_on=today - timedelta(days=34))
+    except ValidationError as refused:
+        context.log(f"democracy: meeting on too small a proposal refused: {'; '.join(refused.messages)}")
+    A.do_record_representatives_meeting(acting_user=actor, unit=village, held_on=today - timedelta(days=13),
+                                        present=reps - 1, agenda=agenda,
+                                        minutes="代表五分之一以上联名提议，村委会召集；合同续签方案经表决通过。",
+                                        proposer_ids=proposers[:needed + 1], proposed_on=today - timedelta(days=27))
 
 
 def _appraisals(context, village: Unit) -> None:
@@ -183,7 +253,32 @@ def _appraisals(context, village: Unit) -> None:
                     rating = rng.choice(["satisfied"] * 3 + ["basic"])
                 ratings[c.pk] = (rating, "")
             B.do_cast_ballot(token=token, ratings=ratings)
+        _paper_ballot(context, appraisal, tokens[13], weak)
         B.do_close_appraisal(appraisal, acting_user=actor)
+
+
+def _paper_ballot(context, appraisal, token: str, weak) -> None:
+    """One paper ballot from the box, keyed in by two tellers with the voter's handwritten comment."""
+    people = list(appraisal.candidates.values_list("person_id", flat=True))
+    tellers = []
+    # The two tellers: accounts neither rated nor related to a rated cadre (the demo supervision member
+    # is a sibling of the committee director, so others count the box here).
+    for role in ("supervision_member", "villager_representative", "township_discipline", "auditor"):
+        user = context.users.get(role)
+        if user is None or any(t.pk == user.pk for t in tellers):
+            continue
+        try:
+            check_conflict_of_interest(user, subject_people=people)
+        except ConflictOfInterest:
+            continue
+        tellers.append(user)
+    if len(tellers) < 2:
+        return
+    tellers = tellers[:2]
+    ratings = {c.pk: ("dissatisfied", "村里修路的账目一直没有公开，群众意见大") if c.person_id == weak.pk
+               else ("satisfied", "") for c in appraisal.candidates.all()}
+    for teller in tellers:
+        B.do_enter_paper_ballot(appraisal, acting_user=teller, token=token, ratings=ratings)
 
 
 def _concerns(context, village: Unit) -> None:
@@ -255,6 +350,7 @@ def build(context) -> None:
     actor = context.users.get("village_secretary") or context.system_user
     _ensure_register(context, village)
     road = _decisions(context, village, actor)
+    _payments_against_resolutions(context, village, actor)
     _levies(context, village, road, actor)
     _meetings(context, village, actor)
     _appraisals(context, village)

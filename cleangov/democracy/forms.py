@@ -45,6 +45,18 @@ class MeetingForm(forms.Form):
     minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     resolution_text = forms.CharField(label=_("Resolution (for the decision)"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}))
+    proposer_codes = forms.CharField(
+        label=_("Convened on the proposal of (register codes)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For a villagers' meeting convened on a proposal: the register codes of the villagers who "
+                    "proposed it, separated by spaces or commas. At least one tenth of the villagers, or one third "
+                    "of the households' representatives, must propose it (Organic Law of Villagers' Committees, "
+                    "Art. 21); for a representatives' meeting one fifth of the representatives (Art. 26)."))
+    proposed_on = forms.DateField(label=_("Proposed on"), widget=DATE, required=False)
+    resolution_amount = forms.DecimalField(
+        label=_("Amount approved (yuan)"), required=False, min_value=0, max_digits=14, decimal_places=2,
+        help_text=_("The most the resolution allows to be paid for the matter; the voucher audit checks the "
+                    "payments citing the resolution against it."))
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,10 +98,23 @@ class RepresentativesMeetingForm(forms.Form):
     expected = forms.IntegerField(label=_("Representatives"), min_value=1, required=False,
                                   help_text=_("Only where the register lists no representatives."))
     present = forms.IntegerField(label=_("Present"), min_value=0)
-    on_request = forms.BooleanField(label=_("Convened on request of one fifth of the representatives"),
-                                    required=False)
     agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 2}))
     minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    proposer_ids = forms.MultipleChoiceField(
+        label=_("Convened on the proposal of these representatives"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty when the villagers' committee convened it. The committee must convene the meeting "
+                    "when at least one fifth of the representatives in the register propose it (Organic Law of "
+                    "Villagers' Committees, Art. 26); the platform counts them."))
+    proposed_on = forms.DateField(label=_("Proposed on"), widget=DATE, required=False,
+                                  help_text=_("The day of the proposal (the meeting day if empty)."))
+
+    def __init__(self, *args, representatives=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposer_ids"].choices = [(str(p.pk), p.name) for p in representatives]
+
+    def clean_proposer_ids(self):
+        return [int(pk) for pk in self.cleaned_data["proposer_ids"]]
 
 
 class LineVerdictForm(forms.Form):

@@ -22,6 +22,7 @@ from .choices import (
     ConcernCategoryChoices,
     ConcernChannelChoices,
     ConcernStatusChoices,
+    ConveningChoices,
     DecisionStatusChoices,
     ElectorateChoices,
     LevyExemptionChoices,
@@ -52,6 +53,9 @@ class Decision(TimeStampedModel):
                                        help_text=_("One person is both party secretary and committee director."))
     resolution_ref = models.CharField(_("resolution number"), max_length=100, blank=True, db_index=True)
     resolution_text = models.TextField(_("resolution"), blank=True)
+    # The most the resolution lets the village pay for the matter; the voucher audit checks the
+    # payments citing the resolution against it (blank: the resolution names no amount).
+    resolution_amount = models.DecimalField(_("amount approved (yuan)"), null=True, blank=True, **MONEY)
     result_text = models.TextField(_("implementation result"), blank=True)
     proposed_on = models.DateField(_("proposed on"), null=True, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
@@ -85,6 +89,12 @@ class DecisionMeeting(TimeStampedModel):
     passed = models.BooleanField(_("passed"))
     minutes = models.TextField(_("minutes"), blank=True)
     attendees = models.ManyToManyField("orgs.Person", verbose_name=_("attendees"), blank=True, related_name="+")
+    convened = models.CharField(_("convened"), max_length=12, choices=ConveningChoices.choices,
+                                default=ConveningChoices.COMMITTEE)
+    proposed_on = models.DateField(_("proposed on"), null=True, blank=True)
+    proposers = models.ManyToManyField("orgs.Person", verbose_name=_("proposers"), blank=True, related_name="+")
+    proposers_count = models.PositiveIntegerField(_("number of proposers"), default=0)
+    proposal_base = models.PositiveIntegerField(_("out of"), null=True, blank=True)
 
     class Meta:
         ordering = ["held_on", "pk"]
@@ -97,6 +107,19 @@ class DecisionMeeting(TimeStampedModel):
     @property
     def ratio_percent(self) -> str:
         return f"{100 * self.present / self.expected:.1f}%" if self.expected else ""
+
+    @property
+    def proposal(self):
+        """The proposal that had the meeting convened, as checked (quorum.Convening), or None."""
+        return _proposal(self.body, self)
+
+
+def _proposal(body: str, meeting):
+    from .quorum import Convening
+
+    if meeting.convened != ConveningChoices.PROPOSAL or not meeting.proposal_base:
+        return None
+    return Convening(body, meeting.proposers_count, meeting.proposal_base)
 
 
 class LevyPlan(TimeStampedModel):
@@ -151,7 +174,15 @@ class RepresentativesMeeting(TimeStampedModel):
 
     unit = models.ForeignKey("orgs.Unit", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+")
     held_on = models.DateField(_("held on"))
-    on_request = models.BooleanField(_("convened on request of one fifth of the representatives"), default=False)
+    # Convened by the committee, or on the proposal of at least one fifth of the representatives
+    # (Art. 26): the proposers are people of the register, counted against the register's
+    # representatives on the day of the proposal (``proposal_base``).
+    convened = models.CharField(_("convened"), max_length=12, choices=ConveningChoices.choices,
+                                default=ConveningChoices.COMMITTEE)
+    proposed_on = models.DateField(_("proposed on"), null=True, blank=True)
+    proposers = models.ManyToManyField("orgs.Person", verbose_name=_("proposers"), blank=True, related_name="+")
+    proposers_count = models.PositiveIntegerField(_("number of proposers"), default=0)
+    proposal_base = models.PositiveIntegerField(_("out of"), null=True, blank=True)
     expected = models.PositiveIntegerField(_("representatives"))
     present = models.PositiveIntegerField(_("present"))
     quorum_met = models.BooleanField(_("quorum met"))
@@ -165,6 +196,10 @@ class RepresentativesMeeting(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.held_on}"
+
+    @property
+    def proposal(self):
+        return _proposal(MeetingBodyChoices.REPRESENTATIVES, self)
 
 
 class Appraisal(TimeStampedModel):

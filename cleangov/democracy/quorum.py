@@ -13,6 +13,12 @@ Sources: 村民委员会组织法 (2018) Art. 22 (villagers' meeting) and Art. 2
 members' meeting).
 
 "More than half" is strict (5 of 10 is not enough); "at least two thirds" is not (6 of 9 is enough).
+
+Convening on request (村民委员会组织法 (2018) Art. 21 and Art. 26): the villagers' committee convenes
+both meetings, and must convene the villagers' meeting when 十分之一以上的村民 or 三分之一以上的户的代表
+propose it, and the representatives' meeting when 五分之一以上的村民代表 propose it. "以上" in a
+statute includes the number itself (民法典 Art. 1259), so the thresholds are "at least": 3 of 15
+representatives is one fifth and is enough.
 """
 
 from __future__ import annotations
@@ -54,6 +60,46 @@ class Outcome:
     @property
     def ratio_percent(self) -> str:
         return f"{float(self.ratio * 100):.1f}%"
+
+
+# body -> the share of the base that must propose a meeting for the committee to have to convene it
+CONVENING: dict[str, Fraction] = {
+    B.ASSEMBLY_ADULTS: Fraction(1, 10),
+    B.ASSEMBLY_HOUSEHOLDS: Fraction(1, 3),
+    B.REPRESENTATIVES: Fraction(1, 5),
+}
+
+
+@dataclass(frozen=True)
+class Convening:
+    body: str
+    proposers: int
+    base: int
+
+    @property
+    def threshold(self) -> Fraction:
+        return CONVENING[self.body]
+
+    @property
+    def met(self) -> bool:
+        return self.base > 0 and Fraction(self.proposers, self.base) >= self.threshold
+
+    @property
+    def needed(self) -> int:
+        """The fewest proposers that reach the threshold (ceil of base × threshold)."""
+        t = self.threshold
+        return -(-self.base * t.numerator // t.denominator)
+
+    @property
+    def ratio_percent(self) -> str:
+        return f"{float(Fraction(self.proposers, self.base) * 100):.1f}%" if self.base else ""
+
+
+def convening(body: str, *, proposers: int, base: int) -> Convening:
+    """Whether ``proposers`` out of ``base`` oblige the committee to convene a meeting of ``body``."""
+    if body not in CONVENING:
+        raise ValidationError(_("This meeting is not convened on the proposal of villagers or representatives."))
+    return Convening(body, proposers, base)
 
 
 def _exceeds(value: Fraction, threshold: Fraction, strict: bool) -> bool:

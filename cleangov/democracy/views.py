@@ -75,7 +75,8 @@ def village(request, unit_id):
     user = request.user
     can = {noun: A.can_act(user, unit, noun) for noun in A.ACTION_ROLES}
     forms = {"decision": DecisionForm(prefix="d"), "levy": LevyForm(prefix="l"),
-             "meeting": RepresentativesMeetingForm(prefix="m"), "concern": ConcernForm(prefix="c"),
+             "meeting": RepresentativesMeetingForm(prefix="m", representatives=_representatives(unit)),
+             "concern": ConcernForm(prefix="c"),
              "rule": RuleForm(prefix="r"), "appraisal": AppraisalForm(prefix="a", people=_cadres(unit))}
     if request.method == "POST":
         kind = request.POST.get("form")
@@ -99,6 +100,10 @@ def village(request, unit_id):
     return render(request, "democracy/village.html", context)
 
 
+def _representatives(unit):
+    return actions.register_people(unit, MeetingBodyChoices.REPRESENTATIVES).order_by("name")
+
+
 def _cadres(unit):
     posts = (PostTypeChoices.VILLAGE_PARTY_SECRETARY, PostTypeChoices.COMMITTEE_DIRECTOR,
              PostTypeChoices.COMMITTEE_MEMBER, PostTypeChoices.ACCOUNTANT, PostTypeChoices.GROUP_LEADER)
@@ -116,6 +121,8 @@ def _create(request, unit, kind, forms, can):
     prefix = {"decision": "d", "levy": "l", "meeting": "m", "concern": "c", "rule": "r", "appraisal": "a"}[kind]
     form_class = type(forms[kind])
     extra = {"people": _cadres(unit)} if kind == "appraisal" else {}
+    if kind == "meeting":
+        extra = {"representatives": _representatives(unit)}
     form = form_class(request.POST, prefix=prefix, **extra)
     forms[kind] = form
     if not form.is_valid():
@@ -168,12 +175,15 @@ def decision_detail(request, decision_id):
             if meeting_form.is_valid():
                 d = meeting_form.cleaned_data
                 try:
+                    codes = d["proposer_codes"].replace(",", " ").replace("，", " ").split()
+                    proposer_ids = actions.register_ids_for_codes(decision.unit, codes) if codes else []
                     actions.do_record_decision_meeting(
                         decision, acting_user=request.user, body=d["body"], held_on=d["held_on"],
                         expected=d["expected"], present=d["present"], votes_for=d["votes_for"],
                         votes_against=d["votes_against"] or 0, abstentions=d["abstentions"] or 0,
                         attendee_ids=[int(x) for x in d["attendees"]], minutes=d["minutes"],
-                        resolution_text=d["resolution_text"])
+                        resolution_text=d["resolution_text"], resolution_amount=d["resolution_amount"],
+                        proposer_ids=proposer_ids, proposed_on=d["proposed_on"])
                     return redirect("democracy:decision_detail", decision.pk)
                 except ValidationError as exc:
                     _apply_errors(meeting_form, exc)
@@ -191,12 +201,23 @@ def decision_detail(request, decision_id):
                 raise Http404
         else:
             raise Http404
-    from cleangov.finance.api import lines_citing_resolution
+    from cleangov.core.matters import MatterRef
+    from cleangov.finance.api import findings_linked_to, lines_citing_resolution
 
     context = {"decision": decision, "meetings": decision.meetings.all(), "meeting_steps": meeting_steps,
                "plain_steps": plain_steps, "meeting_form": meeting_form, "step_form": step_form,
-               "payments": lines_citing_resolution(decision.unit_id, decision.resolution_ref)}
+               "payments": lines_citing_resolution(decision.unit_id, decision.resolution_ref),
+               "findings": findings_linked_to(request.user, str(MatterRef.of(decision)))}
     return render(request, "democracy/decision_detail.html", context)
+
+
+# --- representatives' meetings ---------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET"])
+def meeting_detail(request, meeting_id):
+    meeting = A.access_meeting_by_id(request.user, meeting_id)
+    return render(request, "democracy/meeting_detail.html", {
+        "meeting": meeting, "proposal": meeting.proposal, "proposers": meeting.proposers.order_by("name")})
 
 
 # --- levies ---------------------------------------------------------------------------------------
@@ -300,7 +321,8 @@ def appraisal_detail(request, appraisal_id):
                     d = paper_form.cleaned_data
                     outcome = ballots.do_enter_paper_ballot(
                         appraisal, acting_user=request.user, token=d["token"],
-                        ratings={c.pk: d[f"rating_{c.pk}"] for c in appraisal.candidates.all()})
+                        ratings={c.pk: (d[f"rating_{c.pk}"], d[f"comment_{c.pk}"])
+                                 for c in appraisal.candidates.all()})
                     messages.success(request, _("Entered: waiting for the second teller.") if outcome == "waiting"
                                      else _("Both tellers agree: the paper ballot is counted."))
                     return redirect("democracy:appraisal_detail", appraisal.pk)
@@ -324,13 +346,14 @@ def appraisal_detail(request, appraisal_id):
 
 
 def _paper_form(appraisal, data=None):
-    """The ballot form for tellers: the slip printed on the paper and a rating per cadre, no comments."""
+    """The ballot form for tellers: the slip printed on the paper, and per cadre the rating and the
+    voter's written comment copied from the paper, like the phone ballot."""
     candidates = list(appraisal.candidates.select_related("person"))
     form = ballot_form_class(candidates)(data)
     form.fields["token"].widget = TokenForm().fields["token"].widget
     form.fields["token"].label = TokenForm().fields["token"].label
     for c in candidates:
-        del form.fields[f"comment_{c.pk}"]
+        form.fields[f"comment_{c.pk}"].label = _("Comment written on the paper (copy it as written)")
     return form
 
 
@@ -364,7 +387,7 @@ def concern_detail(request, concern_id):
     clock = deadlines_for(concern).order_by("-pk").first()
     return render(request, "democracy/concern_detail.html", {
         "concern": concern, "can_act": can_act, "answer_form": answer_form, "refer_form": refer_form,
-        "clock": clock})
+        "clock": clock, "matter": f"democracy.concern:{concern.pk}"})
 
 
 # --- village rules ---------------------------------------------------------------------------------

@@ -35,8 +35,10 @@ from .models import (
     FindingEvent,
     FindingLine,
     FindingPerson,
+    FindingRecord,
     ImportBatch,
 )
+from .resolutions import cross_check
 from .run_input import load_run_input
 from .statistics import false_positive_rates
 from .tokens import hash_token, new_raw_token
@@ -119,7 +121,8 @@ def scope_note(unit: Unit) -> tuple[str, str]:
 
 
 def do_record_findings(run: AuditRun, result, index, units: dict[int, Unit], *,
-                       acting_user, std_version: str, standards_chain: str, as_of: dt.date) -> AuditRun:
+                       acting_user, std_version: str, standards_chain: str, as_of: dt.date,
+                       records: dict | None = None) -> AuditRun:
     """Store the engine's findings for a run. A finding whose fingerprint exists is the same finding:
     it is updated (last run, lines, numbers), never duplicated. Findings of the audited units that this
     run no longer finds stop being current. One audit event for the run; one history entry per new
@@ -131,7 +134,11 @@ def do_record_findings(run: AuditRun, result, index, units: dict[int, Unit], *,
     the county's are two findings, and only a county run makes a county-wide one.
 
     Overlapping runs write one after the other (:func:`cleangov.finance.locks.lock_scope_for_findings`);
-    a write that still meets a deadlock or a serialization failure is done again, up to three times."""
+    a write that still meets a deadlock or a serialization failure is done again, up to three times.
+
+    ``records`` maps a finding's line ids to the records of other apps considered for it
+    (cleangov/finance/resolutions.py); they are linked to the finding, replacing the earlier links."""
+    records = records or {}
     code_to_unit = {u.code: u for u in units.values()}
     set_rules = set_rule_ids()
     merged: dict[str, dict] = {}
@@ -150,7 +157,7 @@ def do_record_findings(run: AuditRun, result, index, units: dict[int, Unit], *,
                 zh, en = zh + note_zh, en + note_en
             merged[fp] = {"f": f, "unit": unit, "year": year, "lines": {i.pk for i in infos},
                           "people": {p for i in infos for p in i.people}, "stake": f.amount_at_stake,
-                          "zh": zh, "en": en,
+                          "zh": zh, "en": en, "records": records.get(tuple(f.line_ids), []),
                           "computed_over": run.scope_unit if f.rule in set_rules and not f.org_code else None}
         else:  # two engine findings with one identity (unit-year rules): one finding, all lines
             item["lines"] |= {i.pk for i in infos}
@@ -207,6 +214,12 @@ def _write_findings(run: AuditRun, merged: dict[str, dict], units: dict[int, Uni
         FindingLine.objects.filter(finding_id__in=chunk).delete()
     FindingLine.objects.bulk_create([FindingLine(finding_id=ids[fp], line_id=lp)
                                      for fp, item in merged.items() for lp in item["lines"]], batch_size=5000)
+    for chunk in chunks(upd_ids, 900):
+        FindingRecord.objects.filter(finding_id__in=chunk).delete()
+    FindingRecord.objects.bulk_create([
+        FindingRecord(finding_id=ids[fp], matter=row["matter"], title=row["title"][:300], url=row["url"][:300])
+        for fp, item in merged.items() for row in {r["matter"]: r for r in item["records"]}.values()],
+        batch_size=5000)
     FindingPerson.objects.bulk_create([FindingPerson(finding_id=ids[fp], person_id=pid, role=role)
                                        for fp, item in merged.items() for pid, role in item["people"]],
                                       batch_size=5000, ignore_conflicts=True)
@@ -271,11 +284,14 @@ def execute_audit_run(run: AuditRun, *, acting_user=None, progress: Callable[[st
     std = E.load_standards(pack or getattr(settings, "CLEANGOV_STANDARDS_PACK", "central"), as_of,
                            calendar=holiday_calendar_rows())
     result = E.audit(lines, std, units=units_t, fleet=fleet_t, progress=progress)
+    # The engine knows no decision records: the village major-matter payments are checked against the
+    # declared records here (cleangov/finance/resolutions.py).
+    records = cross_check(result, units)
     result.timings["load_from_database"] = loaded - started
     result.timings["engine_total"] = time.perf_counter() - loaded
     return do_record_findings(run, result, index, units, acting_user=acting_user,
                               std_version=E.standards_version(std), standards_chain=" → ".join(std.chain),
-                              as_of=as_of)
+                              as_of=as_of, records=records)
 
 
 # ---------------------------------------------------------------- review

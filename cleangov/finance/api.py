@@ -250,8 +250,9 @@ def batch(request, batch_id):
 
 # --- Read-only interface for the democracy app ------------------------------------------------------
 # The village's financial management group reviews each month's imported vouchers (民主理财, 村民委员会
-# 组织法 Art. 32), and a decision page lists the payments citing its resolution. Only active batches
-# count; nothing here writes. Declared in .importlinter's ignore_imports (democracy -> finance.api).
+# 组织法 Art. 32), and a decision page lists the payments citing its resolution and the findings that
+# considered it. Only active batches count; nothing here writes. Declared in .importlinter's
+# ignore_imports (democracy -> finance.api).
 _LINE_FIELDS = ("org_code", "line_id", "voucher_no", "voucher_date", "category", "amount", "summary", "payee",
                 "resolution_ref")
 
@@ -295,3 +296,26 @@ def lines_citing_resolution(unit_id: int, resolution_ref: str) -> list[dict]:
         return []
     rows = _active_lines(unit_id).filter(resolution_ref=resolution_ref).order_by("voucher_date").values(*_LINE_FIELDS)
     return [{**row, "key": f"{row['org_code']}|{row['line_id']}"} for row in rows]
+
+
+def findings_linked_to(user, matter: str) -> list[dict]:
+    """The voucher findings that considered the record ``matter`` ("democracy.decision:12") and found
+    it does not cover their payment, as far as ``user`` may see them (scope and conflict of interest
+    as on the findings list), newest first."""
+    from django.urls import reverse
+    from django.utils.translation import get_language
+
+    from .access import findings_for
+
+    rows = (findings_for(user).filter(record_links__matter=matter).distinct()
+            .order_by("-created_at", "-pk")[:100])
+    return [{"id": f.pk, "url": reverse("finance:finding_detail", args=[f.pk]), "message": f.message(get_language()),
+             "status": f.get_status_display(), "current": f.current, "amount": f.amount_at_stake} for f in rows]
+
+
+def demo_import_village_payments(unit_id: int, payments: list[dict]) -> int:
+    """For another app's demo only (``cleangov demo``): import a village's payments and audit the village
+    (cleangov/finance/demo_data.py ``import_village_payments``)."""
+    from .demo_data import import_village_payments
+
+    return import_village_payments(unit_id, payments)

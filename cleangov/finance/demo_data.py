@@ -470,3 +470,29 @@ def _confirm_some(context) -> None:
 
 def _assigned(user, unit) -> bool:
     return any(unit.path.startswith(a.unit.path) for a in user.role_assignments.select_related("unit"))
+
+
+def import_village_payments(unit_id: int, payments: list[dict]) -> int:
+    """Demo only: import a village's payments (dicts with voucher_date, category, amount, payee, summary and
+    resolution_ref) as one demo batch of its township's agency centre, then audit the village, so that
+    another app's demo can show its records against the books (the democracy demo's decisions). The
+    lines are otherwise clean (signed, invoiced, paid by bank). Returns the audit run's findings."""
+    unit = Unit.objects.get(pk=unit_id)
+    scope = Unit.objects.get(pk=unit.parent_id) if unit.parent_id else unit
+    rows = []
+    for i, p in enumerate(payments, start=1):
+        day = p["voucher_date"]
+        rows.append({"line_id": f"DM-{unit.code}-{i:03d}", "org_code": unit.code,
+                     "voucher_no": f"记-{day.year}-D{i:03d}", "voucher_date": day, "category": p["category"],
+                     "amount": p["amount"], "payee": p["payee"], "summary": p["summary"],
+                     "invoice_code": f"04500{1900 + i}111", "invoice_no": f"{7130000 + i * 7919}",
+                     "invoice_date": day, "invoice_type": "vat_normal", "person_rank": "other",
+                     "handler": "韦会计", "witness": "覃出纳", "approver": "蒙主任", "approval_date": day,
+                     "payment_method": "bank", "resolution_ref": p.get("resolution_ref") or None})
+    parsed = E.Parsed(f"demo-{unit.code}-major-matters.xlsx", list(E.LINE_FIELDS), len(rows), table=_table(rows))
+    sha = hashlib.sha256(f"demo-major:{unit.code}:{len(rows)}".encode()).hexdigest()
+    plan = plan_import(parsed, scope_unit=scope, sha256=sha)
+    do_import_batch(plan, acting_user=None, sha256=sha, source=ImportBatchSourceChoices.DEMO)
+    run = do_create_audit_run(acting_user=None, scope_unit=scope, trigger=AuditRunTriggerChoices.DEMO,
+                              unit_ids=[unit.pk])
+    return execute_audit_run(run, acting_user=None).findings_total

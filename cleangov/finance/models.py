@@ -267,6 +267,24 @@ class FindingLine(models.Model):
         return f"{self.finding_id} → {self.line_id}"
 
 
+class FindingRecord(models.Model):
+    """A record of another app that the audit considered for the finding and found not to cover it
+    (a village's decision record for a major-matter payment: cleangov/finance/resolutions.py), named by
+    its matter reference, with the title and page it had when the run read it."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="record_links")
+    matter = models.CharField(_("record"), max_length=80, db_index=True)
+    title = models.CharField(_("title"), max_length=300)
+    url = models.CharField(_("page"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["finding", "matter"], name="finance_findingrecord_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.finding_id} → {self.matter}"
+
+
 class FindingPerson(models.Model):
     """A person named on the finding's lines (claimant, handler, witness, approver): they and their
     registered relatives never see or review the finding (docs/design.md §3, conflict of interest)."""

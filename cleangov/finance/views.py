@@ -345,6 +345,7 @@ def _finding_context(request, finding, form=None, verb=""):
         "form": form, "events": finding.events.select_related("actor__person", "run"),
         "rule": E.RULES.get(finding.rule), "subject_count": finding.subject_links.count(), "selected": selected,
         "matter": f"finance.finding:{finding.pk}",
+        "records": finding.record_links.all(),
     }
 
 

@@ -187,3 +187,45 @@ def test_paper_ballots_count_when_two_tellers_agree(county, login):
     assert Ballot.objects.filter(appraisal=a).count() == 1
     with pytest.raises(ValidationError):  # the slip is used
         do_enter_paper_ballot(a, acting_user=runner, token=tokens[0], ratings=ratings)
+
+
+def test_paper_ballot_keeps_the_written_comment_and_stays_unlinkable(county, login):
+    from django.urls import reverse
+
+    from cleangov.accounts.actions import do_assign_role, do_create_user
+    from cleangov.democracy.ballots import do_enter_paper_ballot
+    from cleangov.democracy.models import PaperBallotEntry
+
+    a, tokens, runner = _appraisal(county, _cadres(county, 2, tag="C"))
+    second = do_create_user(acting_user=None, username="teller2c", password=None)
+    do_assign_role(acting_user=None, user=second, role="supervision_member", unit=county.villages["a"])
+    first_cadre, second_cadre = a.candidates.order_by("pk")
+    # The tellers copy the comment; line breaks and double spaces do not make the entries differ.
+    assert do_enter_paper_ballot(a, acting_user=runner, token=tokens[0], ratings={
+        first_cadre.pk: ("dissatisfied", "修路款 没有公开"), second_cadre.pk: ("satisfied", "")}) == "waiting"
+    assert do_enter_paper_ballot(a, acting_user=second, token=tokens[0], ratings={
+        first_cadre.pk: ("dissatisfied", "修路款\n没有公开 "), second_cadre.pk: ("satisfied", "")}) == "cast"
+    mark = BallotMark.objects.get(candidate=first_cadre)
+    assert mark.comment == "修路款 没有公开"
+    assert BallotMark.objects.get(candidate=second_cadre).comment == ""
+    assert not PaperBallotEntry.objects.filter(appraisal=a).exists()  # the teller's entry is gone
+    # A comment read differently is a difference like a rating read differently.
+    do_enter_paper_ballot(a, acting_user=runner, token=tokens[1], ratings={
+        first_cadre.pk: ("basic", "账目要按月公开"), second_cadre.pk: "basic"})
+    with pytest.raises(ValidationError) as differ:
+        do_enter_paper_ballot(a, acting_user=second, token=tokens[1], ratings={
+            first_cadre.pk: ("basic", "账目要按季公开"), second_cadre.pk: "basic"})
+    assert first_cadre.person.name in " ".join(differ.value.messages)
+    assert second_cadre.person.name not in " ".join(differ.value.messages)
+    # Through the page: the teller's form has a comment field per cadre.
+    url = reverse("democracy:appraisal_detail", args=[a.pk])
+    page = login(runner).get(url)
+    assert f'name="comment_{first_cadre.pk}"' in page.content.decode()
+    form = {"form": "paper", "token": tokens[2], f"rating_{first_cadre.pk}": "satisfied",
+            f"comment_{first_cadre.pk}": "为村里办了实事", f"rating_{second_cadre.pk}": "basic"}
+    assert login(runner).post(url, form).status_code == 302
+    assert login(second).post(url, form).status_code == 302
+    assert BallotMark.objects.filter(candidate=first_cadre, comment="为村里办了实事").count() == 1
+    # The cast ballots carry no time, no teller and no slip.
+    columns = {f.name for f in BallotMark._meta.get_fields()} | {f.name for f in Ballot._meta.get_fields()}
+    assert not columns & {"created_at", "entered_by", "token_hash", "user", "person"}

@@ -42,3 +42,32 @@ def test_boundaries(body, expected, present, votes_for, quorum_met, passed):
 def test_impossible_counts_are_refused(expected, present, votes_for, against):
     with pytest.raises(ValidationError):
         evaluate("representatives", expected=expected, present=present, votes_for=votes_for, votes_against=against)
+
+
+# Convening on a proposal (Organic Law of Villagers' Committees Art. 21 and 26): "以上" includes the number.
+@pytest.mark.parametrize(("body", "proposers", "base", "met", "needed"), [
+    ("representatives", 3, 15, True, 3),     # exactly one fifth
+    ("representatives", 2, 15, False, 3),
+    ("representatives", 2, 11, False, 3),    # 18.2 %
+    ("representatives", 3, 11, True, 3),
+    ("representatives", 0, 5, False, 1),
+    ("assembly_adults", 40, 400, True, 40),  # exactly one tenth
+    ("assembly_adults", 39, 400, False, 40),
+    ("assembly_adults", 4, 41, False, 5),    # 4.1 of 41 needed: 5
+    ("assembly_households", 100, 300, True, 100),  # exactly one third
+    ("assembly_households", 99, 300, False, 100),
+])
+def test_convening_thresholds_at_the_boundary(body, proposers, base, met, needed):
+    from cleangov.democracy.quorum import convening
+
+    outcome = convening(body, proposers=proposers, base=base)
+    assert outcome.met is met and outcome.needed == needed
+
+
+def test_a_committee_meeting_is_not_convened_on_a_proposal():
+    from django.core.exceptions import ValidationError
+
+    from cleangov.democracy.quorum import convening
+
+    with pytest.raises(ValidationError):
+        convening("party_members", proposers=5, base=10)

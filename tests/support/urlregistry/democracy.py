@@ -48,6 +48,15 @@ def _review(fc, side, user):
     return review, line
 
 
+def _meeting(fc, side, user):
+    from cleangov.democracy.models import RepresentativesMeeting
+
+    unit = fc.unit("village", side)
+    meeting = RepresentativesMeeting.objects.create(unit=unit, held_on=date(2026, 5, 15), expected=15, present=12,
+                                                    quorum_met=True, agenda=f"春耕 {_marker(unit)}")
+    return {"meeting_id": meeting.pk}
+
+
 def _appraisal(fc, side, user):
     from cleangov.democracy.actions import do_create_appraisal
     from cleangov.orgs.actions import do_create_person
@@ -81,6 +90,7 @@ register("democracy:index", get=view("democracy"))
 register("democracy:village", get=view("democracy"), kwargs=_village)
 register("democracy:decision_detail", get=view("democracy"), kwargs=_decision)
 register("democracy:levy_detail", get=view("democracy"), kwargs=_levy)
+register("democracy:meeting_detail", get=view("democracy"), kwargs=_meeting)
 register("democracy:review_detail", get=view("democracy"),
          kwargs=lambda fc, side, user: {"review_id": _review(fc, side, user)[0].pk})
 register("democracy:review_line", post=act("democracy_review_line", status=302),
