@@ -117,6 +117,18 @@ class PeopleDirectory:
 
 
 @dataclass(frozen=True)
+class LinkGate:
+    """Who may follow a link to one of the app's pages when another app shows it (a score's evidence,
+    a rectification item's source): ``url_name`` is the page ("duties:letter_detail"), ``kwarg`` its
+    id argument, and ``visible(user, ids)`` returns the subset of ``ids`` the user's gate for that page
+    would answer, in a fixed number of queries whatever the number of ids. See :mod:`cleangov.core.links`."""
+
+    url_name: str
+    kwarg: str
+    visible: Callable[[object, set[int]], set[int]]
+
+
+@dataclass(frozen=True)
 class AppDeclaration:
     """Everything an app contributes to the platform; every field is optional."""
 
@@ -155,6 +167,9 @@ class AppDeclaration:
     escalation_roles: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     # Panels of a person's page (the people layer includes them without importing the app).
     person_panels: tuple[PersonPanel, ...] = ()
+    # Gates of the app's pages that other apps link to (core.links.followable): a link is shown only
+    # to a user the page will not answer 404.
+    link_gates: tuple[LinkGate, ...] = ()
 
 
 class CleanGovAppConfig(AppConfig):
@@ -225,6 +240,11 @@ def person_panels(user, person_id: int) -> list[tuple[str, dict]]:
             if context is not None:
                 out.append((panel.template, context))
     return out
+
+
+def link_gates() -> dict[str, LinkGate]:
+    """Every declared link gate, by URL name."""
+    return {gate.url_name: gate for _label, d in declarations() for gate in d.link_gates}
 
 
 def escalation_roles(rule: str) -> Mapping[str, tuple[str, ...]] | None:
