@@ -117,6 +117,28 @@ class PeopleDirectory:
 
 
 @dataclass(frozen=True)
+class Todo:
+    """One line of the home page's "To do today": what the user has to do (translated, with the count
+    in the words when it groups several records), the page where they do it, and its due date if any.
+    A provider returns only what the user's own gates let them open and act on."""
+
+    label: object
+    url: str = ""
+    due: object = None  # datetime.date or None
+    detail: object = ""  # the unit, or who asked: a short second line
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of "Since your last visit": how many records of a kind appeared or changed in the user's
+    scope (``label`` is translated and says the count), and the page that lists them."""
+
+    label: object
+    count: int
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class LinkGate:
     """Who may follow a link to one of the app's pages when another app shows it (a score's evidence,
     a rectification item's source): ``url_name`` is the page ("duties:letter_detail"), ``kwarg`` its
@@ -170,6 +192,11 @@ class AppDeclaration:
     # Gates of the app's pages that other apps link to (core.links.followable): a link is shown only
     # to a user the page will not answer 404.
     link_gates: tuple[LinkGate, ...] = ()
+    # The home page's "what do I have to do today" (core.todo): user -> the user's open items (Todo), and
+    # (user, since) -> what changed in the user's scope since their previous visit (Change, counts > 0).
+    # Each makes a fixed number of queries whatever the user's scope (the home page is everyone's first page).
+    todos: Callable[[object], Iterable[Todo]] | None = None
+    changes: Callable[[object, object], Iterable[Change]] | None = None
 
 
 class CleanGovAppConfig(AppConfig):

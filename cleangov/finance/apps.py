@@ -11,7 +11,7 @@ class FinanceConfig(CleanGovAppConfig):
     def declare(self) -> AppDeclaration:
         from . import demo_data, matters, metrics
         from .access import BATCH_VIEW_ROLES, FINDING_VIEW_ROLES, LINK_GATES, RULE_STATS_ROLES
-        from .home import home_panel
+        from .home import changes, home_panel, todos
 
         # The workspace's pages answer 404 to every role outside these tables of access.py.
         roles = BATCH_VIEW_ROLES | FINDING_VIEW_ROLES | RULE_STATS_ROLES
@@ -24,6 +24,7 @@ class FinanceConfig(CleanGovAppConfig):
                 "finance:home", roles),),
             nav=(Link("finance", _("Voucher audit"), "finance:home", roles=roles),),
             home_panels=(HomePanel("finance/home_panel.html", home_panel),),
+            todos=todos, changes=changes,
             event_labels={
                 "finance.profile_set": _("Finance profile set"),
                 "finance.column_mapping_set": _("Column mapping set"),
