@@ -117,8 +117,14 @@ def collect_changes(user, since) -> list[Change]:
     return changes
 
 
-def home_todo(user) -> HomeTodo:
+def home_todo(user, *, record: bool = True) -> HomeTodo:
+    """Everything the two panels show; ``record`` remembers the visit (only a GET does: a page view writes
+    nothing else, and a refused or stray POST must change nothing)."""
     rows, total, overdue = collect_todos(user)
-    since = record_visit(user)
+    if record:
+        since = record_visit(user)
+    else:
+        visit = HomeVisit.objects.filter(user=user).first()
+        since = visit.previous_at if visit else None
     return HomeTodo(rows=rows, total=total, overdue=overdue, since=since, first_visit=since is None,
                     changes=collect_changes(user, since) if since else [])

@@ -94,7 +94,7 @@ def _home(request):
         "scopes": scopes,
         "notifications": notifications,
         "unread_count": unread_count,
-        "todo": home_todo(user),
+        "todo": home_todo(user, record=request.method == "GET"),
         "panels": _panels_for(user),
         "modules": _modules_for(roles),
         "shortcuts": _shortcuts_for(roles),

@@ -152,3 +152,12 @@ def test_todo_dates_sort_undated_last():
 
     items = [Todo("c"), Todo("b", due=date(2026, 5, 1)), Todo("a", due=date(2026, 4, 1))]
     assert [t.label for t in sorted(items, key=_sort_key)] == ["a", "b", "c"]
+
+
+def test_only_a_get_remembers_the_visit(login, county):
+    user = county.persona("village_secretary")
+    client = login(user)
+    client.post(reverse("core:home"))
+    assert not HomeVisit.objects.filter(user=user).exists()
+    client.get(reverse("core:home"))
+    assert HomeVisit.objects.filter(user=user).exists()
