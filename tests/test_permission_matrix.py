@@ -30,6 +30,7 @@ request runs in a savepoint rolled back after it, so what one request changes ne
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.apps import apps
@@ -103,6 +104,17 @@ def body_text(response) -> str:
         return "\n".join(str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
                          for cell in row if cell is not None)
     return raw.decode("utf-8", errors="replace")
+
+
+DESCRIBEDBY = re.compile(r'aria-describedby="([^"]*)"')
+ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
+
+
+def dangling_describedby(html: str) -> list[str]:
+    """The ids named by an ``aria-describedby`` that no element of the page carries: a screen reader reads
+    nothing there (Django names a field's help text even where a template leaves the help text out)."""
+    ids = set(ELEMENT_ID.findall(html))
+    return sorted({ref for refs in DESCRIBEDBY.findall(html) for ref in refs.split() if ref not in ids})
 
 
 # The dashboards' summary tables are a cache every dashboard request fills when it is stale (a GET
@@ -185,6 +197,8 @@ def _check_one(fc, entry, url_name, persona, client, side, method) -> list[str]:
                       if m in text]
             if leaked:
                 problems.append(f"{where}: shows out-of-scope markers {leaked}")
+            if "text/html" in response.get("Content-Type", "") and (dangling := dangling_describedby(text)):
+                problems.append(f"{where}: aria-describedby points at ids the page does not render {dangling}")
         transaction.set_rollback(True)
     return problems
 

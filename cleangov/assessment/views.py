@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cleangov.core.access import has_role, require_role
 from cleangov.core.forms import add_action_errors
+from cleangov.core.links import followable
 from cleangov.core.metrics import registry
 
 from . import access, actions
@@ -111,6 +112,20 @@ def run_publish(request, run_id):
     return redirect("assessment:run_detail", run_id=run.pk)
 
 
+def _followable_evidence(user, snap) -> set[str]:
+    """The evidence links of a snapshot the reader may follow. The evidence was frozen with the score for
+    whoever computed it; a letter of responsibility or a finding behind a value may be one the reader's
+    gates answer 404 for, so each link is checked with its owning app's declared gate (core.links)."""
+    return followable(user, (url for m in snap.metrics.values() for _label, url in m.get("evidence", ()) if url))
+
+
+def _with_links(metric: dict, allowed: set[str]) -> dict:
+    """The metric with every evidence link the reader may not follow shown as text."""
+    if not metric.get("evidence"):
+        return metric
+    return {**metric, "evidence": [[label, url if url in allowed else ""] for label, url in metric["evidence"]]}
+
+
 def _explain_context(request, snap, *, adjust_form=None, finding_form=None):
     language = get_language()
     english = bool(language and language.startswith("en"))
@@ -123,8 +138,9 @@ def _explain_context(request, snap, *, adjust_form=None, finding_form=None):
         adjusted.setdefault(adj.indicator_id, []).append(adj)
     rows = []
     published = registry()
+    evidence_links = _followable_evidence(request.user, snap)
     for ind in snap.indicators:
-        metrics = [(mid, snap.metrics.get(mid, {})) for mid in ind["metrics"]]
+        metrics = [(mid, _with_links(snap.metrics.get(mid, {}), evidence_links)) for mid in ind["metrics"]]
         # What each metric counts, in the reader's language (a confirmed-findings count is not a count of
         # every finding found): from the publishing app's declaration.
         counts = [(mid, published[mid].description) for mid in ind["metrics"] if mid in published]

@@ -18,8 +18,10 @@ class CasesConfig(CleanGovAppConfig):
     def declare(self) -> AppDeclaration:
         from . import demo_data, selectors
         from .access import VIEW_ROLES
+        from .home import changes, todos
 
         return AppDeclaration(
+            todos=todos, changes=changes,
             home_cards=(HomeCard(
                 _("Accountability cases"),
                 _("A staged accountability workflow with the regulation's forms, time limits and appeals."),

@@ -7,6 +7,7 @@ a missing object and a forbidden one give the same 404 so ids cannot be probed.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -42,6 +43,22 @@ def scope_q(user, *, roles: Iterable[str] | None = None, path_field: str = "unit
 def restrict(qs: QuerySet, user, *, roles: Iterable[str] | None = None, path_field: str = "unit__path") -> QuerySet:
     """NetBox's ``restrict(user, action)``: limit a queryset to the user's scope."""
     return qs.filter(scope_q(user, roles=roles, path_field=path_field))
+
+
+@contextmanager
+def assignments_read_once(user):
+    """Within the block, ``user.active_assignments()`` is read from the database once, not on every role
+    check: a page that asks every app (the home page) would otherwise repeat the same query dozens of
+    times. The block must not change the user's assignments."""
+    if not getattr(user, "is_authenticated", False):
+        yield
+        return
+    assignments = list(user.active_assignments())
+    user.active_assignments = lambda: assignments
+    try:
+        yield
+    finally:
+        del user.active_assignments
 
 
 def user_roles(user) -> set[str]:

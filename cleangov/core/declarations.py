@@ -128,6 +128,40 @@ class PeopleDirectory:
 
 
 @dataclass(frozen=True)
+class Todo:
+    """One line of the home page's "To do today": what the user has to do (translated, with the count
+    in the words when it groups several records), the page where they do it, and its due date if any.
+    A provider returns only what the user's own gates let them open and act on."""
+
+    label: object
+    url: str = ""
+    due: object = None  # datetime.date or None
+    detail: object = ""  # the unit, or who asked: a short second line
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of "Since your last visit": how many records of a kind appeared or changed in the user's
+    scope (``label`` is translated and says the count), and the page that lists them."""
+
+    label: object
+    count: int
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class LinkGate:
+    """Who may follow a link to one of the app's pages when another app shows it (a score's evidence,
+    a rectification item's source): ``url_name`` is the page ("duties:letter_detail"), ``kwarg`` its
+    id argument, and ``visible(user, ids)`` returns the subset of ``ids`` the user's gate for that page
+    would answer, in a fixed number of queries whatever the number of ids. See :mod:`cleangov.core.links`."""
+
+    url_name: str
+    kwarg: str
+    visible: Callable[[object, set[int]], set[int]]
+
+
+@dataclass(frozen=True)
 class AppDeclaration:
     """Everything an app contributes to the platform; every field is optional."""
 
@@ -171,6 +205,14 @@ class AppDeclaration:
     # (plain dicts; the consuming app documents their keys), e.g. the villages' decision records that
     # the voucher audit checks major-matter payments against.
     reference_rows: Mapping[str, Callable[[Iterable[int]], list[dict]]] = field(default_factory=dict)
+    # Gates of the app's pages that other apps link to (core.links.followable): a link is shown only
+    # to a user the page will not answer 404.
+    link_gates: tuple[LinkGate, ...] = ()
+    # The home page's "what do I have to do today" (core.todo): user -> the user's open items (Todo), and
+    # (user, since) -> what changed in the user's scope since their previous visit (Change, counts > 0).
+    # Each makes a fixed number of queries whatever the user's scope (the home page is everyone's first page).
+    todos: Callable[[object], Iterable[Todo]] | None = None
+    changes: Callable[[object, object], Iterable[Change]] | None = None
 
 
 class CleanGovAppConfig(AppConfig):
@@ -252,6 +294,11 @@ def reference_rows(table: str, unit_ids: Iterable[int]) -> list[dict]:
     """Every declared row of reference table ``table`` for the units ``unit_ids``."""
     ids = list(unit_ids)
     return [row for provider in reference_providers(table) for row in provider(ids)]
+
+
+def link_gates() -> dict[str, LinkGate]:
+    """Every declared link gate, by URL name."""
+    return {gate.url_name: gate for _label, d in declarations() for gate in d.link_gates}
 
 
 def escalation_roles(rule: str) -> Mapping[str, tuple[str, ...]] | None:

@@ -187,3 +187,21 @@ class Notification(models.Model):
             return gettext(msgid) % values
         except (KeyError, TypeError, ValueError):
             return self.text
+
+
+class HomeVisit(models.Model):
+    """When a user last opened the home page, and the visit before: "Since your last visit" counts from
+    ``previous_at``. A visit starts when the home page is opened more than ``core.todo.VISIT_GAP`` after
+    the last time, so reloading the page does not empty the list."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="home_visit",
+                                verbose_name=_("user"))
+    seen_at = models.DateTimeField(_("last seen"))
+    previous_at = models.DateTimeField(_("visit before"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("home page visit")
+        verbose_name_plural = _("home page visits")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.seen_at:%Y-%m-%d %H:%M}"

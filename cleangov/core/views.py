@@ -1,6 +1,7 @@
 """The home page, the task-progress partial and the health check.
 
-The home page shows only what exists: the user's roles and scopes, their notifications, the panels
+The home page shows only what exists: the user's roles and scopes, what they have to do today and what
+changed since their last visit (core/todo.py, from the apps' providers), their notifications, the panels
 the apps declare (the deadline engine's "Your deadlines"), and a card for each declared module
 their role may open, or an honest empty state for a planned module (core/planned.py). It never
 shows invented figures. Everything app-specific comes from the apps' declarations
@@ -24,6 +25,7 @@ from .access import (
     access_audit_event_by_id,
     access_notification_by_id,
     access_task_progress_by_id,
+    assignments_read_once,
     require_audit_trail_access,
     restrict_audit_events,
 )
@@ -35,6 +37,7 @@ from .models import AuditEvent
 from .planned import PLANNED_MODULES
 from .recovery import TaskNotRetryable, do_retry_task, may_retry_task
 from .tasks import can_verify_trail
+from .todo import home_todo
 
 
 def _modules_for(roles: set[str]) -> list[dict]:
@@ -65,6 +68,12 @@ def _panels_for(user) -> list[dict]:
 
 @login_required
 def home(request):
+    # Every app's panel and to-do provider checks the user's roles: read the assignments once.
+    with assignments_read_once(request.user):
+        return _home(request)
+
+
+def _home(request):
     user = request.user
     language = get_language() or ""
     assignments = list(user.active_assignments())
@@ -85,6 +94,7 @@ def home(request):
         "scopes": scopes,
         "notifications": notifications,
         "unread_count": unread_count,
+        "todo": home_todo(user, record=request.method == "GET"),
         "panels": _panels_for(user),
         "modules": _modules_for(roles),
         "shortcuts": _shortcuts_for(roles),

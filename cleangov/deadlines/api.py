@@ -83,19 +83,6 @@ def is_workday(day: date) -> bool:
     return get_calendar().is_workday(day)
 
 
-def home_panel(user) -> dict:
-    """The user's open and overdue deadlines for the home page (declared in apps.py): the 20 earliest,
-    how many there are, and how many of those shown are overdue. Two queries at most."""
-    status = DeadlineStatusChoices
-    qs = Deadline.objects.filter(assignee=user, status__in=ACTIVE_STATUSES)
-    rows = list(qs.select_related("unit").order_by("due_date", "pk")[:20])
-    return {
-        "rows": rows,
-        "count": qs.count() if len(rows) == 20 else len(rows),
-        "overdue_count": sum(1 for d in rows if d.status == status.OVERDUE),
-    }
-
-
 def holiday_calendar_rows() -> list[dict[str, str]]:
     """The holiday calendar the clocks use (shipped years and years an administrator loaded, the loaded
     ones winning), as the rows ``voucher_audit.standards.load(..., calendar=...)`` reads, so the voucher

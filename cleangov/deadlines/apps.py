@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from cleangov.core.declarations import AppDeclaration, CleanGovAppConfig, HomePanel, Link, PeriodicJob
+from cleangov.core.declarations import AppDeclaration, CleanGovAppConfig, Link, PeriodicJob
 
 
 class DeadlinesConfig(CleanGovAppConfig):
@@ -11,11 +11,12 @@ class DeadlinesConfig(CleanGovAppConfig):
     def declare(self) -> AppDeclaration:
         from . import demo_data
         from .access import UNREACHED_VIEW_ROLES
-        from .api import home_panel
+        from .home import changes, todos
         from .tasks import TICK_SCHEDULE_NAME, tick_deadlines_task
 
         return AppDeclaration(
-            home_panels=(HomePanel("deadlines/home_panel.html", home_panel),),
+            # The user's clocks are lines of the home page's "To do today" (core.todo).
+            todos=todos, changes=changes,
             # The county commission and township discipline staff see the clocks that reach nobody.
             nav=(Link("deadlines", _("Clocks nobody receives"), "deadlines:unreached", roles=UNREACHED_VIEW_ROLES,
                       position=60),),

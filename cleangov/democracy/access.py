@@ -26,6 +26,8 @@ from django.http import Http404
 
 from cleangov.accounts.choices import RoleChoices as R
 from cleangov.core.access import exclude_conflicts, get_or_404, scope_q
+from cleangov.core.declarations import LinkGate
+from cleangov.core.links import visible_ids
 from cleangov.orgs.choices import UnitLevelChoices
 from cleangov.orgs.models import Unit
 
@@ -148,3 +150,7 @@ def access_concern_by_id(user, concern_id, *, action: str = "view") -> Concern:
             raise Http404
         qs = qs.filter(scope_q(user, roles=CONCERN_RECORD_ROLES))
     return get_or_404(qs, pk=concern_id)
+
+
+# Pages other apps link to (a score's evidence): shown only to whom they answer.
+LINK_GATES = (LinkGate("democracy:appraisal_detail", "appraisal_id", visible_ids(visible_appraisals)),)

@@ -10,10 +10,13 @@ class DemocracyConfig(CleanGovAppConfig):
 
     def declare(self) -> AppDeclaration:
         from . import demo_data, holds, matters, metrics, references
-        from .access import VIEW_ROLES
+        from .access import LINK_GATES, VIEW_ROLES
+        from .home import changes, todos
         from .tasks import OPEN_REVIEWS_JOB, open_financial_reviews_task
 
         return AppDeclaration(
+            link_gates=LINK_GATES,
+            todos=todos, changes=changes,
             home_cards=(HomeCard(
                 _("Democratic management"),
                 _("Four discussions, two disclosures with quorum checks; one-matter-one-discussion levies within "

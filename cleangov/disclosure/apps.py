@@ -19,10 +19,12 @@ class DisclosureConfig(CleanGovAppConfig):
     def declare(self) -> AppDeclaration:
         from . import demo_data, metrics
         from .access import VIEW_ROLES
+        from .home import changes, todos
         from .public_views import front_panel
         from .tasks import SCHEDULE_JOB_NAME, schedule_disclosures_task
 
         return AppDeclaration(
+            todos=todos, changes=changes,
             home_cards=(HomeCard(
                 _("Village-affairs disclosure"),
                 _("The mandatory disclosure catalog with due dates, supervision sign-off and villagers' questions."),

@@ -24,6 +24,8 @@ from django.http import Http404
 
 from cleangov.accounts.choices import RoleChoices as R
 from cleangov.core.access import get_or_404, has_role, scope_q, user_roles
+from cleangov.core.declarations import LinkGate
+from cleangov.core.links import visible_ids
 from cleangov.orgs.models import Unit
 
 from .choices import AnnualKeyPointsStatusChoices
@@ -164,3 +166,10 @@ def access_letter_by_id(user, letter_id, *, action: str = "view") -> Responsibil
             raise Http404
         return letter
     raise Http404
+
+
+# Pages other apps link to (a score's evidence): a link is shown only to whom these gates answer.
+LINK_GATES = (
+    LinkGate("duties:item_detail", "item_id", visible_ids(visible_duty_items)),
+    LinkGate("duties:letter_detail", "letter_id", visible_ids(visible_letters)),
+)

@@ -10,10 +10,13 @@ class DutiesConfig(CleanGovAppConfig):
 
     def declare(self) -> AppDeclaration:
         from . import demo_data, metrics
-        from .access import DUTY_ROLES
+        from .access import DUTY_ROLES, LINK_GATES
+        from .home import changes, todos
 
         # "My duties" lists what the user leads: every duty role has one (the duty table of access.py).
         return AppDeclaration(
+            link_gates=LINK_GATES,
+            todos=todos, changes=changes,
             home_cards=(HomeCard(
                 _("Duty lists and letters of responsibility"),
                 _("Duties decomposed to named leaders with deadlines and evidence, and signed letters of "

@@ -22,6 +22,8 @@ from django.db.models import QuerySet
 
 from cleangov.accounts.choices import RoleChoices as R
 from cleangov.core.access import exclude_conflicts, get_or_404, has_role, restrict
+from cleangov.core.declarations import LinkGate
+from cleangov.core.links import visible_ids
 from cleangov.core.models import TaskProgress
 from cleangov.orgs.models import Unit
 
@@ -94,3 +96,7 @@ def access_task_by_id(user, task_id, *, action: str = "view") -> TaskProgress:
     if not getattr(user, "is_authenticated", False) or not has_role(user, TASK_ROLES):
         return get_or_404(TaskProgress.objects.none(), task_id=task_id)
     return get_or_404(TaskProgress.objects.filter(started_by=user), task_id=task_id)
+
+
+# Pages other apps link to (a score's evidence, a rectification item's source): shown only to whom they answer.
+LINK_GATES = (LinkGate("finance:finding_detail", "finding_id", visible_ids(findings_for)),)

@@ -10,12 +10,13 @@ class FinanceConfig(CleanGovAppConfig):
 
     def declare(self) -> AppDeclaration:
         from . import demo_data, matters, metrics
-        from .access import BATCH_VIEW_ROLES, FINDING_VIEW_ROLES, RULE_STATS_ROLES
-        from .home import home_panel
+        from .access import BATCH_VIEW_ROLES, FINDING_VIEW_ROLES, LINK_GATES, RULE_STATS_ROLES
+        from .home import changes, home_panel, todos
 
         # The workspace's pages answer 404 to every role outside these tables of access.py.
         roles = BATCH_VIEW_ROLES | FINDING_VIEW_ROLES | RULE_STATS_ROLES
         return AppDeclaration(
+            link_gates=LINK_GATES,
             home_cards=(HomeCard(
                 _("Voucher audit"),
                 _("Every voucher line checked against the spending standards; findings explain rule, numbers and "
@@ -23,6 +24,7 @@ class FinanceConfig(CleanGovAppConfig):
                 "finance:home", roles),),
             nav=(Link("finance", _("Voucher audit"), "finance:home", roles=roles),),
             home_panels=(HomePanel("finance/home_panel.html", home_panel),),
+            todos=todos, changes=changes,
             event_labels={
                 "finance.profile_set": _("Finance profile set"),
                 "finance.column_mapping_set": _("Column mapping set"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.utils.translation import get_language
 
-from cleangov.orgs.models import Unit
+from cleangov.orgs.filters import unit_places
 
 from .choices import FindingSeverityChoices
 
@@ -53,15 +53,7 @@ def sort_findings(qs: QuerySet, sort: str) -> tuple[QuerySet, str]:
 
 
 def unit_paths(units: QuerySet) -> dict[str, str]:
-    """Code → the unit's place as a reader names it (镇 › 村 › 组), in the page's language, for a picker."""
-    language = get_language() or ""
-    rows = list(units.values("code", "path", "name", "name_en", "level"))
-    codes = {c for r in rows for c in r["path"].strip("/").split("/")}
-    names = {u["code"]: (u["name_en"] if language.startswith("en") and u["name_en"] else u["name"])
-             for u in Unit.objects.filter(code__in=codes).values("code", "name", "name_en")}
-    paths = {}
-    for r in rows:
-        # The county itself is left out of the path: every unit is in it.
-        chain = [names.get(c, c) for c in r["path"].strip("/").split("/")[1:]] or [names.get(r["code"], r["code"])]
-        paths[r["code"]] = " › ".join(chain)
+    """Code → the unit's place as a reader names it (镇 › 村 › 组), in the page's language, for a picker, in the
+    order of the places."""
+    paths = unit_places(list(units.values("code", "path")), get_language() or "")
     return dict(sorted(paths.items(), key=lambda kv: kv[1]))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -125,16 +126,23 @@ class FindingFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     rule = forms.ChoiceField(label=_("Rule"), required=False)
     category = forms.ChoiceField(label=_("Expense category"), required=False)
-    # Typed into a search box that offers the reader's units by their place (镇 › 村 › 组); a unit code works too.
+    # Typed into a search box: the reader's units are searched on the server as they type (orgs:unit_search
+    # fills the datalist, a few at a time, so a county of thousands of units is never sent whole); without
+    # JavaScript the field takes a code, a place (镇 › 村) or a name, and the search page links back here.
     unit = forms.CharField(label=_("Unit"), required=False, max_length=400,
-                           widget=forms.TextInput(attrs={"list": "finding-units", "autocomplete": "off"}))
+                           widget=forms.TextInput(attrs={
+                               "list": "finding-units", "autocomplete": "off",
+                               "hx-get": reverse_lazy("orgs:unit_search"), "hx-params": "unit",
+                               "hx-trigger": "input changed delay:250ms", "hx-target": "#finding-units",
+                               "hx-swap": "innerHTML", "hx-sync": "this:replace"}))
     current = forms.BooleanField(label=_("Only found by the latest run"), required=False)
 
-    def __init__(self, *args, units: dict[str, str] | None = None, **kwargs):
+    def __init__(self, *args, units=None, **kwargs):
+        """``units``: the units the reader may filter by (a queryset, scoped), searched only when a unit is typed."""
         from .choices import FindingRuleChoices, FindingStatusChoices, VoucherCategoryChoices
 
         super().__init__(*args, **kwargs)
-        self.units = units or {}
+        self.units = units if units is not None else Unit.objects.none()
         self.fields["status"].choices = [("", _("(any)")), *FindingStatusChoices.choices]
         # Sorted by label in the reader's language, so a rule is found by its name, not its code.
         self.fields["rule"].choices = [("", _("(any)")), *sorted(FindingRuleChoices.choices, key=lambda c: str(c[1]))]
@@ -143,18 +151,20 @@ class FindingFilterForm(forms.Form):
 
     def clean_unit(self) -> str:
         """The code of the unit typed: its code, its place as offered (镇 › 村), or a name only one unit has."""
+        from django.utils.translation import get_language
+
+        from cleangov.orgs.filters import resolve_unit
+
         text = self.cleaned_data["unit"].strip()
         if not text:
             return ""
-        if text in self.units:
-            return text
-        matches = [code for code, place in self.units.items()
-                   if place == text or place.rsplit(" › ", 1)[-1] == text]
+        matches = resolve_unit(self.units, text, get_language() or "")
         if len(matches) == 1:
-            return matches[0]
+            return matches[0]["code"]
         if matches:
-            raise forms.ValidationError(_("Several of your units are called %(name)s: pick one from the list."),
-                                        params={"name": text})
+            places = "; ".join(m["place"] for m in matches[:10])
+            raise forms.ValidationError(_("Several of your units are called %(name)s: %(places)s. Type the place."),
+                                        params={"name": text, "places": places})
         raise forms.ValidationError(_("None of your units is called %(name)s."), params={"name": text})
 
 

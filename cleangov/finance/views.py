@@ -58,7 +58,7 @@ from .actions import (
 )
 from .changes import batch_changes
 from .choices import AuditRunTriggerChoices, ImportBatchStatusChoices
-from .filters import filter_findings, sort_findings, unit_paths
+from .filters import filter_findings, sort_findings
 from .forms import ConfirmImportForm, FindingActionForm, FindingFilterForm, MappingForm, RunForm, TokenForm, UploadForm
 from .imports.preview import iter_problems_csv, preview_ready, problems_path, start_preview
 from .models import ApiToken, AuditRun, Finding, ImportBatch, StagedUpload
@@ -294,8 +294,8 @@ def run_detail(request, run_id):
 def finding_list(request):
     require_role(request.user, FINDING_VIEW_ROLES)
     findings = findings_for(request.user)
-    units = unit_paths(Unit.objects.filter(pk__in=findings.values("unit_id")))
-    form = FindingFilterForm(request.GET or None, units=units)
+    # The units the reader's findings are in, searched only when a unit is typed (never listed whole).
+    form = FindingFilterForm(request.GET or None, units=Unit.objects.filter(pk__in=findings.values("unit_id")))
     qs = findings.select_related("unit")
     if form.is_valid():
         qs = filter_findings(qs, form.cleaned_data)
@@ -305,7 +305,7 @@ def finding_list(request):
         ("severity", _("Severity")), ("rule", _("Rule")), ("unit", _("Unit")), ("amount", _("Amount at stake")),
         ("found", _("Found")), ("status", _("Status")))]
     return render(request, "finance/finding_list.html", {
-        "page": page, "form": form, "lang": get_language(), "units": units, "sort": sort, "columns": columns})
+        "page": page, "form": form, "lang": get_language(), "sort": sort, "columns": columns})
 
 
 LINES_PER_PAGE = 20

@@ -21,6 +21,8 @@ from django.http import Http404
 
 from cleangov.accounts.choices import RoleChoices
 from cleangov.core.access import exclude_conflicts, get_or_404, roles_over, scope_q
+from cleangov.core.declarations import LinkGate
+from cleangov.core.links import visible_ids
 from cleangov.orgs.choices import UnitLevelChoices
 from cleangov.orgs.models import Unit
 
@@ -114,3 +116,10 @@ def access_attachment_by_id(user, attachment_id, *, action: str = "view") -> Led
     attachment = get_or_404(LedgerAttachment.objects.select_related("entry"), pk=attachment_id)
     access_entry_by_id(user, attachment.entry_id)
     return attachment
+
+
+# Pages other apps link to (a score's evidence): shown only to whom they answer.
+LINK_GATES = (
+    LinkGate("ledgers:unit_book", "unit_id", visible_ids(visible_units)),
+    LinkGate("ledgers:unit_completeness", "unit_id", visible_ids(visible_units)),
+)

@@ -17,10 +17,13 @@ class LedgersConfig(CleanGovAppConfig):
 
     def declare(self) -> AppDeclaration:
         from . import demo_data, metrics, public, setup_data
-        from .access import VIEW_ROLES
+        from .access import LINK_GATES, VIEW_ROLES
+        from .home import changes
         from .tasks import CHECKPOINT_SCHEDULE_NAME, create_ledger_checkpoints_task
 
         return AppDeclaration(
+            link_gates=LINK_GATES,
+            changes=changes,
             home_cards=(HomeCard(
                 _("Record books"),
                 _("Record books kept as things happen, with server-recorded entry times and late entries exposed."),

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
 
 from cleangov.core.declarations import person_panels
 
@@ -22,11 +25,44 @@ from .access import (
     visible_units,
 )
 from .choices import RELATION_INVERSE, RelationKindChoices
-from .filters import SEARCH_LIMIT, search_units, with_child_counts
+from .filters import PICKER_LIMIT, SEARCH_LIMIT, picker_units, search_units, with_child_counts
 from .forms import HeldOnForm, UnitSearchForm
 from .models import Post, Relation, Unit
 
 SEARCH_TARGET = "unit-search-results"
+PICKER_FIELD = "unit"  # the usual name of a unit field a picker fills (e.g. the findings filter)
+
+
+@login_required
+@require_GET
+def unit_search(request):
+    """The unit picker's server-side search, scoped to the units the reader may see: the first
+    PICKER_LIMIT matches in the order of the tree, each with its place (镇 › 村 › 组), so a county of
+    thousands of units is never sent whole. Three answers from one search:
+
+    - htmx: ``<option>`` elements for the ``<datalist>`` of the field that asked (its value is sent under
+      the field's own name, ``q`` or ``unit``);
+    - ``?format=json``: ``{"results": [{"code", "name", "place"}], "more": bool}``;
+    - otherwise (no JavaScript) a page with a search box whose results link back to ``next`` (a page of
+      this site) with ``<field>=<code>``, the way a picked option would have filled it.
+    """
+    text = (request.GET.get("q") or request.GET.get(PICKER_FIELD) or "")[:100]
+    results, more = picker_units(visible_units(request.user), text, get_language() or "")
+    if request.GET.get("format") == "json":
+        return JsonResponse({"results": [{"code": r["code"], "name": r["name"], "place": r["place"]}
+                                         for r in results], "more": more})
+    if request.htmx:
+        return render(request, "orgs/_unit_options.html", {"results": results})
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()) or not target.startswith("/"):
+        target = ""
+    field = request.GET.get("field", PICKER_FIELD)
+    if not field.isidentifier():
+        field = PICKER_FIELD
+    return render(request, "orgs/unit_search.html", {
+        "q": text, "results": results, "more": more, "limit": PICKER_LIMIT, "next": target, "field": field,
+        "separator": "&" if "?" in target else "?"})
 
 
 @login_required

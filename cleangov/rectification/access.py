@@ -24,6 +24,8 @@ from django.http import Http404
 
 from cleangov.accounts.choices import RoleChoices as R
 from cleangov.core.access import exclude_conflicts, get_or_404, restrict
+from cleangov.core.declarations import LinkGate
+from cleangov.core.links import visible_ids
 
 from .models import ItemEvidence, ItemSubject, RectificationItem, Recusal
 
@@ -80,3 +82,7 @@ def capabilities(user, item: RectificationItem) -> set[str]:
     elif items_for(user, action="handle").filter(pk=item.pk).exists():
         caps.add("handle")
     return caps
+
+
+# Pages other apps link to (a score's evidence): shown only to whom they answer.
+LINK_GATES = (LinkGate("rectification:item_detail", "item_id", visible_ids(items_for)),)

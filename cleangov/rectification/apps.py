@@ -16,9 +16,12 @@ class RectificationConfig(CleanGovAppConfig):
 
     def declare(self) -> AppDeclaration:
         from . import demo_data, matters, metrics
-        from .access import INDEX_ROLES, VIEW_ROLES
+        from .access import INDEX_ROLES, LINK_GATES, VIEW_ROLES
+        from .home import changes, todos
 
         return AppDeclaration(
+            link_gates=LINK_GATES,
+            todos=todos, changes=changes,
             home_cards=(HomeCard(
                 _("Rectification"),
                 _("Every problem found becomes a rectification item with owner, deadline and evidence; recurrences "

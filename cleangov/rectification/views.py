@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cleangov.core.access import has_role, require_role, restrict
+from cleangov.core.links import link_if_followable
 from cleangov.core.matters import MatterRef
 from cleangov.deadlines.api import deadlines_for
 from cleangov.orgs.conflicts import ConflictOfInterest
@@ -72,7 +73,9 @@ def index(request):
         "can_open": has_role(user, access.HANDLE_ROLES)})
 
 
-def _source_url(item) -> str:
+def _source_url(user, item) -> str:
+    """The page of the finding the item came from, when the reader may open it (a township secretary
+    handles items but does not read vouchers' findings: for them the source stays text)."""
     if not item.source_ref:
         return ""
     ref = MatterRef.parse(item.source_ref)
@@ -80,9 +83,10 @@ def _source_url(item) -> str:
     if not name:
         return ""
     try:
-        return reverse(name[0], kwargs={name[1]: ref.pk})
+        url = reverse(name[0], kwargs={name[1]: ref.pk})
     except NoReverseMatch:
         return ""
+    return link_if_followable(user, url)
 
 
 def _detail_context(request, item, **forms):
@@ -92,7 +96,7 @@ def _detail_context(request, item, **forms):
              if item.status in t.sources and t.name in HANDLER_STEPS and t.capability in caps]
     return {
         "item": item, "steps": steps, "problem_type": taxonomy.label(item.problem_type),
-        "source_url": _source_url(item), "evidence": item.evidence.all(),
+        "source_url": _source_url(user, item), "evidence": item.evidence.all(),
         "repayments": item.repayments.all(), "recovered": recovered(item),
         "events": item.events.select_related("actor"), "deadlines": deadlines_for(item, rule=DEADLINE_RULE),
         "recurrences": access.items_for(user).filter(recurrence_of=item),

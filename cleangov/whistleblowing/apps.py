@@ -21,6 +21,7 @@ class WhistleblowingConfig(CleanGovAppConfig):
 
         from . import demo_data, matters, metrics
         from .access import HANDLER_ROLES
+        from .home import changes, todos
         from .workflow import ACCEPT_RULE, ACK_RULE, RESULT_RULE
 
         # A report is need-to-know (纪检监察机关处理检举控告工作规则, Art. 47): its overdue clocks go up the
@@ -29,6 +30,7 @@ class WhistleblowingConfig(CleanGovAppConfig):
                                   L.DEPARTMENT: (R.COUNTY_COMMISSION,), L.COUNTY: (R.COUNTY_COMMISSION,)}
 
         return AppDeclaration(
+            todos=todos, changes=changes,
             home_cards=(HomeCard(
                 _("Reports (tip-offs)"),
                 _("Anonymous and real-name reports with receipt codes, sealed so that only your office can read "

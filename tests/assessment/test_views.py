@@ -25,12 +25,15 @@ from .helpers import FRAMEWORK, FakeMetrics, load_test_framework
 pytestmark = pytest.mark.django_db
 
 
-def make_run(county, side="a", *, published=False):
+def make_run(county, side="a", *, published=False, evidence=()):
     township, village = county.townships[side], county.villages[side]
+    book = reverse("ledgers:unit_book", kwargs={"unit_id": village.pk})
     fake = FakeMetrics({"ledgers.completeness": {township.pk: "0.5", village.pk: "0.8"},
                         "ledgers.burst_count": {township.pk: "0", village.pk: "1"}},
-                       evidence={("ledgers.completeness", village.pk): [("支委会记录 2026-03-05", "/ledgers/e/17/"),
-                                                                        ("党课记录 2026-04-01", "")]})
+                       evidence={("ledgers.completeness", village.pk): [("支委会记录 2026-03-05", book),
+                                                                        ("党课记录 2026-04-01", ""),
+                                                                        ("不存在的页面", "/ledgers/e/17/"),
+                                                                        *evidence]})
     run = do_compute_assessment(framework_version=load_test_framework(), year=2026, scope_unit=township,
                                 selection="all", acting_user=None, metrics=fake.registry(), as_of=date(2026, 12, 31))
     if published:
@@ -46,10 +49,43 @@ def test_explain_page_goes_down_to_the_records(county, login):
     page = client.get(reverse("assessment:snapshot_detail", args=[snap.pk])).content.decode()
     assert "T-LEDGER" in page and "100 * ledgers.completeness" in page  # indicator → formula
     assert "0.8" in page  # → metric value
-    assert '<a href="/ledgers/e/17/">支委会记录 2026-03-05</a>' in page  # → the record, linked
+    book = reverse("ledgers:unit_book", kwargs={"unit_id": county.villages["a"].pk})
+    assert f'<a href="{book}">支委会记录 2026-03-05</a>' in page  # → the record, linked
     assert "党课记录 2026-04-01" in page
+    # A link to no page is shown as text: a link is shown only when it is known to answer.
+    assert "<li>不存在的页面</li>" in page and "/ledgers/e/17/" not in page
     assert "future.metric" in page and "not available" in page.lower()
     assert "40 of 60" in page  # the share of weight the total covers
+
+
+def test_evidence_links_only_where_the_reader_may_follow_them(county, login, django_assert_max_num_queries):
+    """A score's evidence may be a letter of responsibility the reader's duties gate answers 404 for (a
+    village supervision member reads the village's published score, not its letters): text, no link."""
+    from cleangov.duties.actions import do_create_letter
+
+    township, village = county.townships["a"], county.villages["a"]
+    letter = do_create_letter(acting_user=None, year=2026, issuer_unit=township,
+                              issuer_person=county.persona("township_secretary").person, recipient_unit=village,
+                              recipient_person=county.persona("village_secretary").person)
+    url = reverse("duties:letter_detail", kwargs={"letter_id": letter.pk})
+    other = reverse("duties:letter_detail", kwargs={"letter_id": letter.pk + 1000})  # no such letter
+    run = make_run(county, published=True, evidence=[("✓ 廉政责任书", url), ("✗ 另一份责任书", other)])
+    snap = run.snapshots.get(unit=village)
+    page_url = reverse("assessment:snapshot_detail", args=[snap.pk])
+
+    member = login(county.persona("supervision_member"))
+    assert member.get(url).status_code == 404  # the letter itself is closed to the member ...
+    page = member.get(page_url).content.decode()
+    assert "<li>✓ 廉政责任书</li>" in page and f'href="{url}"' not in page  # ... so the score shows text
+    book = reverse("ledgers:unit_book", kwargs={"unit_id": village.pk})
+    assert f'<a href="{book}">' in page and member.get(book).status_code == 200  # the book they may read
+
+    overseer = login(county.persona("township_discipline"))
+    assert overseer.get(url).status_code == 200
+    with django_assert_max_num_queries(60):
+        page = overseer.get(page_url).content.decode()
+    assert f'<a href="{url}">✓ 廉政责任书</a>' in page
+    assert "<li>✗ 另一份责任书</li>" in page and f'href="{other}"' not in page
 
 
 def test_unit_sees_its_own_results_only_once_published(county, login):

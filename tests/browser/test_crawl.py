@@ -1,7 +1,8 @@
 """The crawl: every demo role logs in and follows every link and every GET form it can reach from its
 home page, in both languages, at 360 px and at 1366 px. It fails on any 404 or 500, any raw identifier
-(a snake_case code) in the visible text, any horizontal overflow, any page slower than 1 s and any
-serious or critical axe-core violation (WCAG 2.1 A and AA rules).
+(a snake_case code) in the visible text, any horizontal overflow, any page slower than 1 s, any
+``aria-describedby`` naming an id the page does not carry, and any serious or critical axe-core violation
+(WCAG 2.1 A and AA rules).
 
 New pages are covered without touching this file: the crawl follows links. To stay within a CI budget
 it deduplicates hard: one page per URL pattern (numbers, dates and tokens in the path are wildcards; a
@@ -70,6 +71,17 @@ LINKS_JS = """() => {
     const action = new URL(form.getAttribute('action') || location.href, location.href);
     action.search = params.toString();
     out.push({url: action.href, download: false});
+  }
+  return out;
+}"""
+# Every id an aria-describedby names must be on the page: a field whose help text a template leaves out
+# otherwise points a screen reader at nothing (Django adds the reference whenever a field has help text).
+DESCRIBEDBY_JS = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('[aria-describedby]')) {
+    for (const id of el.getAttribute('aria-describedby').split(/\\s+/).filter(Boolean)) {
+      if (!document.getElementById(id)) out.push((el.getAttribute('name') || el.id || el.tagName) + ' → #' + id);
+    }
   }
   return out;
 }"""
@@ -207,6 +219,9 @@ class Crawler:
         raw = sorted(set(RAW_IDENTIFIER.findall(text)) - self.usernames)
         if raw:
             result.problems.append(f"raw identifiers {raw[:8]} on {where}")
+        dangling = page.evaluate(DESCRIBEDBY_JS)
+        if dangling:
+            result.problems.append(f"aria-describedby without its element {dangling[:5]} on {where}")
         links = page.evaluate(LINKS_JS)
         for width in (WIDE, NARROW):
             if width == NARROW:

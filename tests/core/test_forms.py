@@ -58,3 +58,22 @@ def test_the_pager_keeps_the_filters():
     one = Paginator(list(range(3)), 10).get_page(1)
     assert "<nav" not in Template('{% include "includes/pagination.html" %}').render(
         RequestContext(request, {"page": one}))
+
+
+def test_a_field_group_renders_every_element_its_input_is_described_by():
+    """Django points an input's aria-describedby at ``<id>_helptext`` and, with errors, ``<id>_error``:
+    the project's field template renders both ids, so a screen reader finds the help and the error."""
+    from django import forms as django_forms
+
+    from tests.test_permission_matrix import dangling_describedby
+
+    class Sample(django_forms.Form):
+        name = django_forms.CharField(help_text="用单位全称")
+        day = django_forms.DateField()
+
+    form = Sample({"name": "", "day": "not a date"})
+    assert not form.is_valid()
+    html = str(form["name"].as_field_group()) + str(form["day"].as_field_group())
+    assert 'aria-describedby="id_name_helptext id_name_error"' in html
+    assert dangling_describedby(html) == []
+    assert dangling_describedby('<input aria-describedby="x_helptext">') == ["x_helptext"]

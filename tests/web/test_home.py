@@ -148,7 +148,7 @@ def test_open_and_overdue_deadlines_listed(login, county):
 def test_no_deadlines_empty_state(login, county):
     client = login(county.persona(RoleChoices.VILLAGE_SECRETARY, "a"))
     client.cookies["django_language"] = "en"
-    assert "No open deadlines." in client.get(reverse("core:home")).content.decode()
+    assert "Nothing to do today: no open items and no deadlines." in client.get(reverse("core:home")).content.decode()
 
 
 def test_navigation_links_only_to_pages_the_role_may_open(login, county):

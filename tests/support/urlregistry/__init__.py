@@ -157,6 +157,8 @@ register("accounts:password_change", get=view("own_security_settings"), post=act
 
 # --- orgs -----------------------------------------------------------------------------------------
 register("orgs:tree", get=view("unit"))
+# The unit picker's search: every role, over the units of its own scope only (tests/orgs/test_unit_search.py).
+register("orgs:unit_search", get=view("unit"))
 register("orgs:unit_detail", get=view("unit"), kwargs=lambda fc, side, user: {"unit_id": fc.unit("village", side).pk})
 register("orgs:unit_children", get=view("unit"),
          kwargs=lambda fc, side, user: {"unit_id": fc.unit("township", side).pk}, level="township")
