@@ -250,6 +250,24 @@ class CliDriver:
         self.proc.wait(timeout=30)
 
 
+def judge(out: Outcome, h: Hostile, status: int, html: str, seconds: float, *, accepted: bool,
+          before: dict, after: dict) -> None:
+    """Count one web upload: hung (no answer), server error, accepted, or refused (a refusal that changed
+    a table the upload writes is a partial write)."""
+    if seconds > 10:
+        print(f"  slow: {h.name} took {seconds:.1f} s (HTTP {status})", flush=True)
+    if status == 0:
+        out.hung.append(h.name)
+    elif status >= 500 or "Traceback (most recent call last)" in html:
+        out.server_errors.append(f"{h.name}: HTTP {status}")
+    if accepted:
+        out.accepted += 1
+    else:
+        out.refusal(seconds, h.name)
+        if before != after:
+            out.partial_writes.append(f"{h.name}: {before} → {after}")
+
+
 def solve_pow(page: str) -> str:
     """Solve the page's ALTCHA challenge the way the widget's script does, and encode the payload."""
     import base64
@@ -361,22 +379,11 @@ def main() -> int:
             seconds = time.perf_counter() - started
             after = counter.counts(CONTENT_TABLES[tables])
             sample_worker()
-            if seconds > 10:
-                print(f"  slow: {h.name} took {seconds:.1f} s (HTTP {status})", flush=True)
-            if status == 0:
-                out.hung.append(h.name)
-            elif status >= 500 or "Traceback (most recent call last)" in html:
-                out.server_errors.append(f"{h.name}: HTTP {status}")
             # The web forms never commit a voucher import here (the preview is the end of the road), and a
             # framework or catalogue upload shows its success as a message: anything else is a refusal.
             accepted = status < 400 and re.search(r'class="[^"]*(success|info)[^"]*"', html) is not None \
                 and tables != "vouchers"
-            if accepted:
-                out.accepted += 1
-            else:
-                out.refusal(seconds, h.name)
-                if before != after:
-                    out.partial_writes.append(f"{h.name}: {before} → {after}")
+            judge(out, h, status, html, seconds, accepted=accepted, before=before, after=after)
         return attempt
 
     def report_target():
@@ -395,18 +402,8 @@ def main() -> int:
             status, _url, html = w.upload("/public/report/", fields, h)
             seconds = time.perf_counter() - started
             after = counter.counts(CONTENT_TABLES["reports"])
-            if seconds > 10:
-                print(f"  slow: {h.name} took {seconds:.1f} s (HTTP {status})", flush=True)
-            if status == 0:
-                out.hung.append(h.name)
-            elif status >= 500 or "Traceback (most recent call last)" in html:
-                out.server_errors.append(f"{h.name}: HTTP {status}")
-            if status == 200 and 'class="receipt' in html:
-                out.accepted += 1
-            else:
-                out.refusal(seconds, h.name)
-                if before != after:
-                    out.partial_writes.append(f"{h.name}: {before} → {after}")
+            accepted = status == 200 and 'class="receipt' in html
+            judge(out, h, status, html, seconds, accepted=accepted, before=before, after=after)
         return attempt
 
     def cli_target(argv_for, tables: str | None):
