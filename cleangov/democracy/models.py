@@ -71,7 +71,33 @@ class Decision(TimeStampedModel):
         return self.title
 
 
-class DecisionMeeting(TimeStampedModel):
+class ConvenedOnProposal(models.Model):
+    """How a meeting was convened: by the committee, or on the proposal of at least one fifth of the
+    representatives (Organic Law of Villagers' Committees, Art. 26) or one tenth of the villagers or one
+    third of the household representatives (Art. 21). The proposers are people of the register, counted
+    against the register on the day of the proposal (``proposal_base``)."""
+
+    convened = models.CharField(_("convened"), max_length=12, choices=ConveningChoices.choices,
+                                default=ConveningChoices.COMMITTEE)
+    proposed_on = models.DateField(_("proposed on"), null=True, blank=True)
+    proposers = models.ManyToManyField("orgs.Person", verbose_name=_("proposers"), blank=True, related_name="+")
+    proposers_count = models.PositiveIntegerField(_("number of proposers"), default=0)
+    proposal_base = models.PositiveIntegerField(_("out of"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def proposal(self):
+        """The proposal that had the meeting convened, as checked (quorum.Convening), or None."""
+        from .quorum import Convening
+
+        if self.convened != ConveningChoices.PROPOSAL or not self.proposal_base:
+            return None
+        return Convening(self.proposal_body, self.proposers_count, self.proposal_base)
+
+
+class DecisionMeeting(ConvenedOnProposal, TimeStampedModel):
     """One meeting on a decision, with its attendance and votes and the quorum and majority the
     platform computed from them. A failed meeting stays on record; the decision does not advance."""
 
@@ -89,12 +115,6 @@ class DecisionMeeting(TimeStampedModel):
     passed = models.BooleanField(_("passed"))
     minutes = models.TextField(_("minutes"), blank=True)
     attendees = models.ManyToManyField("orgs.Person", verbose_name=_("attendees"), blank=True, related_name="+")
-    convened = models.CharField(_("convened"), max_length=12, choices=ConveningChoices.choices,
-                                default=ConveningChoices.COMMITTEE)
-    proposed_on = models.DateField(_("proposed on"), null=True, blank=True)
-    proposers = models.ManyToManyField("orgs.Person", verbose_name=_("proposers"), blank=True, related_name="+")
-    proposers_count = models.PositiveIntegerField(_("number of proposers"), default=0)
-    proposal_base = models.PositiveIntegerField(_("out of"), null=True, blank=True)
 
     class Meta:
         ordering = ["held_on", "pk"]
@@ -109,17 +129,8 @@ class DecisionMeeting(TimeStampedModel):
         return f"{100 * self.present / self.expected:.1f}%" if self.expected else ""
 
     @property
-    def proposal(self):
-        """The proposal that had the meeting convened, as checked (quorum.Convening), or None."""
-        return _proposal(self.body, self)
-
-
-def _proposal(body: str, meeting):
-    from .quorum import Convening
-
-    if meeting.convened != ConveningChoices.PROPOSAL or not meeting.proposal_base:
-        return None
-    return Convening(body, meeting.proposers_count, meeting.proposal_base)
+    def proposal_body(self) -> str:
+        return self.body
 
 
 class LevyPlan(TimeStampedModel):
@@ -169,20 +180,11 @@ class LevyExemption(models.Model):
         return f"{self.get_category_display()}: {self.count}"
 
 
-class RepresentativesMeeting(TimeStampedModel):
+class RepresentativesMeeting(ConvenedOnProposal, TimeStampedModel):
     """A villagers' representatives' meeting, held every quarter (村民委员会组织法 Art. 26)."""
 
     unit = models.ForeignKey("orgs.Unit", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+")
     held_on = models.DateField(_("held on"))
-    # Convened by the committee, or on the proposal of at least one fifth of the representatives
-    # (Art. 26): the proposers are people of the register, counted against the register's
-    # representatives on the day of the proposal (``proposal_base``).
-    convened = models.CharField(_("convened"), max_length=12, choices=ConveningChoices.choices,
-                                default=ConveningChoices.COMMITTEE)
-    proposed_on = models.DateField(_("proposed on"), null=True, blank=True)
-    proposers = models.ManyToManyField("orgs.Person", verbose_name=_("proposers"), blank=True, related_name="+")
-    proposers_count = models.PositiveIntegerField(_("number of proposers"), default=0)
-    proposal_base = models.PositiveIntegerField(_("out of"), null=True, blank=True)
     expected = models.PositiveIntegerField(_("representatives"))
     present = models.PositiveIntegerField(_("present"))
     quorum_met = models.BooleanField(_("quorum met"))
@@ -197,9 +199,7 @@ class RepresentativesMeeting(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.unit_id} {self.held_on}"
 
-    @property
-    def proposal(self):
-        return _proposal(MeetingBodyChoices.REPRESENTATIVES, self)
+    proposal_body = MeetingBodyChoices.REPRESENTATIVES
 
 
 class Appraisal(TimeStampedModel):
