@@ -52,7 +52,7 @@ from cleangov.core.declarations import reference_providers, reference_rows
 from voucher_audit.rules._base import Finding as EngineFinding
 
 from . import engine as E
-from .choices import ImportBatchStatusChoices
+from .choices import ImportBatchStatusChoices, VoucherCategoryChoices, code_label
 from .lines_sql import chunks
 
 RULE = "major_matter_without_resolution"
@@ -63,6 +63,17 @@ MAX_LISTED = 5  # records named in one explanation
 
 def _norm(ref: str | None) -> str:
     return "".join((ref or "").split())
+
+
+def _category(code: str) -> tuple[str, str]:
+    """A voucher category in words, (Chinese, English): messages are stored in both languages."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        zh = code_label(VoucherCategoryChoices, code)
+    with translation.override("en"):
+        en = code_label(VoucherCategoryChoices, code)
+    return zh, en
 
 
 def _money(value: Decimal) -> str:
@@ -83,8 +94,9 @@ def why_not(row: dict, line: dict, paid_through: Decimal) -> tuple[str, str] | N
     if row["withdrawn"]:
         return f"{zh}已撤回", f"{en} was withdrawn"
     if line["category"] not in row["categories"]:
-        return (f"{zh}的事项不涵盖此类支出（{line['category']}）",
-                f"{en} is about a matter that does not cover a payment of this kind ({line['category']})")
+        cat_zh, cat_en = _category(line["category"])
+        return (f"{zh}的事项不涵盖此类支出（{cat_zh}）",
+                f"{en} is about a matter that does not cover a payment of this kind ({cat_en})")
     if row["decided_on"] is None:
         return f"{zh}尚未形成决议", f"{en} has no resolution yet"
     if row["decided_on"] > day:
@@ -159,8 +171,9 @@ def cross_check(result, units: dict) -> dict[tuple[str, ...], list[dict]]:
         key = (E.line_key(line["org_code"], line["line_id"]),)
         ref = _norm(line["resolution_ref"])
         amount = line["amount"]
-        head_zh = f"村级重大事项支出 {_money(amount)} 元（{line['category']}）"
-        head_en = f"Village major-matter payment of {_money(amount)} yuan ({line['category']})"
+        cat_zh, cat_en = _category(line["category"])
+        head_zh = f"村级重大事项支出 {_money(amount)} 元（{cat_zh}）"
+        head_en = f"Village major-matter payment of {_money(amount)} yuan ({cat_en.lower()})"
         if not ref:
             if key in engine_found:
                 considered = _candidates(rows, line["category"])

@@ -92,7 +92,10 @@ def test_payments_are_checked_against_the_decision_records(county, books):
     assert "which no decision record of the village carries" in found["M6"].message_en
     assert "决议〔2026〕1号" in found["M6"].message_en  # the village's resolutions on such matters are named
     assert "cites no resolution number" in found["M7"].message_en and "决议〔2026〕1号" in found["M7"].message_en
-    assert "does not cover a payment of this kind (asset_disposal)" in found["M8"].message_en
+    assert "does not cover a payment of this kind (Asset disposal)" in found["M8"].message_en
+    assert "此类支出（资产处置）" in found["M8"].message_zh
+    # Categories are named in words, never as the engine's codes.
+    assert not any("_" in f.message_en + f.message_zh for f in found.values())
     # Each finding keeps the records it considered, as matter references.
     assert list(found["M4"].record_links.values_list("matter", flat=True)) == [str(MatterRef.of(late))]
     assert list(found["M5"].record_links.values_list("matter", flat=True)) == [str(MatterRef.of(hidden))]
@@ -161,7 +164,7 @@ LINE = {"voucher_date": date(2026, 4, 20), "category": "project", "amount": Deci
     ({"disclosed_on": date(2026, 4, 21)}, "1000.00", "disclosed on 2026-04-21, after the payment of 2026-04-20"),
     ({"disclosed_on": None}, "1000.00", "has not been disclosed"),
     ({"decided_on": None, "ref": ""}, "1000.00", "has no resolution yet"),
-    ({"categories": ("asset_disposal",)}, "1000.00", "does not cover a payment of this kind (project)"),
+    ({"categories": ("asset_disposal",)}, "1000.00", "does not cover a payment of this kind (Project expenditure)"),
     ({"withdrawn": True}, "1000.00", "was withdrawn"),
 ])
 def test_cover_check_golden_cases(change, paid, expected):
