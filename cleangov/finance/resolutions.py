@@ -45,6 +45,7 @@ is trusted, since the paper resolutions of those days are not in the platform.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from decimal import Decimal
 
@@ -65,6 +66,7 @@ def _norm(ref: str | None) -> str:
     return "".join((ref or "").split())
 
 
+@functools.cache
 def _category(code: str) -> tuple[str, str]:
     """A voucher category in words, (Chinese, English): messages are stored in both languages."""
     from django.utils import translation
