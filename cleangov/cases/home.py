@@ -45,7 +45,5 @@ def changes(user, since) -> list[Change]:
     if not has_role(user, VIEW_ROLES):
         return []
     n = visible_cases(user).filter(created_at__gt=since).count()
-    if not n:
-        return []
     return [Change(ngettext("%(n)s new accountability case", "%(n)s new accountability cases", n) % {"n": n}, n,
                    reverse("cases:index"))]

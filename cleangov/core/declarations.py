@@ -209,7 +209,7 @@ class AppDeclaration:
     # to a user the page will not answer 404.
     link_gates: tuple[LinkGate, ...] = ()
     # The home page's "what do I have to do today" (core.todo): user -> the user's open items (Todo), and
-    # (user, since) -> what changed in the user's scope since their previous visit (Change, counts > 0).
+    # (user, since) -> what changed in the user's scope since their previous visit (Change; core drops zero counts).
     # Each makes a fixed number of queries whatever the user's scope (the home page is everyone's first page).
     todos: Callable[[object], Iterable[Todo]] | None = None
     changes: Callable[[object, object], Iterable[Change]] | None = None

@@ -44,7 +44,5 @@ def todos(user) -> list[Todo]:
 
 def changes(user, since) -> list[Change]:
     n = Deadline.objects.filter(mine_q(user), created_at__gt=since).count()
-    if not n:
-        return []
     return [Change(ngettext("%(n)s new deadline for you", "%(n)s new deadlines for you", n) % {"n": n}, n,
                    "#todo")]

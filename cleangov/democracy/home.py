@@ -53,7 +53,5 @@ def todos(user) -> list[Todo]:
 
 def changes(user, since) -> list[Change]:
     n = visible_concerns(user).filter(created_at__gt=since).count()
-    if not n:
-        return []
     return [Change(ngettext("%(n)s new villagers' concern", "%(n)s new villagers' concerns", n) % {"n": n}, n,
                    reverse("democracy:index"))]

@@ -64,7 +64,5 @@ def todos(user) -> list[Todo]:
 def changes(user, since) -> list[Change]:
     n = Question.objects.filter(scope_q(user, roles=VIEW_ROLES, path_field="disclosure__unit__path"),
                                 asked_at__gt=since).count()
-    if not n:
-        return []
     return [Change(ngettext("%(n)s new question from villagers", "%(n)s new questions from villagers", n) % {"n": n},
                    n, reverse("disclosure:index"))]

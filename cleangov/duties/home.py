@@ -46,7 +46,5 @@ def changes(user, since) -> list[Change]:
     if not person_id:
         return []
     n = visible_duty_items(user).filter(lead_person_id=person_id, created_at__gt=since).count()
-    if not n:
-        return []
     label = ngettext("%(n)s new duty item for you to lead", "%(n)s new duty items for you to lead", n) % {"n": n}
     return [Change(label, n, reverse("duties:my_duties"))]

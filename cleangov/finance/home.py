@@ -77,7 +77,5 @@ def changes(user, since) -> list[Change]:
     if not has_role(user, FINDING_VIEW_ROLES):
         return []
     n = findings_for(user).filter(created_at__gt=since).count()
-    if not n:
-        return []
     return [Change(ngettext("%(n)s new finding in your units", "%(n)s new findings in your units", n) % {"n": n}, n,
                    reverse("finance:finding_list"))]

@@ -13,7 +13,5 @@ from .access import visible_entries
 
 def changes(user, since) -> list[Change]:
     n = visible_entries(user).filter(entered_at__gt=since).count()
-    if not n:
-        return []
     return [Change(ngettext("%(n)s new record-book entry in your units", "%(n)s new record-book entries in your units",
                             n) % {"n": n}, n, reverse("ledgers:index"))]

@@ -39,7 +39,5 @@ def changes(user, since) -> list[Change]:
     if not has_role(user, VIEW_ROLES):
         return []
     n = items_for(user).filter(created_at__gt=since).count()
-    if not n:
-        return []
     return [Change(ngettext("%(n)s new rectification item in your units", "%(n)s new rectification items in your units",
                             n) % {"n": n}, n, reverse("rectification:index"))]

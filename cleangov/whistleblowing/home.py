@@ -51,8 +51,6 @@ def changes(user, since) -> list[Change]:
     if not has_role(user, HANDLER_ROLES):
         return []
     n = visible_reports(user).filter(received_on__gte=since.date()).count()
-    if not n:
-        return []
     return [Change(ngettext("%(n)s report received since (counting from that day)",
                             "%(n)s reports received since (counting from that day)", n) % {"n": n}, n,
                    reverse("whistleblowing:inbox"))]
