@@ -165,13 +165,20 @@ def check_proposal(unit: Unit, body: str, proposer_ids, *, expected: int | None,
     return people, outcome
 
 
-def _convening_fields(people, outcome, proposed_on) -> dict:
+def _convening(unit: Unit, body: str, proposer_ids, *, expected: int | None, proposed_on: date | None,
+               held_on: date) -> tuple[list, dict]:
+    """The proposers and the meeting's convening fields: convened by the committee when nobody is named,
+    else on the proposal of the people named, checked against the register (``check_proposal``)."""
     from .choices import ConveningChoices
 
-    if outcome is None:
-        return {"convened": ConveningChoices.COMMITTEE}
-    return {"convened": ConveningChoices.PROPOSAL, "proposed_on": proposed_on, "proposers_count": outcome.proposers,
-            "proposal_base": outcome.base}
+    if not proposer_ids:
+        return [], {"convened": ConveningChoices.COMMITTEE}
+    proposed_on = proposed_on or held_on
+    if proposed_on > held_on:
+        raise ValidationError({"proposed_on": _("The proposal cannot be after the meeting.")})
+    people, outcome = check_proposal(unit, body, proposer_ids, expected=expected, proposed_on=proposed_on)
+    return people, {"convened": ConveningChoices.PROPOSAL, "proposed_on": proposed_on,
+                    "proposers_count": outcome.proposers, "proposal_base": outcome.base}
 
 
 def _attendance(unit: Unit, body: str, expected: int | None, present: int | None, attendee_ids) -> tuple:
@@ -280,20 +287,15 @@ def do_record_decision_meeting(decision: Decision, *, acting_user, body: str, he
         raise ValidationError({"body": _("At its current step (%(step)s) the decision is not taken forward by "
                                          "this meeting.") % {"step": decision.get_status_display()}})
     expected, present, from_register, attendees = _attendance(decision.unit, body, expected, present, attendee_ids)
-    proposers, proposal = [], None
-    if proposer_ids:
-        proposed_on = proposed_on or held_on
-        if proposed_on > held_on:
-            raise ValidationError({"proposed_on": _("The proposal cannot be after the meeting.")})
-        proposers, proposal = check_proposal(decision.unit, body, proposer_ids, expected=expected,
-                                             proposed_on=proposed_on)
+    proposers, convening = _convening(decision.unit, body, proposer_ids, expected=expected, proposed_on=proposed_on,
+                                      held_on=held_on)
     outcome = quorum.evaluate(body, expected=expected, present=present, votes_for=votes_for,
                               votes_against=votes_against, abstentions=abstentions)
     meeting = DecisionMeeting.objects.create(
         decision=decision, body=body, held_on=held_on, expected=expected, expected_from_register=from_register,
         present=present, votes_for=votes_for, votes_against=votes_against, abstentions=abstentions,
         quorum_met=outcome.quorum_met, passed=outcome.passed, minutes=minutes.strip(),
-        **_convening_fields(proposers, proposal, proposed_on))
+        **convening)
     if attendees:
         meeting.attendees.set(attendees)
     if proposers:
@@ -415,17 +417,12 @@ def do_record_representatives_meeting(*, acting_user, unit: Unit, held_on: date,
     outcome = quorum.evaluate(MeetingBodyChoices.REPRESENTATIVES, expected=expected, present=present, votes_for=0)
     if not agenda.strip():
         raise ValidationError({"agenda": _("Enter the agenda.")})
-    proposers, proposal = [], None
-    if proposer_ids:
-        proposed_on = proposed_on or held_on
-        if proposed_on > held_on:
-            raise ValidationError({"proposed_on": _("The proposal cannot be after the meeting.")})
-        proposers, proposal = check_proposal(unit, MeetingBodyChoices.REPRESENTATIVES, proposer_ids,
-                                             expected=None, proposed_on=proposed_on)
+    proposers, convening = _convening(unit, MeetingBodyChoices.REPRESENTATIVES, proposer_ids, expected=None,
+                                      proposed_on=proposed_on, held_on=held_on)
     meeting = RepresentativesMeeting.objects.create(unit=unit, held_on=held_on, expected=expected, present=present,
                                                     quorum_met=outcome.quorum_met, agenda=agenda.strip(),
                                                     minutes=minutes.strip(),
-                                                    **_convening_fields(proposers, proposal, proposed_on))
+                                                    **convening)
     if proposers:
         meeting.proposers.set(proposers)
     record_event(acting_user=acting_user, event_code="democracy.representatives_meeting_recorded", subject=meeting,
