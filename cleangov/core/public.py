@@ -5,6 +5,8 @@ that identifies a visitor.
   address, user agent and referrer from the request before any other code (logging, error reports,
   the lockout tables, a view) can read them, and lets no cookie out except the CSRF token and the
   chosen language (both random or public, neither identifies anyone to the server).
+  A repeat read of a page its view marked cacheable is answered there from
+  :mod:`cleangov.core.public_cache`, before the rest of the stack.
 * :class:`ProofOfWorkField` protects a public form without an outside service and without storing
   an address: the browser solves an ALTCHA proof-of-work challenge signed with a key derived from
   the secret key (``ALTCHA_HMAC_KEY`` in settings); the server checks the signature, the expiry
@@ -25,6 +27,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from django_altcha import AltchaField
+
+from cleangov.core import public_cache
 
 PUBLIC_PREFIX = "/public/"
 
@@ -55,7 +59,10 @@ class PublicPrivacyMiddleware:
         # Django and WSGI code expect REMOTE_ADDR to exist; an unroutable placeholder says "unknown".
         request.META["REMOTE_ADDR"] = "0.0.0.0"  # noqa: S104 - a placeholder, never bound
         request.is_public = True
-        response = self.get_response(request)
+        response = public_cache.answer(request)
+        if response is None:
+            response = self.get_response(request)
+            public_cache.keep(request, response)
         allowed = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
         for name in [name for name in response.cookies if name not in allowed]:
             del response.cookies[name]

@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 
+from cleangov.core import public_cache
+
 from .catalog import get_catalog
 from .choices import DisclosureStatusChoices as S
 from .models import Disclosure
@@ -89,6 +91,7 @@ def forget_page(code: str) -> None:
     for language, _name in settings.LANGUAGES:
         base = page_cache_key(code, language)
         cache.delete_many([base, f"{base}:/public/{code}/"])
+    public_cache.forget(f"/public/{code}/")
 
 
 def diff_rows(disclosure: Disclosure, diff: list[dict]) -> list[dict]:

@@ -25,8 +25,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cleangov.core import public_cache
 from cleangov.core.declarations import declarations
 from cleangov.core.public import ProofOfWorkField, over_rate_limit
+from cleangov.core.public_cache import CSRF_PLACEHOLDER
 from cleangov.orgs.choices import UnitLevelChoices
 from cleangov.orgs.models import Unit
 
@@ -142,15 +144,12 @@ def _area_fragment(unit: Unit) -> str:
     return render_to_string("disclosure/public/_area.html", {"unit": unit, "rows": rows})
 
 
-CSRF_PLACEHOLDER = "@@cleangov-csrf@@"
-
-
 @require_GET
 def village(request, code: str):
     """A village's (or a township's, or the county's) page, cached whole for a minute per language and
     address (cleared when the village publishes). The only per-visitor part is the language
     switcher's CSRF token, rendered as a placeholder and put in per request, so a hit costs no query
-    and no template rendering."""
+    and no template rendering; a repeat read is answered before the middleware (core.public_cache)."""
     key = page_cache_key(code, get_language() or "") + ":" + request.get_full_path()
     page = cache.get(key)
     if page is None:
@@ -160,7 +159,8 @@ def village(request, code: str):
                                 {"title": unit.name, "fragment": fragment, "csrf_token": CSRF_PLACEHOLDER},
                                 request=request)
         cache.set(key, page, PAGE_CACHE_SECONDS)
-    return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
+    response = HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
+    return public_cache.cacheable(response, page, PAGE_CACHE_SECONDS)
 
 
 # --- one item -------------------------------------------------------------------------------------
