@@ -20,6 +20,9 @@ from .declarations import PeriodicJob, declarations
 from .models import PeriodicSchedule
 
 DEFAULT_TICK_SECONDS = 3600
+# Housekeeping waits for people: a preview, import or audit run somebody is watching is taken before
+# any periodic job queued ahead of it (the worker takes the highest priority first; the default is 0).
+PERIODIC_PRIORITY = -10
 
 
 def periodic_jobs() -> list[PeriodicJob]:
@@ -45,7 +48,7 @@ def schedule_job(job: PeriodicJob, *, every_seconds: int, now=None) -> str | Non
                 return None  # another worker created it this instant and is enqueueing
         if row.next_run_at > now:
             return None
-        result = job.task.enqueue()
+        result = job.task.using(priority=PERIODIC_PRIORITY).enqueue()
         row.next_run_at = now + timedelta(seconds=every_seconds)
         row.last_enqueued_at = now
         row.last_task_id = str(result.id)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from cleangov.core.models import Notification, PeriodicSchedule, TaskProgress
-from cleangov.core.periodic import periodic_jobs, schedule_job
+from cleangov.core.periodic import periodic_jobs, schedule_job, schedule_periodic_jobs
 from cleangov.core.progress import ProgressReporter, ProgressStatus, create_progress, get_progress
 from cleangov.core.tasks import start_verify_trail
 from cleangov.deadlines.api import create_deadline
@@ -92,6 +92,18 @@ def test_schedule_enqueues_once_per_period():
     second = schedule_job(tick, every_seconds=600, now=now + timedelta(seconds=600))
     assert second not in (None, first)
     assert DBTaskResult.objects.filter(task_path="cleangov.deadlines.tasks.tick_deadlines_task").count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_work_somebody_waits_for_is_taken_before_periodic_jobs_queued_ahead_of_it(county):
+    periodic = schedule_periodic_jobs(every_seconds=600)
+    assert len(periodic) == len(periodic_jobs())
+    progress = start_verify_trail(county.persona("county_commission"))
+
+    run_worker("--max-tasks", "1", "--tick-seconds", "0")
+
+    assert DBTaskResult.objects.get(id=progress.task_id).status == "SUCCESSFUL"
+    assert set(DBTaskResult.objects.filter(id__in=periodic).values_list("status", flat=True)) == {"READY"}
 
 
 @pytest.mark.django_db
