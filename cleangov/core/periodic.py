@@ -56,6 +56,12 @@ def schedule_job(job: PeriodicJob, *, every_seconds: int, now=None) -> str | Non
         return str(result.id)
 
 
+def continue_later(task) -> str:
+    """Queue ``task`` again at the periodic jobs' priority: a long job done in slices lets the worker take
+    what people queued in between. Returns the new task's id."""
+    return str(task.using(priority=PERIODIC_PRIORITY).enqueue().id)
+
+
 def schedule_periodic_jobs(*, every_seconds: int, now=None) -> list[str]:
     """Enqueue every declared job that is due; return the ids of the tasks enqueued."""
     enqueued = (schedule_job(job, every_seconds=every_seconds, now=now) for job in periodic_jobs())

@@ -38,9 +38,10 @@ def publication_holds(unit_id: int, catalog_code: str, period_start, period_end)
         "month": m.strftime("%Y-%m")} for m in unreviewed_months(unit_id, period_start, period_end)]
 
 
-def open_due_reviews(*, acting_user=None, today: date | None = None) -> int:
+def open_due_reviews(*, acting_user=None, today: date | None = None, limit: int | None = None) -> int:
     """Open the review of every ended month (this year and last) that has vouchers and no review yet,
-    so its clock runs on the deadline engine. Idempotent: the periodic job and the demo call it."""
+    so its clock runs on the deadline engine; at most ``limit`` of them. Idempotent: a second call opens
+    only what the first left."""
     from cleangov.finance.api import units_with_lines
     from cleangov.orgs.choices import UnitLevelChoices
     from cleangov.orgs.models import Unit
@@ -58,6 +59,8 @@ def open_due_reviews(*, acting_user=None, today: date | None = None) -> int:
             continue
         for month in months:
             if (unit_id, month) not in existing:
+                if opened == limit:
+                    return opened
                 do_open_monthly_review(acting_user=acting_user, unit=villages[unit_id], month=month)
                 opened += 1
     return opened

@@ -5,10 +5,13 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django_tasks_db.models import DBTaskResult
 
 from cleangov.core.declarations import publication_holds
+from cleangov.core.periodic import PERIODIC_PRIORITY
 from cleangov.deadlines.api import deadlines_for
 from cleangov.deadlines.tick import run_tick
+from cleangov.democracy import tasks
 from cleangov.democracy.actions import (
     do_answer_voucher_query,
     do_complete_monthly_review,
@@ -61,3 +64,22 @@ def test_every_line_passed_or_queried_and_answered_before_the_review_completes(c
     do_complete_monthly_review(march, acting_user=member)
     assert publication_holds(county.villages["a"].pk, "village_finance_monthly", *MARCH) == []
     assert deadlines_for(march).get().status == "met"
+
+
+def test_reviews_are_opened_in_slices_and_the_rest_is_queued_behind_people(county, tmp_path, monkeypatch):
+    code = county.villages["a"].code
+    rows = [row for m in (2, 3, 4, 5) for row in sample_rows(code, year=2026, month=m, start_no=m * 10)]
+    import_rows(county, tmp_path, rows)
+    assert open_due_reviews(today=date(2026, 5, 20), limit=1) == 1
+    assert open_due_reviews(today=date(2026, 5, 20), limit=1) == 1
+    assert sorted(MonthlyReview.objects.values_list("month", flat=True)) == [date(2026, 2, 1), date(2026, 3, 1)]
+
+    monkeypatch.setattr(tasks, "REVIEWS_PER_TASK", 1)
+    first = tasks.open_financial_reviews_task.call()  # today: April and May have ended too
+    assert first["opened"] == 1 and first["continued_in"]
+    queued = DBTaskResult.objects.get(id=first["continued_in"])
+    assert queued.status == "READY" and queued.priority == PERIODIC_PRIORITY
+    assert queued.task_path == "cleangov.democracy.tasks.open_financial_reviews_task"
+    assert tasks.open_financial_reviews_task.call()["opened"] == 1
+    assert tasks.open_financial_reviews_task.call() == {"opened": 0, "continued_in": None}
+    assert MonthlyReview.objects.count() == 4
