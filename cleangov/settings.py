@@ -312,6 +312,9 @@ CLEANGOV_XLSX_MAX_RATIO = float(os.environ.get("CLEANGOV_XLSX_MAX_RATIO", 100))
 CLEANGOV_DATE_MIN = os.environ.get("CLEANGOV_DATE_MIN", "2000-01-01")
 CLEANGOV_DATE_MAX_DAYS_AHEAD = int(os.environ.get("CLEANGOV_DATE_MAX_DAYS_AHEAD", 366))
 CLEANGOV_YAML_MAX_BYTES = int(os.environ.get("CLEANGOV_YAML_MAX_BYTES", 1024 * 1024))
+# A voucher file uploaded but never imported (its preview refused it, or nobody confirmed) is removed with
+# its problem list after this many hours, so abandoned uploads cannot fill the disk.
+CLEANGOV_STAGED_UPLOAD_HOURS = float(os.environ.get("CLEANGOV_STAGED_UPLOAD_HOURS", 24))
 # Form fields other than files stay small (Django's default, 2.5 MB); an upload past 2.5 MB goes to a
 # temporary file rather than memory. The upload itself is refused past CLEANGOV_UPLOAD_MAX_BYTES by the forms.
 # The largest request body the server reads at all (Waitress answers 413 past it): the largest upload a

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from cleangov.core.declarations import AppDeclaration, CleanGovAppConfig, HomeCard, HomePanel, Link
+from cleangov.core.declarations import AppDeclaration, CleanGovAppConfig, HomeCard, HomePanel, Link, PeriodicJob
 
 
 class FinanceConfig(CleanGovAppConfig):
@@ -12,6 +12,7 @@ class FinanceConfig(CleanGovAppConfig):
         from . import demo_data, matters, metrics
         from .access import BATCH_VIEW_ROLES, FINDING_VIEW_ROLES, LINK_GATES, RULE_STATS_ROLES
         from .home import changes, home_panel, todos
+        from .tasks import expire_staged_uploads_task
 
         # The workspace's pages answer 404 to every role outside these tables of access.py.
         roles = BATCH_VIEW_ROLES | FINDING_VIEW_ROLES | RULE_STATS_ROLES
@@ -44,4 +45,5 @@ class FinanceConfig(CleanGovAppConfig):
             metrics=metrics.METRICS,
             timeline_steps=matters.timeline_steps,
             demo=demo_data.build,
+            periodic_jobs=(PeriodicJob("finance.expire_staged_uploads", expire_staged_uploads_task),),
         )

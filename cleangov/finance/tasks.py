@@ -3,6 +3,8 @@
 * ``import_vouchers_task``: a staged upload → an immutable batch, with a progress bar; then an audit
   run of the batch's units is enqueued.
 * ``audit_run_task``: one audit run (a batch's units, a township or the whole county) with progress.
+* ``expire_staged_uploads_task`` (periodic): uploads never imported are removed after
+  ``CLEANGOV_STAGED_UPLOAD_HOURS``, files and problem lists with them.
 
 The same steps run synchronously from the CLI (``cleangov import-vouchers``) and the demo through
 :func:`cleangov.finance.imports.import_file` and :func:`cleangov.finance.actions.execute_audit_run`.
@@ -11,10 +13,12 @@ The same steps run synchronously from the CLI (``cleangov import-vouchers``) and
 from __future__ import annotations
 
 import contextlib
+from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -83,9 +87,7 @@ def import_vouchers_task(context, staged_id: int, skip_invalid: bool = False, su
             return {"error": str(exc.message), "errors": [e.as_dict() for e in exc.errors[:100]]}
         report.flush()
         if staged is not None:
-            with contextlib.suppress(OSError):
-                Path(staged.path).unlink()
-            staged.delete()
+            remove_staged(staged)
         run = None
         if audit:
             # A retry finds the batch's audit run if the lost attempt had already started it.
@@ -148,3 +150,34 @@ def _may_run(user) -> bool:
 # Both tasks are idempotent as described in their bodies, so a lost worker's task is retried.
 register_task_recovery(import_vouchers_task, idempotent=True, may_retry=_may_import)
 register_task_recovery(audit_run_task, idempotent=True, may_retry=_may_run, on_interrupted=_audit_run_given_up)
+
+
+def remove_staged(staged: StagedUpload) -> None:
+    """Delete a staged upload's file, its problem list and its row (the file first: a row without a file
+    is harmless, a file without a row would never be found again)."""
+    from .imports.preview import problems_path
+
+    for path in (Path(staged.path), problems_path(staged)):
+        with contextlib.suppress(OSError):
+            path.unlink()
+    staged.delete()
+
+
+def expire_staged_uploads(now=None) -> int:
+    """Remove the uploads staged longer ago than ``CLEANGOV_STAGED_UPLOAD_HOURS``; return how many.
+
+    Machinery, not records: a staged file was never imported, so nothing in the books or the trail
+    refers to it (an imported file lives on as its batch, hash and lines)."""
+    cutoff = (now or timezone.now()) - timedelta(hours=settings.CLEANGOV_STAGED_UPLOAD_HOURS)
+    expired = list(StagedUpload.objects.filter(created_at__lt=cutoff))
+    for staged in expired:
+        remove_staged(staged)
+    return len(expired)
+
+
+@task()
+def expire_staged_uploads_task() -> dict:
+    return {"removed": expire_staged_uploads()}
+
+
+register_task_recovery(expire_staged_uploads_task, idempotent=True)

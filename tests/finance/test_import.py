@@ -330,3 +330,35 @@ def test_a_zip_bomb_workbook_is_refused_before_it_is_read(county, tmp_path):
     assert bomb.stat().st_size < 1 << 20
     parsed = read_file(bomb, file_name="bomb.xlsx")
     assert parsed.table is None and "compressed" in parsed.errors[0].reason and "not read" in parsed.errors[0].reason
+
+
+@IMMEDIATE_TASKS
+def test_uploads_never_imported_are_removed_with_their_problem_lists_after_a_day(county, tmp_path, login):
+    from datetime import timedelta
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from cleangov.finance.imports.preview import problems_path
+    from cleangov.finance.models import StagedUpload
+    from cleangov.finance.tasks import expire_staged_uploads
+
+    client = login(county.persona("accountant"))
+    rows = sample_rows(county.villages["a"].code)
+    rows[0][4] = "旅游费"  # one problem, so a problem list is written next to the upload
+    for name, start in (("old.csv", 1), ("new.csv", 101)):
+        for r in rows:
+            r[0] = f"L{start}"
+            start += 1
+        with write_csv(tmp_path, name, rows).open("rb") as f:
+            client.post("/finance/import/", {"unit": county.townships["a"].pk, "file": f})
+    old, new = StagedUpload.objects.get(file_name="old.csv"), StagedUpload.objects.get(file_name="new.csv")
+    assert Path(old.path).exists() and problems_path(old).exists()
+    StagedUpload.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=25))
+
+    assert expire_staged_uploads() == 1
+    assert not Path(old.path).exists() and not problems_path(old).exists()
+    assert list(StagedUpload.objects.all()) == [new] and Path(new.path).exists()
+    assert client.get(f"/finance/import/{old.pk}/").status_code == 404
+    assert client.get(f"/finance/import/{new.pk}/").status_code == 200
+    assert expire_staged_uploads() == 0
