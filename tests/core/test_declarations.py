@@ -26,5 +26,5 @@ def test_one_people_directory_and_the_worker_jobs():
     assert sum(1 for _label, d in declarations() if d.people is not None) == 1
     jobs = [job.name for _label, d in declarations() for job in d.periodic_jobs]
     assert sorted(jobs) == ["core.recover_tasks", "deadlines.tick", "democracy.open_financial_reviews",
-                            "disclosure.schedule", "ledgers.checkpoints"]
+                            "disclosure.schedule", "finance.expire_staged_uploads", "ledgers.checkpoints"]
     assert len(jobs) == len(set(jobs))
